@@ -1,0 +1,1 @@
+"""Charity: drives, gifts, receipts and ledgers for Vietnamese mass organizations."""

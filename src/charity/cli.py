@@ -1,0 +1,194 @@
+"""The `charity` command: serve, migrate, and the administrator's set-up tasks."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
+from typing import TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity import migrate
+from charity.accounts.service import create_user
+from charity.audit.service import Actor
+from charity.db import Database
+from charity.errors import DomainError
+from charity.models import Role
+from charity.settings import Settings, SettingsError, load_settings
+from charity.units.service import create_unit
+
+T = TypeVar("T")
+
+
+class CommandError(Exception):
+    """A command cannot go on; the message tells the operator what to do."""
+
+
+def _in_write_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def run() -> T:
+        database = Database(settings.database_url)
+        try:
+            await _require_current_schema(database)
+            async with database.write() as session:
+                return await work(session)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+async def _require_current_schema(database: Database) -> None:
+    current, head = await migrate.current_revision(database), migrate.head_revision()
+    if current != head:
+        raise CommandError(
+            f"Cơ sở dữ liệu chưa được nâng cấp (phiên bản {current or 'trống'}, cần {head})."
+            " Hãy chạy: charity migrate"
+        )
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from charity.app import create_app
+
+    async def check() -> None:
+        database = Database(settings.database_url)
+        try:
+            await _require_current_schema(database)
+        finally:
+            await database.dispose()
+
+    asyncio.run(check())
+    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+    return 0
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    migrate.upgrade(settings.database_url)
+    print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({migrate.head_revision()}).")
+    return 0
+
+
+def cmd_units_create(settings: Settings, args: argparse.Namespace) -> int:
+    unit = _in_write_transaction(
+        settings,
+        lambda session: create_unit(
+            session,
+            Actor.command_line(),
+            code=args.code,
+            name=args.name,
+            parent_code=args.parent,
+            address=args.address,
+        ),
+    )
+    print(f"Đã tạo đơn vị {unit.code}: {unit.name}")
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Mật khẩu: ")
+        if getpass.getpass("Nhập lại mật khẩu: ") != first:
+            raise CommandError("Hai lần nhập mật khẩu không khớp.")
+        return first
+    line = sys.stdin.readline()
+    if not line:
+        raise CommandError("Không đọc được mật khẩu từ đầu vào chuẩn (stdin).")
+    return line.rstrip("\r\n")
+
+
+def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.password_stdin:
+        raise CommandError("Mật khẩu chỉ được đọc từ đầu vào chuẩn: thêm --password-stdin.")
+    password = _read_password()
+    role = Role(args.role) if args.role else None
+    user = _in_write_transaction(
+        settings,
+        lambda session: create_user(
+            session,
+            Actor.command_line(),
+            username=args.username,
+            password=password,
+            full_name=args.full_name,
+            is_admin=args.admin,
+            role=role,
+            unit_code=args.unit,
+        ),
+    )
+    rights = ["quản trị"] if user.is_admin else []
+    if role:
+        rights.append(f"{role.value} tại {args.unit.upper()}")
+    print(f"Đã tạo người dùng {user.username}" + (f" ({', '.join(rights)})" if rights else ""))
+    return 0
+
+
+def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
+    from charity.demo.service import load_demo
+
+    summary = _in_write_transaction(
+        settings, lambda session: load_demo(session, Actor.command_line(), today=date.today())
+    )
+    print(f"Đã nạp dữ liệu mẫu: {summary}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="charity", description="Quản lý cuộc vận động từ thiện.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="chạy máy chủ web")
+    serve.add_argument("--host", help="địa chỉ lắng nghe (mặc định CHARITY_HOST hoặc 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="cổng (mặc định CHARITY_PORT hoặc 8000)")
+    serve.set_defaults(handler=cmd_serve)
+
+    commands.add_parser("migrate", help="nâng cấp cơ sở dữ liệu lên phiên bản mới nhất").set_defaults(
+        handler=cmd_migrate
+    )
+
+    units = commands.add_parser("units", help="đơn vị").add_subparsers(dest="action", required=True)
+    units_create = units.add_parser("create", help="tạo đơn vị")
+    units_create.add_argument("code", help="mã đơn vị, ví dụ LA-DH")
+    units_create.add_argument("name", help="tên đơn vị")
+    units_create.add_argument("--parent", metavar="CODE", help="mã đơn vị cấp trên")
+    units_create.add_argument("--address", default="", help="địa chỉ")
+    units_create.set_defaults(handler=cmd_units_create)
+
+    users = commands.add_parser("users", help="người dùng").add_subparsers(dest="action", required=True)
+    users_create = users.add_parser("create", help="tạo người dùng")
+    users_create.add_argument("username")
+    users_create.add_argument(
+        "--password-stdin", action="store_true", help="đọc mật khẩu từ đầu vào chuẩn (bắt buộc)"
+    )
+    users_create.add_argument("--full-name", default="", help="họ và tên")
+    users_create.add_argument("--admin", action="store_true", help="quyền quản trị toàn hệ thống")
+    users_create.add_argument("--role", choices=[role.value for role in Role], help="vai trò tại đơn vị")
+    users_create.add_argument("--unit", metavar="CODE", help="mã đơn vị của vai trò")
+    users_create.set_defaults(handler=cmd_users_create)
+
+    commands.add_parser("demo", help="nạp dữ liệu mẫu (Long An) vào cơ sở dữ liệu trống").set_defaults(
+        handler=cmd_demo
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return args.handler(settings, args)
+    except DomainError as error:
+        print(f"Lỗi: {error.message}", file=sys.stderr)
+    except (CommandError, SettingsError) as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+    except (SQLAlchemyError, OSError) as error:
+        print(f"Lỗi cơ sở dữ liệu: {error}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

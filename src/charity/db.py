@@ -1,0 +1,116 @@
+"""Engine and sessions, SQLite pragmas, and the write transaction every write goes through.
+
+SQLite allows one writer at a time. A transaction that starts reading and later writes can fail at once
+with "database is locked" when another writer got in first, so every write transaction takes the write
+lock up front (BEGIN IMMEDIATE); a writer in another process waits up to the busy timeout. Writers in
+this process queue on an asyncio lock first, which is cheaper than SQLite's sleeping busy handler.
+On PostgreSQL writers run concurrently and take row locks (`SELECT … FOR UPDATE`, see `lock_rows`) on
+the rows whose order matters, such as a receipt book's next number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, nullcontext
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import event, exc, make_url, select
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlmodel import SQLModel
+
+# Milliseconds a writer from another process waits for SQLite's write lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_WRITE_OPTION = "charity_write"
+
+ModelT = TypeVar("ModelT", bound=SQLModel)
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself instead of the driver's implicit one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = FULL",  # a committed gift survives a power cut
+            "foreign_keys = ON",
+            f"busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Database:
+    """One engine and its sessions; create one per application or command, dispose it when done."""
+
+    def __init__(self, url: str | URL, *, pool_size: int = 10) -> None:
+        self.url = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            path = _sqlite_file(self.url)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_async_engine(self.url)
+        else:
+            self.engine = create_async_engine(
+                self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            )
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reading; whatever it did is rolled back at the end."""
+        async with self.sessionmaker() as session:
+            yield session
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction holding the write lock from its first statement; commits on success."""
+        async with self._write_lock or nullcontext(), self.sessionmaker() as session:
+            await session.connection(execution_options={_WRITE_OPTION: True})
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.exec_driver_sql("SELECT 1")
+
+
+async def lock_rows(session: AsyncSession, model: type[ModelT], ids: Sequence[int]) -> list[ModelT]:
+    """Load rows and hold their write locks until the transaction ends (a no-op lock on SQLite,
+    whose write transaction already holds the whole database). Rows are locked in id order so that
+    two transactions locking the same rows cannot deadlock."""
+    primary_key = model.__table__.primary_key.columns.values()[0]  # type: ignore[attr-defined]
+    statement = select(model).where(primary_key.in_(sorted(ids))).order_by(primary_key).with_for_update()
+    return list((await session.execute(statement)).scalars())
+
+
+def is_unique_violation(error: exc.IntegrityError) -> bool:
+    text = str(error.orig).lower()
+    return "unique" in text or "duplicate key" in text

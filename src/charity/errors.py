@@ -1,0 +1,32 @@
+"""Errors a service raises when the caller asked for something it may not have; the HTTP layer turns
+them into 4xx answers and the command line into a message and a non-zero exit. Messages are written
+for the volunteer or coordinator who will read them, in Vietnamese."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Invalid(DomainError):
+    """The request breaks a rule; nothing was changed (422)."""
+
+    status_code = 422
+
+
+class NotFound(DomainError):
+    """No such object, or none the caller may see (404)."""
+
+    status_code = 404
+
+
+class Conflict(DomainError):
+    """The request clashes with what is already recorded (409)."""
+
+    status_code = 409

@@ -1,0 +1,39 @@
+"""Table models, one module per aggregate. Importing this package registers every table on `metadata`."""
+
+from charity.models.accounts import Membership, Role, User
+from charity.models.audit import AuditEvent
+from charity.models.base import MAX_AMOUNT, metadata, utcnow
+from charity.models.donations import Donation, DonationItem, PaymentMethod
+from charity.models.donors import Donor, DonorKind
+from charity.models.drives import Drive, DriveItemType, DriveKind, DriveStatus
+from charity.models.item_types import ItemType
+from charity.models.ledger import EntrySource, LedgerEntry
+from charity.models.receipts import BookStatus, Receipt, ReceiptBook, ReceiptStatus
+from charity.models.units import Unit
+
+__all__ = [
+    "MAX_AMOUNT",
+    "AuditEvent",
+    "BookStatus",
+    "Donation",
+    "DonationItem",
+    "Donor",
+    "DonorKind",
+    "Drive",
+    "DriveItemType",
+    "DriveKind",
+    "DriveStatus",
+    "EntrySource",
+    "ItemType",
+    "LedgerEntry",
+    "Membership",
+    "PaymentMethod",
+    "Receipt",
+    "ReceiptBook",
+    "ReceiptStatus",
+    "Role",
+    "Unit",
+    "User",
+    "metadata",
+    "utcnow",
+]

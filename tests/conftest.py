@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from charity.app import create_app
+from charity.db import Database
+from charity.settings import Settings
+from tests.support import ENGINES, POSTGRES_ENV, PostgresDatabases, SqliteDatabases, postgres_url
+
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+
+
+@pytest.fixture(scope="session")
+def sqlite_databases(tmp_path_factory: pytest.TempPathFactory) -> SqliteDatabases:
+    return SqliteDatabases(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[PostgresDatabases | None]:
+    url = postgres_url()
+    if url is None:
+        yield None
+        return
+    databases = PostgresDatabases(url)
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    """Every database test runs once per engine; PostgreSQL ones skip when no server is configured
+    (CI starts one, and fails the run if anything was skipped)."""
+    if request.param == "postgresql" and postgres_url() is None:
+        pytest.skip(f"{POSTGRES_ENV} is not set")
+    return request.param
+
+
+def _database_url(
+    engine: str,
+    tmp_path: Path,
+    sqlite_databases: SqliteDatabases,
+    postgres_databases: PostgresDatabases | None,
+    *,
+    migrated: bool,
+) -> Iterator[str]:
+    if engine == "sqlite":
+        yield sqlite_databases.create(tmp_path, migrated=migrated)
+        return
+    assert postgres_databases is not None
+    url = postgres_databases.create(migrated=migrated)
+    yield url
+    postgres_databases.drop(url)
+
+
+@pytest.fixture
+def database_url(
+    engine: str,
+    tmp_path: Path,
+    sqlite_databases: SqliteDatabases,
+    postgres_databases: PostgresDatabases | None,
+) -> Iterator[str]:
+    """A migrated, empty database of its own for this test."""
+    yield from _database_url(engine, tmp_path, sqlite_databases, postgres_databases, migrated=True)
+
+
+@pytest.fixture
+def blank_database_url(
+    engine: str,
+    tmp_path: Path,
+    sqlite_databases: SqliteDatabases,
+    postgres_databases: PostgresDatabases | None,
+) -> Iterator[str]:
+    """A database with no tables at all, for migration tests."""
+    yield from _database_url(engine, tmp_path, sqlite_databases, postgres_databases, migrated=False)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, secret_key=TEST_SECRET_KEY, data_dir=tmp_path / "var")
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as client:
+        yield client
+
+
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The environment the `charity` command reads, pointing at this test's database."""
+    env = {
+        "CHARITY_DATABASE_URL": settings.database_url,
+        "CHARITY_SECRET_KEY": settings.secret_key,
+        "CHARITY_DATA_DIR": str(settings.data_dir),
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return {**os.environ, **env}

@@ -1,0 +1,62 @@
+"""Small builders for rows that tests need, inserted directly; each returns the flushed model."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity.accounts.passwords import hash_password
+from charity.models import Donation, Drive, DriveKind, DriveStatus, ReceiptBook, Unit, User
+
+_counter = itertools.count(1)
+# Hashing is deliberately slow; tests that only need a user share one hash.
+_PASSWORD_HASH = hash_password("factory-password-1")
+
+
+async def _add(session: AsyncSession, row: Any) -> Any:
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def unit(session: AsyncSession, **fields: Any) -> Unit:
+    n = next(_counter)
+    return await _add(session, Unit(**{"code": f"U{n}", "name": f"Đơn vị {n}", **fields}))
+
+
+async def user(session: AsyncSession, **fields: Any) -> User:
+    n = next(_counter)
+    return await _add(session, User(**{"username": f"user{n}", "password_hash": _PASSWORD_HASH, **fields}))
+
+
+async def drive(session: AsyncSession, unit_id: int, **fields: Any) -> Drive:
+    today = date.today()
+    defaults = {
+        "unit_id": unit_id,
+        "name": "Quỹ Vì người nghèo",
+        "kind": DriveKind.FUND,
+        "status": DriveStatus.OPEN,
+        "starts_on": date(today.year, 1, 1),
+        "ends_on": date(today.year, 12, 31),
+    }
+    return await _add(session, Drive(**{**defaults, **fields}))
+
+
+async def receipt_book(session: AsyncSession, unit_id: int, **fields: Any) -> ReceiptBook:
+    return await _add(
+        session, ReceiptBook(**{"unit_id": unit_id, "year": date.today().year, "code": "01", **fields})
+    )
+
+
+async def donation(session: AsyncSession, drive_id: int, recorded_by: int, **fields: Any) -> Donation:
+    defaults = {
+        "drive_id": drive_id,
+        "recorded_by": recorded_by,
+        "received_on": date.today(),
+        "cash_amount": 500_000,
+        "cash_method": "cash",
+    }
+    return await _add(session, Donation(**{**defaults, **fields}))

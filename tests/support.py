@@ -1,0 +1,84 @@
+"""Throwaway databases for tests: a migrated SQLite file or PostgreSQL database per test, copied from a
+template migrated once per run, so tests build their own data and never see each other's."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy import make_url
+
+from charity import migrate
+
+POSTGRES_ENV = "CHARITY_TEST_POSTGRES_URL"
+ENGINES = ("sqlite", "postgresql")
+
+
+def postgres_url() -> str | None:
+    return os.environ.get(POSTGRES_ENV) or None
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _pg_execute(admin_url: str, *statements: str) -> None:
+    connection = await asyncpg.connect(_asyncpg_dsn(admin_url))
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+class PostgresDatabases:
+    """Creates databases on the server named by CHARITY_TEST_POSTGRES_URL."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self.template: str | None = None
+        self.created: list[str] = []
+
+    def _url_for(self, name: str) -> str:
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def create(self, *, migrated: bool) -> str:
+        name = f"charity_test_{uuid.uuid4().hex[:12]}"
+        if migrated and self.template is None:
+            self.template = f"charity_template_{uuid.uuid4().hex[:8]}"
+            asyncio.run(_pg_execute(self.admin_url, f'CREATE DATABASE "{self.template}"'))
+            self.created.append(self.template)
+            migrate.upgrade(self._url_for(self.template))
+        template = f' TEMPLATE "{self.template}"' if migrated else ""
+        asyncio.run(_pg_execute(self.admin_url, f'CREATE DATABASE "{name}"{template}'))
+        self.created.append(name)
+        return self._url_for(name)
+
+    def drop(self, url: str) -> None:
+        name = make_url(url).database
+        asyncio.run(_pg_execute(self.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.created.remove(name)
+
+    def drop_all(self) -> None:
+        for name in list(self.created):
+            asyncio.run(_pg_execute(self.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.created.clear()
+
+
+class SqliteDatabases:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.template: Path | None = None
+
+    def create(self, directory: Path, *, migrated: bool) -> str:
+        path = directory / f"charity-{uuid.uuid4().hex[:8]}.db"
+        if migrated:
+            if self.template is None:
+                self.template = self.root / "template.db"
+                migrate.upgrade(f"sqlite+aiosqlite:///{self.template}")
+            shutil.copyfile(self.template, path)
+        return f"sqlite+aiosqlite:///{path}"
