@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
-from litestar import Litestar
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
 
+from charity.accounts import web as account_pages
+from charity.accounts.access import public
+from charity.accounts.api import AuthController, MeController, UserController
+from charity.accounts.guard import LoginRequired, enforce_access
 from charity.db import Database
 from charity.errors import DomainError
 from charity.health.api import health
-from charity.http import domain_error_handler, provide_session
+from charity.http import (
+    domain_error_handler,
+    http_error_handler,
+    login_required_handler,
+    provide_actor,
+    provide_paging,
+    provide_principal,
+    provide_session,
+    validation_error_handler,
+)
+from charity.pages import STATIC_DIR, template_config
+from charity.security_headers import add_security_headers
 from charity.settings import Settings
+from charity.units.api import UnitController
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> Litestar:
@@ -20,9 +41,46 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         await database.dispose()
 
     return Litestar(
-        route_handlers=[health],
-        dependencies={"session": Provide(provide_session)},
-        exception_handlers={DomainError: domain_error_handler},
+        route_handlers=[
+            health,
+            AuthController,
+            MeController,
+            UserController,
+            UnitController,
+            *account_pages.routes,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
+        ],
+        guards=[enforce_access],
+        dependencies={
+            "session": Provide(provide_session),
+            "principal": Provide(provide_principal, sync_to_thread=False),
+            "actor": Provide(provide_actor, sync_to_thread=False),
+            "paging": Provide(provide_paging, sync_to_thread=False),
+        },
+        exception_handlers={
+            DomainError: domain_error_handler,
+            ValidationException: validation_error_handler,
+            LoginRequired: login_required_handler,
+            HTTPException: http_error_handler,
+        },
+        before_send=[add_security_headers],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="charity_csrf",
+            cookie_httponly=True,
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+            # The JSON API takes bearer tokens only, never cookies, so there is no ambient credential to forge.
+            exclude=["^/api/"],
+        ),
+        template_config=template_config(),
+        openapi_config=OpenAPIConfig(
+            title="Charity API",
+            version="1",
+            # The machine-readable schema only: the interactive viewers load scripts from CDNs.
+            render_plugins=[JsonRenderPlugin()],
+            openapi_router=Router(path="/schema", route_handlers=[], opt=public()),
+        ),
         state=State({"settings": settings, "database": database}),
         on_shutdown=[close_database],
     )

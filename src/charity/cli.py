@@ -15,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import migrate
 from charity.accounts.service import create_user
+from charity.accounts.signin import create_setup_link
 from charity.audit.service import Actor
 from charity.db import Database
 from charity.errors import DomainError
-from charity.models import Role
+from charity.models import Role, User
 from charity.settings import Settings, SettingsError, load_settings
-from charity.units.service import create_unit
+from charity.units.service import create_unit, get_by_code
 
 T = TypeVar("T")
 
@@ -56,15 +57,26 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from charity.app import create_app
 
-    async def check() -> None:
+    host, port = args.host or settings.host, args.port or settings.port
+
+    async def prepare() -> str | None:
         database = Database(settings.database_url)
         try:
             await _require_current_schema(database)
+            async with database.write() as session:
+                return await create_setup_link(session)
         finally:
             await database.dispose()
 
-    asyncio.run(check())
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+    setup_secret = asyncio.run(prepare())
+    if setup_secret:
+        # No user exists yet: the first administrator is created through this one-time link.
+        print(
+            "Chưa có người dùng nào. Mở đường dẫn sau (dùng được một lần, trong 24 giờ) để tạo tài khoản quản trị:\n"
+            f"  http://{host}:{port}/setup/{setup_secret}",
+            flush=True,
+        )
+    uvicorn.run(create_app(settings), host=host, port=port)
     return 0
 
 
@@ -107,19 +119,22 @@ def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
         raise CommandError("Mật khẩu chỉ được đọc từ đầu vào chuẩn: thêm --password-stdin.")
     password = _read_password()
     role = Role(args.role) if args.role else None
-    user = _in_write_transaction(
-        settings,
-        lambda session: create_user(
+    if (role is None) != (args.unit is None):
+        raise CommandError("--role và --unit phải đi cùng nhau.")
+
+    async def create(session: AsyncSession) -> User:
+        grants = [(await get_by_code(session, args.unit, field="unit"), role)] if role else []
+        return await create_user(
             session,
             Actor.command_line(),
             username=args.username,
             password=password,
             full_name=args.full_name,
             is_admin=args.admin,
-            role=role,
-            unit_code=args.unit,
-        ),
-    )
+            grants=grants,
+        )
+
+    user = _in_write_transaction(settings, create)
     rights = ["quản trị"] if user.is_admin else []
     if role:
         rights.append(f"{role.value} tại {args.unit.upper()}")

@@ -30,3 +30,9 @@ class Conflict(DomainError):
     """The request clashes with what is already recorded (409)."""
 
     status_code = 409
+
+
+class Forbidden(DomainError):
+    """The caller may see the object but not do this to it (403)."""
+
+    status_code = 403

@@ -27,6 +27,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     data_dir: Path = Path(DEFAULT_DATA_DIR)
+    # Behind HTTPS the session cookie must carry the Secure flag so it never travels in clear text.
+    secure_cookies: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -41,6 +43,15 @@ def _port(raw: str) -> int:
     if not 1 <= port <= 65535:
         raise SettingsError(f"CHARITY_PORT must be between 1 and 65535, got {port}")
     return port
+
+
+def _flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"", "0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
 
 
 def _stored_secret_key(data_dir: Path) -> str:
@@ -73,4 +84,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         host=env.get("CHARITY_HOST", "127.0.0.1"),
         port=_port(env.get("CHARITY_PORT", "8000")),
         data_dir=data_dir,
+        secure_cookies=_flag("CHARITY_SECURE_COOKIES", env.get("CHARITY_SECURE_COOKIES", "")),
     )

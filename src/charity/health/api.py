@@ -4,10 +4,11 @@ from litestar import Response, get
 from litestar.datastructures import State
 from sqlalchemy.exc import SQLAlchemyError
 
+from charity.accounts.access import public
 from charity.http import database_of
 
 
-@get("/health")
+@get("/health", opt=public())
 async def health(state: State) -> Response[dict[str, str]]:
     """200 once the database answers, 503 while it does not."""
     try:

@@ -2,6 +2,7 @@
 
 from charity.models.accounts import Membership, Role, User
 from charity.models.audit import AuditEvent
+from charity.models.auth import ApiToken, LoginAttempt, SetupToken, WebSession
 from charity.models.base import MAX_AMOUNT, metadata, utcnow
 from charity.models.donations import Donation, DonationItem, PaymentMethod
 from charity.models.donors import Donor, DonorKind
@@ -13,6 +14,7 @@ from charity.models.units import Unit
 
 __all__ = [
     "MAX_AMOUNT",
+    "ApiToken",
     "AuditEvent",
     "BookStatus",
     "Donation",
@@ -26,14 +28,17 @@ __all__ = [
     "EntrySource",
     "ItemType",
     "LedgerEntry",
+    "LoginAttempt",
     "Membership",
     "PaymentMethod",
     "Receipt",
     "ReceiptBook",
     "ReceiptStatus",
     "Role",
+    "SetupToken",
     "Unit",
     "User",
+    "WebSession",
     "metadata",
     "utcnow",
 ]

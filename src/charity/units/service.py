@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from charity.accounts.access import Principal, scope_units, units_below
 from charity.audit.service import Actor, record
 from charity.errors import Conflict, Invalid, NotFound
 from charity.models import Unit
@@ -26,6 +27,22 @@ def normalize_code(code: str) -> str:
             field="code",
         )
     return normalized
+
+
+def _name(name: str) -> str:
+    name = clean(name)
+    if not name:
+        raise Invalid("Tên đơn vị không được để trống.", field="name")
+    if len(name) > NAME_MAX:
+        raise Invalid(f"Tên đơn vị dài quá {NAME_MAX} ký tự.", field="name")
+    return name
+
+
+def _address(address: str) -> str:
+    address = clean(address)
+    if len(address) > ADDRESS_MAX:
+        raise Invalid(f"Địa chỉ dài quá {ADDRESS_MAX} ký tự.", field="address")
+    return address
 
 
 async def find_by_code(session: AsyncSession, code: str) -> Unit | None:
@@ -49,14 +66,8 @@ async def create_unit(
     address: str = "",
 ) -> Unit:
     code = normalize_code(code)
-    name = clean(name)
-    address = clean(address)
-    if not name:
-        raise Invalid("Tên đơn vị không được để trống.", field="name")
-    if len(name) > NAME_MAX:
-        raise Invalid(f"Tên đơn vị dài quá {NAME_MAX} ký tự.", field="name")
-    if len(address) > ADDRESS_MAX:
-        raise Invalid(f"Địa chỉ dài quá {ADDRESS_MAX} ký tự.", field="address")
+    name = _name(name)
+    address = _address(address)
     parent = await get_by_code(session, parent_code, field="parent") if parent_code else None
     if await find_by_code(session, code) is not None:
         raise Conflict(f"Đã có đơn vị mã {code}.", field="code")
@@ -75,5 +86,70 @@ async def create_unit(
         object_id=unit.id,
         unit_id=unit.id,
         after={"code": code, "name": name, "parent": parent.code if parent else None, "address": address},
+    )
+    return unit
+
+
+def _visible(principal: Principal) -> Select[tuple[Unit]]:
+    statement = select(Unit)
+    return statement if principal.is_admin else statement.where(Unit.id.in_(scope_units(principal)))
+
+
+async def list_units(
+    session: AsyncSession, principal: Principal, *, limit: int, offset: int
+) -> tuple[list[Unit], int]:
+    visible = _visible(principal)
+    total = (await session.execute(select(func.count()).select_from(visible.subquery()))).scalar_one()
+    units = (await session.execute(visible.order_by(Unit.code).limit(limit).offset(offset))).scalars().all()
+    return list(units), total
+
+
+async def get_unit(session: AsyncSession, principal: Principal, unit_id: int) -> Unit:
+    unit = (await session.execute(_visible(principal).where(Unit.id == unit_id))).scalar_one_or_none()
+    if unit is None:
+        raise NotFound("Không có đơn vị này.")
+    return unit
+
+
+async def _is_below(session: AsyncSession, candidate_id: int, unit_id: int) -> bool:
+    below = units_below([unit_id])
+    return (
+        await session.execute(select(Unit.id).where(Unit.id == candidate_id, Unit.id.in_(below)))
+    ).first() is not None
+
+
+async def update_unit(
+    session: AsyncSession,
+    actor: Actor,
+    unit: Unit,
+    *,
+    name: str | None = None,
+    address: str | None = None,
+    parent_code: str | None = None,
+    detach: bool = False,
+) -> Unit:
+    """Change a unit's name, address or place in the tree (never under itself or its own descendants)."""
+    before = {"name": unit.name, "address": unit.address, "parent_id": unit.parent_id}
+    if name is not None:
+        unit.name = _name(name)
+    if address is not None:
+        unit.address = _address(address)
+    if detach:
+        unit.parent_id = None
+    elif parent_code is not None:
+        parent = await get_by_code(session, parent_code, field="parent")
+        if await _is_below(session, parent.id, unit.id):
+            raise Invalid("Không thể đặt đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó.", field="parent")
+        unit.parent_id = parent.id
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "unit.update",
+        object_type="unit",
+        object_id=unit.id,
+        unit_id=unit.id,
+        before=before,
+        after={"name": unit.name, "address": unit.address, "parent_id": unit.parent_id},
     )
     return unit

@@ -1,0 +1,182 @@
+"""JSON API: tokens, the caller, and user administration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from sqlalchemy import select
+
+from charity.accounts import service, signin
+from charity.accounts.access import ADMIN, allow, public, scope_units, signed_in
+from charity.accounts.schemas import (
+    MembershipIn,
+    MeOut,
+    PasswordChange,
+    PasswordReset,
+    ScopeUnit,
+    TokenOut,
+    TokenRequest,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+)
+from charity.http import Acting, Caller, DbSession, Page, PageParams, client_ip
+from charity.models import Role, Unit
+
+USER_MANAGERS = (ADMIN, Role.COORDINATOR)
+
+
+class AuthController(Controller):
+    path = "/api/auth/token"
+    tags = ("auth",)
+
+    @post(opt=public(), status_code=HTTP_201_CREATED)
+    async def create_token(
+        self, request: Request, session: DbSession, data: JSONBody[TokenRequest]
+    ) -> Response[Any]:
+        """Exchange a username and password for a bearer token (12 hours)."""
+        outcome = await signin.check_password(session, data.username, data.password, client_ip(request))
+        if outcome.throttled:
+            return Response(
+                {"status_code": 429, "detail": "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút."},
+                status_code=429,
+                headers={"Retry-After": str(outcome.retry_after)},
+            )
+        if outcome.user is None:
+            return Response(
+                {"status_code": 401, "detail": "Tên đăng nhập hoặc mật khẩu không đúng."},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        secret, token = await signin.issue_api_token(session, outcome.user, client_ip(request))
+        return Response(
+            TokenOut(access_token=secret, expires_at=token.expires_at), status_code=HTTP_201_CREATED
+        )
+
+    @delete(opt=signed_in(), status_code=HTTP_204_NO_CONTENT)
+    async def revoke_token(self, request: Request, session: DbSession, principal: Caller) -> None:
+        """Revoke the token this request carries."""
+        await signin.revoke_api_token(session, principal, client_ip(request))
+
+
+class MeController(Controller):
+    path = "/api/me"
+    tags = ("auth",)
+
+    @get(opt=signed_in())
+    async def me(self, session: DbSession, principal: Caller) -> MeOut:
+        """The caller, their memberships, and every unit in their scope."""
+        view = await service.view_of(session, await session.get_one(service.User, principal.user_id))
+        units = (
+            await session.execute(select(Unit).where(Unit.id.in_(scope_units(principal))).order_by(Unit.code))
+        ).scalars()
+        return MeOut(user=UserOut.of(view), scope=[ScopeUnit(u.id, u.code, u.name) for u in units])
+
+    @post("/password", opt=signed_in(), status_code=HTTP_204_NO_CONTENT)
+    async def change_password(
+        self, session: DbSession, principal: Caller, actor: Acting, data: JSONBody[PasswordChange]
+    ) -> None:
+        await service.change_own_password(
+            session, principal, actor, current=data.current_password, new=data.new_password
+        )
+
+
+class UserController(Controller):
+    path = "/api/users"
+    tags = ("users",)
+
+    @get(opt=allow(*USER_MANAGERS))
+    async def list_users(self, session: DbSession, principal: Caller, paging: PageParams) -> Page[UserOut]:
+        views, total = await service.list_users(session, principal, limit=paging.limit, offset=paging.offset)
+        return paging.page([UserOut.of(view) for view in views], total)
+
+    @post(opt=allow(*USER_MANAGERS), status_code=HTTP_201_CREATED)
+    async def create_user(
+        self, session: DbSession, principal: Caller, actor: Acting, data: JSONBody[UserCreate]
+    ) -> UserOut:
+        user = await service.create_user_as(
+            session,
+            principal,
+            actor,
+            username=data.username,
+            password=data.password,
+            full_name=data.full_name,
+            is_admin=data.is_admin,
+            grants=[(m.unit_id, m.role) for m in data.memberships],
+        )
+        return UserOut.of(await service.view_of(session, user))
+
+    @get("/{user_id:int}", opt=allow(*USER_MANAGERS))
+    async def get_user(self, session: DbSession, principal: Caller, user_id: FromPath[int]) -> UserOut:
+        return UserOut.of(await service.get_user(session, principal, user_id))
+
+    @patch("/{user_id:int}", opt=allow(*USER_MANAGERS))
+    async def update_user(
+        self,
+        session: DbSession,
+        principal: Caller,
+        actor: Acting,
+        user_id: FromPath[int],
+        data: JSONBody[UserUpdate],
+    ) -> UserOut:
+        user = await service.update_user(
+            session, principal, actor, user_id, full_name=data.full_name, is_admin=data.is_admin
+        )
+        return UserOut.of(await service.view_of(session, user))
+
+    @post("/{user_id:int}/deactivate", opt=allow(*USER_MANAGERS), status_code=200)
+    async def deactivate(
+        self, session: DbSession, principal: Caller, actor: Acting, user_id: FromPath[int]
+    ) -> UserOut:
+        """Lock the account and end its sessions and tokens."""
+        user = await service.set_active(session, principal, actor, user_id, active=False)
+        return UserOut.of(await service.view_of(session, user))
+
+    @post("/{user_id:int}/activate", opt=allow(*USER_MANAGERS), status_code=200)
+    async def activate(
+        self, session: DbSession, principal: Caller, actor: Acting, user_id: FromPath[int]
+    ) -> UserOut:
+        user = await service.set_active(session, principal, actor, user_id, active=True)
+        return UserOut.of(await service.view_of(session, user))
+
+    @post("/{user_id:int}/password", opt=allow(*USER_MANAGERS), status_code=HTTP_204_NO_CONTENT)
+    async def reset_password(
+        self,
+        session: DbSession,
+        principal: Caller,
+        actor: Acting,
+        user_id: FromPath[int],
+        data: JSONBody[PasswordReset],
+    ) -> None:
+        """Set a new password and end the user's sessions and tokens."""
+        await service.reset_password(session, principal, actor, user_id, password=data.password)
+
+    @post("/{user_id:int}/memberships", opt=allow(*USER_MANAGERS), status_code=HTTP_201_CREATED)
+    async def add_membership(
+        self,
+        session: DbSession,
+        principal: Caller,
+        actor: Acting,
+        user_id: FromPath[int],
+        data: JSONBody[MembershipIn],
+    ) -> UserOut:
+        await service.add_membership(session, principal, actor, user_id, unit_id=data.unit_id, role=data.role)
+        return UserOut.of(await service.get_user(session, principal, user_id))
+
+    @delete(
+        "/{user_id:int}/memberships/{membership_id:int}",
+        opt=allow(*USER_MANAGERS),
+        status_code=HTTP_204_NO_CONTENT,
+    )
+    async def remove_membership(
+        self,
+        session: DbSession,
+        principal: Caller,
+        actor: Acting,
+        user_id: FromPath[int],
+        membership_id: FromPath[int],
+    ) -> None:
+        await service.remove_membership(session, principal, actor, user_id, membership_id)

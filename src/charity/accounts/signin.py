@@ -1,0 +1,251 @@
+"""Signing in: passwords with throttling, API tokens, browser sessions, the first-administrator link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+import anyio.to_thread
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity.accounts.access import Grant, Principal
+from charity.accounts.credentials import digest, new_secret
+from charity.accounts.passwords import hash_password, needs_rehash, verify_password
+from charity.audit.service import Actor, record
+from charity.models import ApiToken, LoginAttempt, Membership, Role, SetupToken, User, WebSession, utcnow
+
+TOKEN_LIFETIME = timedelta(hours=12)
+SESSION_IDLE = timedelta(minutes=30)
+SESSION_LIFETIME = timedelta(hours=12)
+# A session's last use is written at most this often, so reading pages does not write on every request.
+SESSION_TOUCH_EVERY = timedelta(minutes=1)
+SETUP_LINK_LIFETIME = timedelta(hours=24)
+
+THROTTLE_WINDOW = timedelta(minutes=15)
+THROTTLE_FAILURES = 10
+
+# Verified against when the username is unknown, so that both failures take the same time.
+_DUMMY_HASH = hash_password("not-a-real-password-for-timing")
+
+
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    """The outcome of a password check. Failures carry no reason: an unknown user and a wrong password
+    must look the same to the caller."""
+
+    user: User | None = None
+    retry_after: int | None = None
+
+    @property
+    def throttled(self) -> bool:
+        return self.retry_after is not None
+
+
+async def _recent_failures(session: AsyncSession, username: str, ip: str, now: datetime) -> datetime | None:
+    """The oldest failure in the window when the account or the address has reached the limit."""
+    since = now - THROTTLE_WINDOW
+    for column, value in ((LoginAttempt.username, username), (LoginAttempt.ip, ip)):
+        failures = (
+            (
+                await session.execute(
+                    select(LoginAttempt.occurred_at)
+                    .where(
+                        column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.occurred_at > since
+                    )
+                    .order_by(LoginAttempt.occurred_at.desc())
+                    .limit(THROTTLE_FAILURES)
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if len(failures) >= THROTTLE_FAILURES:
+            return failures[-1]
+    return None
+
+
+async def check_password(session: AsyncSession, username: str, password: str, ip: str) -> SignIn:
+    """Verify a username and password, throttling repeated failures per account and per address.
+    Every attempt is recorded and audited in the caller's transaction, so the caller must commit
+    whatever the outcome."""
+    username = username.strip().lower()[:64]
+    now = utcnow()
+    actor = Actor(user_id=None, ip=ip)
+    oldest = await _recent_failures(session, username, ip, now)
+    if oldest is not None:
+        retry_after = max(1, int((oldest + THROTTLE_WINDOW - now).total_seconds()) + 1)
+        await record(
+            session, actor, "login.throttled", after={"username": username, "retry_after": retry_after}
+        )
+        return SignIn(retry_after=retry_after)
+
+    user = (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
+    stored_hash = user.password_hash if user is not None else _DUMMY_HASH
+    # Argon2 takes tens of milliseconds of CPU: keep it off the event loop.
+    valid = await anyio.to_thread.run_sync(verify_password, stored_hash, password)
+    succeeded = valid and user is not None and user.is_active
+    session.add(LoginAttempt(username=username, ip=ip, succeeded=succeeded))
+    if not succeeded or user is None:
+        await record(session, actor, "login.failure", after={"username": username})
+        return SignIn()
+    if needs_rehash(user.password_hash):
+        user.password_hash = await anyio.to_thread.run_sync(hash_password, password)
+    await record(
+        session, Actor(user_id=user.id, ip=ip), "login.success", object_type="user", object_id=user.id
+    )
+    return SignIn(user=user)
+
+
+async def issue_api_token(session: AsyncSession, user: User, ip: str) -> tuple[str, ApiToken]:
+    secret = new_secret()
+    token = ApiToken(
+        user_id=user.id, token_hash=digest(secret), expires_at=utcnow() + TOKEN_LIFETIME, created_ip=ip
+    )
+    session.add(token)
+    await session.flush()
+    return secret, token
+
+
+async def revoke_api_token(session: AsyncSession, principal: Principal, ip: str) -> None:
+    await session.execute(
+        update(ApiToken).where(ApiToken.id == principal.credential_id).values(revoked_at=utcnow())
+    )
+    await record(session, Actor(principal.user_id, ip), "token.revoke", object_type="api_token")
+
+
+async def start_web_session(
+    session: AsyncSession, user: User, ip: str, *, replacing: str | None = None
+) -> tuple[str, WebSession]:
+    """A new session id for a user who just proved who they are. Any session the browser held before
+    is ended, so an id planted before sign-in is worthless after it (session fixation)."""
+    if replacing:
+        await session.execute(
+            update(WebSession)
+            .where(WebSession.token_hash == digest(replacing), WebSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+    secret = new_secret()
+    now = utcnow()
+    web_session = WebSession(
+        user_id=user.id,
+        token_hash=digest(secret),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + SESSION_LIFETIME,
+        created_ip=ip,
+    )
+    session.add(web_session)
+    await session.flush()
+    return secret, web_session
+
+
+async def end_web_session(session: AsyncSession, principal: Principal, ip: str) -> None:
+    await session.execute(
+        update(WebSession).where(WebSession.id == principal.credential_id).values(revoked_at=utcnow())
+    )
+    await record(
+        session, Actor(principal.user_id, ip), "logout", object_type="user", object_id=principal.user_id
+    )
+
+
+async def revoke_credentials(session: AsyncSession, user_id: int) -> None:
+    """End every session and token of a user (deactivated, or password reset)."""
+    now = utcnow()
+    for model in (ApiToken, WebSession):
+        await session.execute(
+            update(model).where(model.user_id == user_id, model.revoked_at.is_(None)).values(revoked_at=now)
+        )
+
+
+async def _principal(
+    session: AsyncSession, user_id: int, credential: Literal["token", "session"], credential_id: int
+) -> Principal | None:
+    user = await session.get(User, user_id)
+    if user is None or not user.is_active:
+        return None
+    grants = (
+        await session.execute(
+            select(Membership.unit_id, Membership.role)
+            .where(Membership.user_id == user_id)
+            .order_by(Membership.unit_id, Membership.role)
+        )
+    ).all()
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        is_admin=user.is_admin,
+        grants=tuple(Grant(unit_id, Role(role)) for unit_id, role in grants),
+        credential=credential,
+        credential_id=credential_id,
+    )
+
+
+async def principal_for_token(session: AsyncSession, secret: str) -> Principal | None:
+    token = (
+        await session.execute(
+            select(ApiToken).where(
+                ApiToken.token_hash == digest(secret),
+                ApiToken.revoked_at.is_(None),
+                ApiToken.expires_at > utcnow(),
+            )
+        )
+    ).scalar_one_or_none()
+    return None if token is None else await _principal(session, token.user_id, "token", token.id)
+
+
+async def find_web_session(session: AsyncSession, secret: str) -> WebSession | None:
+    """The live session with this id: not revoked, not idle for too long, not past its lifetime."""
+    now = utcnow()
+    return (
+        await session.execute(
+            select(WebSession).where(
+                WebSession.token_hash == digest(secret),
+                WebSession.revoked_at.is_(None),
+                WebSession.expires_at > now,
+                WebSession.last_seen_at > now - SESSION_IDLE,
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def principal_for_session(session: AsyncSession, web_session: WebSession) -> Principal | None:
+    return await _principal(session, web_session.user_id, "session", web_session.id)
+
+
+def session_needs_touch(web_session: WebSession) -> bool:
+    return utcnow() - web_session.last_seen_at >= SESSION_TOUCH_EVERY
+
+
+async def touch_web_session(session: AsyncSession, session_id: int) -> None:
+    await session.execute(update(WebSession).where(WebSession.id == session_id).values(last_seen_at=utcnow()))
+
+
+async def create_setup_link(session: AsyncSession) -> str | None:
+    """A fresh one-time setup secret while no user exists (older unused links stop working);
+    None once there are users."""
+    if (await session.execute(select(func.count()).select_from(User))).scalar_one():
+        return None
+    now = utcnow()
+    await session.execute(update(SetupToken).where(SetupToken.used_at.is_(None)).values(used_at=now))
+    secret = new_secret()
+    session.add(SetupToken(token_hash=digest(secret), created_at=now, expires_at=now + SETUP_LINK_LIFETIME))
+    await session.flush()
+    return secret
+
+
+async def find_setup_token(session: AsyncSession, secret: str) -> SetupToken | None:
+    """The setup link's row if it can still be used: unused, unexpired, and no user exists yet."""
+    if (await session.execute(select(func.count()).select_from(User))).scalar_one():
+        return None
+    return (
+        await session.execute(
+            select(SetupToken).where(
+                SetupToken.token_hash == digest(secret),
+                SetupToken.used_at.is_(None),
+                SetupToken.expires_at > utcnow(),
+            )
+        )
+    ).scalar_one_or_none()

@@ -1,0 +1,56 @@
+"""JSON API: units. Everyone signed in reads the units of their scope; admins manage the tree."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_201_CREATED
+
+from charity.accounts.access import ADMIN, allow, signed_in
+from charity.http import Acting, Caller, DbSession, Page, PageParams
+from charity.units import service
+from charity.units.schemas import UnitCreate, UnitOut, UnitUpdate
+
+
+class UnitController(Controller):
+    path = "/api/units"
+    tags = ("units",)
+
+    @get(opt=signed_in())
+    async def list_units(self, session: DbSession, principal: Caller, paging: PageParams) -> Page[UnitOut]:
+        units, total = await service.list_units(session, principal, limit=paging.limit, offset=paging.offset)
+        return paging.page([UnitOut.of(unit) for unit in units], total)
+
+    @post(opt=allow(ADMIN), status_code=HTTP_201_CREATED)
+    async def create_unit(self, session: DbSession, actor: Acting, data: JSONBody[UnitCreate]) -> UnitOut:
+        unit = await service.create_unit(
+            session, actor, code=data.code, name=data.name, parent_code=data.parent_code, address=data.address
+        )
+        return UnitOut.of(unit)
+
+    @get("/{unit_id:int}", opt=signed_in())
+    async def get_unit(self, session: DbSession, principal: Caller, unit_id: FromPath[int]) -> UnitOut:
+        return UnitOut.of(await service.get_unit(session, principal, unit_id))
+
+    @patch("/{unit_id:int}", opt=allow(ADMIN))
+    async def update_unit(
+        self,
+        session: DbSession,
+        principal: Caller,
+        actor: Acting,
+        unit_id: FromPath[int],
+        data: JSONBody[UnitUpdate],
+    ) -> UnitOut:
+        unit = await service.get_unit(session, principal, unit_id)
+        parent_code = None if data.parent_code is msgspec.UNSET else data.parent_code
+        unit = await service.update_unit(
+            session,
+            actor,
+            unit,
+            name=data.name,
+            address=data.address,
+            parent_code=parent_code,
+            detach=data.parent_code is None,
+        )
+        return UnitOut.of(unit)

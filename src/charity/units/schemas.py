@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from charity.models import Unit
+
+
+class UnitCreate(msgspec.Struct, forbid_unknown_fields=True):
+    code: str
+    name: str
+    parent_code: str | None = None
+    address: str = ""
+
+
+class UnitUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """Fields left out stay as they are; `parent_code: null` makes the unit a root."""
+
+    name: str | None = None
+    address: str | None = None
+    parent_code: str | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class UnitOut(msgspec.Struct):
+    id: int
+    code: str
+    name: str
+    parent_id: int | None
+    address: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, unit: Unit) -> UnitOut:
+        return cls(unit.id, unit.code, unit.name, unit.parent_id, unit.address, unit.created_at)

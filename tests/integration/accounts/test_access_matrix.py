@@ -1,0 +1,259 @@
+"""The authorization matrix, built from the application's own route list: every route declares who
+may use it, anonymous callers are turned away from everything but a short public list, and each role
+gets exactly the answer the permission table gives, objects of other units answering 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from litestar import Litestar, get
+from litestar.testing import AsyncTestClient
+
+from charity.accounts.access import ACCESS_KEY, Access
+from charity.accounts.guard import SESSION_COOKIE
+from charity.app import create_app
+from charity.db import Database
+from charity.settings import Settings
+from tests.world import World, build_world
+
+STRONG = "Mat-khau-moi-2026!"
+ANON = "anonymous"
+ROLES = (ANON, "admin", "coordinator", "volunteer", "auditor", "outsider")
+
+# Routes anyone may call without signing in; anything else demands a sign-in.
+PUBLIC_ROUTES = {
+    ("GET", "/health"),
+    ("POST", "/api/auth/token"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/setup/{token:str}"),
+    ("POST", "/setup/{token:str}"),
+}
+# Framework-served public files: stylesheets and the OpenAPI document.
+PUBLIC_PREFIXES = ("/static", "/schema")
+
+
+def everyone(status: int, **overrides: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status) | overrides
+
+
+def signed_in(status: int, **overrides: int) -> dict[str, int]:
+    return everyone(status, anonymous=401) | overrides
+
+
+def managers(ok: int) -> dict[str, int]:
+    """Admins and coordinators over the target; the coordinator of another district gets 404."""
+    return signed_in(403, admin=ok, coordinator=ok, outsider=404)
+
+
+def admin_only(ok: int) -> dict[str, int]:
+    return signed_in(403, admin=ok)
+
+
+def pages(status: int) -> dict[str, int]:
+    """Pages send anonymous visitors to the sign-in form."""
+    return everyone(status, anonymous=303)
+
+
+@dataclass
+class Case:
+    method: str
+    route: str
+    expected: dict[str, int]
+    path: Callable[[World], str] | None = None
+    body: Callable[[World], Any] = field(default=lambda _world: None)
+
+    def url(self, world: World) -> str:
+        return self.path(world) if self.path else self.route
+
+
+def volunteer_path(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/api/users/{w.users['volunteer']}{suffix}"
+
+
+MATRIX = [
+    Case("GET", "/health", everyone(200)),
+    Case("POST", "/api/auth/token", everyone(401), body=lambda _w: {"username": "nobody", "password": "sai"}),
+    Case("DELETE", "/api/auth/token", signed_in(204)),
+    Case("GET", "/api/me", signed_in(200)),
+    Case(
+        "POST",
+        "/api/me/password",
+        signed_in(422),
+        body=lambda _w: {"current_password": "not-the-password", "new_password": STRONG},
+    ),
+    Case("GET", "/api/units", signed_in(200)),
+    Case(
+        "POST",
+        "/api/units",
+        admin_only(201),
+        body=lambda _w: {"code": "NEW", "name": "Chi hội mới", "parent_code": "COMMUNE"},
+    ),
+    Case(
+        "GET",
+        "/api/units/{unit_id:int}",
+        signed_in(200, outsider=404),
+        path=lambda w: f"/api/units/{w.units['COMMUNE']}",
+    ),
+    Case(
+        "PATCH",
+        "/api/units/{unit_id:int}",
+        admin_only(200),
+        path=lambda w: f"/api/units/{w.units['COMMUNE']}",
+        body=lambda _w: {"name": "Hội Phụ nữ xã (tên mới)"},
+    ),
+    Case("GET", "/api/users", signed_in(403, admin=200, coordinator=200, outsider=200)),
+    Case(
+        "POST",
+        "/api/users",
+        managers(201),
+        body=lambda w: {
+            "username": "tinh-nguyen-moi",
+            "password": STRONG,
+            "full_name": "Nguyễn Thị Mới",
+            "memberships": [{"unit_id": w.units["COMMUNE"], "role": "volunteer"}],
+        },
+    ),
+    Case("GET", "/api/users/{user_id:int}", managers(200), path=volunteer_path()),
+    Case(
+        "PATCH",
+        "/api/users/{user_id:int}",
+        managers(200),
+        path=volunteer_path(),
+        body=lambda _w: {"full_name": "Lê Thị Đổi Tên"},
+    ),
+    Case("POST", "/api/users/{user_id:int}/deactivate", managers(200), path=volunteer_path("/deactivate")),
+    Case("POST", "/api/users/{user_id:int}/activate", managers(200), path=volunteer_path("/activate")),
+    Case(
+        "POST",
+        "/api/users/{user_id:int}/password",
+        managers(204),
+        path=volunteer_path("/password"),
+        body=lambda _w: {"password": STRONG},
+    ),
+    Case(
+        "POST",
+        "/api/users/{user_id:int}/memberships",
+        managers(201),
+        path=volunteer_path("/memberships"),
+        body=lambda w: {"unit_id": w.units["SIBLING"], "role": "volunteer"},
+    ),
+    Case(
+        "DELETE",
+        "/api/users/{user_id:int}/memberships/{membership_id:int}",
+        managers(204),
+        path=lambda w: f"/api/users/{w.users['volunteer']}/memberships/{w.memberships['volunteer']}",
+    ),
+    Case("GET", "/login", everyone(303, anonymous=200)),
+    Case("POST", "/login", everyone(401), body=lambda _w: {"username": "nobody", "password": "sai"}),
+    Case("POST", "/logout", pages(303)),
+    Case("GET", "/setup/{token:str}", everyone(404), path=lambda _w: "/setup/not-a-real-link"),
+    Case(
+        "POST",
+        "/setup/{token:str}",
+        everyone(404),
+        path=lambda _w: "/setup/not-a-real-link",
+        body=lambda _w: {},
+    ),
+    Case("GET", "/", pages(200)),
+]
+
+
+def app_routes(app: Litestar) -> set[tuple[str, str]]:
+    """(method, path) of every handler the application serves, except the automatic OPTIONS answers
+    and the framework's file routes."""
+    routes = set()
+    for route in app.routes:
+        if route.path.startswith(PUBLIC_PREFIXES):
+            continue
+        for handler in route.route_handlers:
+            for method in handler.http_methods - {"OPTIONS"}:
+                routes.add((method, route.path))
+    return routes
+
+
+@pytest.fixture
+def bare_app(tmp_path) -> Litestar:
+    return create_app(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/x.db", secret_key="k" * 40))
+
+
+def test_every_route_declares_who_may_use_it(bare_app: Litestar) -> None:
+    undeclared = [
+        (sorted(handler.http_methods), route.path)
+        for route in bare_app.routes
+        for handler in route.route_handlers
+        if handler.http_methods - {"OPTIONS"} and not isinstance(handler.opt.get(ACCESS_KEY), Access)
+    ]
+    assert undeclared == []
+
+
+def test_the_public_routes_are_exactly_the_short_list(bare_app: Litestar) -> None:
+    public = {
+        (method, route.path)
+        for route in bare_app.routes
+        for handler in route.route_handlers
+        for method in handler.http_methods - {"OPTIONS"}
+        if handler.opt[ACCESS_KEY].public and not route.path.startswith(PUBLIC_PREFIXES)
+    }
+    assert public == PUBLIC_ROUTES
+
+
+def test_the_matrix_covers_every_route(bare_app: Litestar) -> None:
+    assert {(case.method, case.route) for case in MATRIX} == app_routes(bare_app)
+
+
+async def test_a_route_without_a_declaration_is_refused_to_everyone(
+    database_url: str, settings: Settings
+) -> None:
+    @get("/api/forgotten")
+    async def forgotten() -> dict[str, str]:
+        return {"secret": "leaked"}
+
+    database = Database(database_url)
+    world = await build_world(database)
+    await database.dispose()
+    app = create_app(settings)
+    app.register(forgotten)
+    async with AsyncTestClient(app=app) as client:
+        for who in ("anonymous", "admin", "coordinator"):
+            response = await client.get("/api/forgotten", headers=world.auth(who))
+            assert response.status_code == 403, who
+            assert "leaked" not in response.text
+
+
+async def _csrf_header(client: AsyncTestClient[Litestar]) -> dict[str, str]:
+    await client.get("/login")
+    return {"x-csrftoken": client.cookies["charity_csrf"]}
+
+
+@pytest.mark.parametrize("who", ROLES)
+@pytest.mark.parametrize("case", MATRIX, ids=lambda case: f"{case.method} {case.route}")
+async def test_each_role_gets_the_answer_of_the_permission_table(
+    database_url: str, settings: Settings, case: Case, who: str
+) -> None:
+    database = Database(database_url)
+    world = await build_world(database)
+    await database.dispose()
+    async with AsyncTestClient(app=create_app(settings)) as client:
+        headers: dict[str, str] = {}
+        is_page = not case.route.startswith("/api/") and case.route != "/health"
+        if is_page:
+            if case.method != "GET":
+                headers |= await _csrf_header(client)
+            if who in world.sessions:
+                client.cookies.set(SESSION_COOKIE, world.sessions[who])
+        else:
+            headers |= world.auth(who)
+        body = case.body(world)
+        kwargs: dict[str, Any] = {"headers": headers, "follow_redirects": False}
+        if body is not None:
+            kwargs["data" if is_page else "json"] = body
+        response = await client.request(case.method, case.url(world), **kwargs)
+    assert response.status_code == case.expected[who], response.text
+    if response.status_code == 401 and case.route.startswith("/api/"):
+        assert response.json()["status_code"] == 401
+    if who == ANON and response.status_code == 303 and case.route != "/login":
+        assert response.headers["location"].startswith("/login?next=")

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+
+from charity.accounts import signin
+from charity.accounts.passwords import hash_password
+from charity.db import Database
+from charity.models import AuditEvent
+from tests import factories
+
+PASSWORD = "Bong-sen-trang-2026"
+
+
+async def _user(database: Database, username: str) -> None:
+    async with database.write() as session:
+        await factories.user(session, username=username, password_hash=hash_password(PASSWORD))
+
+
+async def _actions(database: Database) -> list[str]:
+    async with database.read() as session:
+        return list((await session.execute(select(AuditEvent.action).order_by(AuditEvent.id))).scalars())
+
+
+async def test_ten_failures_for_an_account_lock_it_for_a_while_even_from_other_addresses(
+    database: Database,
+) -> None:
+    await _user(database, "thuquy")
+    for attempt in range(signin.THROTTLE_FAILURES):
+        async with database.write() as session:
+            outcome = await signin.check_password(session, "thuquy", "sai-mat-khau", f"10.0.0.{attempt}")
+        assert outcome.user is None
+        assert not outcome.throttled
+    async with database.write() as session:
+        outcome = await signin.check_password(session, "thuquy", PASSWORD, "10.9.9.9")
+    assert outcome.throttled
+    assert outcome.user is None
+    assert 0 < outcome.retry_after <= signin.THROTTLE_WINDOW.total_seconds() + 1
+    assert (await _actions(database)).count("login.failure") == signin.THROTTLE_FAILURES
+    assert (await _actions(database))[-1] == "login.throttled"
+
+
+async def test_ten_failures_from_one_address_throttle_it_across_usernames(
+    client: AsyncTestClient[Litestar], database: Database
+) -> None:
+    await _user(database, "thuquy")
+    for n in range(signin.THROTTLE_FAILURES):
+        response = await client.post(
+            "/api/auth/token", json={"username": f"doan-mo-{n}", "password": "x" * 12}
+        )
+        assert response.status_code == 401
+    response = await client.post("/api/auth/token", json={"username": "thuquy", "password": PASSWORD})
+    assert response.status_code == 429
+    assert int(response.headers["retry-after"]) > 0
+    assert "thử lại" in response.json()["detail"]
+    # The web form shares the same limit.
+    await client.get("/login")
+    page = await client.post(
+        "/login",
+        data={"username": "thuquy", "password": PASSWORD},
+        headers={"x-csrftoken": client.cookies["charity_csrf"]},
+    )
+    assert page.status_code == 429
+    assert "thử lại" in page.text
+    actions = await _actions(database)
+    assert actions.count("login.failure") == signin.THROTTLE_FAILURES
+    assert actions.count("login.throttled") == 2
+
+
+async def test_successful_sign_ins_do_not_count_toward_the_limit(database: Database) -> None:
+    await _user(database, "thuquy")
+    for _ in range(signin.THROTTLE_FAILURES + 2):
+        async with database.write() as session:
+            assert (await signin.check_password(session, "thuquy", PASSWORD, "10.0.0.1")).user is not None

@@ -1,0 +1,69 @@
+"""A small organisation for access tests: a province with a district and two communes below it, a
+separate district elsewhere, and one user per role, each with a live API token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from charity.accounts import signin
+from charity.db import Database
+from charity.models import Membership, Role, Unit
+from tests import factories
+
+ROLE_NAMES = ("admin", "coordinator", "volunteer", "auditor", "outsider")
+
+
+@dataclass
+class World:
+    units: dict[str, int] = field(default_factory=dict)
+    users: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    sessions: dict[str, str] = field(default_factory=dict)
+    memberships: dict[str, int] = field(default_factory=dict)
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
+
+
+async def build_world(database: Database) -> World:
+    world = World()
+    async with database.write() as session:
+
+        async def unit(code: str, parent: str | None) -> Unit:
+            row = await factories.unit(
+                session, code=code, name=f"Hội Phụ nữ {code}", parent_id=world.units.get(parent or "")
+            )
+            world.units[code] = row.id
+            return row
+
+        await unit("PROVINCE", None)
+        await unit("DISTRICT", "PROVINCE")
+        await unit("COMMUNE", "DISTRICT")
+        await unit("SIBLING", "DISTRICT")
+        await unit("ELSEWHERE", None)
+
+        memberships = {
+            "coordinator": ("DISTRICT", Role.COORDINATOR),
+            "volunteer": ("COMMUNE", Role.VOLUNTEER),
+            "auditor": ("DISTRICT", Role.AUDITOR),
+            "outsider": ("ELSEWHERE", Role.COORDINATOR),
+        }
+        for name in ROLE_NAMES:
+            user = await factories.user(
+                session, username=name, full_name=name.title(), is_admin=name == "admin"
+            )
+            world.users[name] = user.id
+            if name in memberships:
+                code, role = memberships[name]
+                membership = Membership(user_id=user.id, unit_id=world.units[code], role=role)
+                session.add(membership)
+                await session.flush()
+                world.memberships[name] = membership.id
+            world.tokens[name], _ = await signin.issue_api_token(session, user, "127.0.0.1")
+            world.sessions[name], _ = await signin.start_web_session(session, user, "127.0.0.1")
+        # A volunteer of the sibling commune: inside the coordinator's district, not the volunteer's commune.
+        other = await factories.user(session, username="sibling-volunteer")
+        session.add(Membership(user_id=other.id, unit_id=world.units["SIBLING"], role=Role.VOLUNTEER))
+        world.users["sibling-volunteer"] = other.id
+        await session.flush()
+    return world
