@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.passwords import hash_password
-from charity.models import Donation, Drive, DriveKind, DriveStatus, ReceiptBook, Unit, User
+from charity.donors.service import search_text_for
+from charity.models import Donation, Donor, Drive, DriveKind, DriveStatus, ReceiptBook, Unit, User
 
 _counter = itertools.count(1)
 # Hashing is deliberately slow; tests that only need a user share one hash.
@@ -60,3 +61,11 @@ async def donation(session: AsyncSession, drive_id: int, recorded_by: int, **fie
         "cash_method": "cash",
     }
     return await _add(session, Donation(**{**defaults, **fields}))
+
+
+async def donor(session: AsyncSession, unit_id: int, **fields: Any) -> Donor:
+    values = {"unit_id": unit_id, "name": f"Nhà hảo tâm {next(_counter)}", **fields}
+    values["search_text"] = search_text_for(
+        values["name"], values.get("phone", ""), values.get("address", "")
+    )
+    return await _add(session, Donor(**values))

@@ -6,8 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from charity.accounts import signin
+from charity.audit.service import Actor
+from charity.clock import local_today
 from charity.db import Database
-from charity.models import Membership, Role, Unit
+from charity.donations.schemas import CashIn, DonorIn, GiftIn
+from charity.donations.service import issue_gift
+from charity.models import DriveItemType, DriveKind, DriveStatus, ItemType, Membership, Role, Unit
 from tests import factories
 
 ROLE_NAMES = ("admin", "coordinator", "volunteer", "auditor", "outsider")
@@ -20,6 +24,7 @@ class World:
     tokens: dict[str, str] = field(default_factory=dict)
     sessions: dict[str, str] = field(default_factory=dict)
     memberships: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
 
     def auth(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"} if who in self.tokens else {}
@@ -66,4 +71,26 @@ async def build_world(database: Database) -> World:
         session.add(Membership(user_id=other.id, unit_id=world.units["SIBLING"], role=Role.VOLUNTEER))
         world.users["sibling-volunteer"] = other.id
         await session.flush()
+
+        # What the commune runs: an open rice drive with a donor and a gift, and a drive in draft.
+        rice = ItemType(name="Gạo", unit_of_measure="kg")
+        session.add(rice)
+        await session.flush()
+        drive = await factories.drive(session, world.units["COMMUNE"], name="Hũ gạo", kind=DriveKind.RICE_JAR)
+        session.add(DriveItemType(drive_id=drive.id, item_type_id=rice.id))
+        draft = await factories.drive(
+            session, world.units["COMMUNE"], name="Áo trắng", status=DriveStatus.DRAFT
+        )
+        donor = await factories.donor(session, world.units["COMMUNE"], name="Nguyễn Thị Hồng")
+        world.ids |= {"rice": rice.id, "drive": drive.id, "draft": draft.id, "donor": donor.id}
+        volunteer = await signin.principal_for_token(session, world.tokens["volunteer"])
+        issued = await issue_gift(
+            session,
+            volunteer,
+            Actor(volunteer.user_id, "127.0.0.1"),
+            GiftIn(
+                drive_id=drive.id, received_on=local_today(), donor=DonorIn(id=donor.id), cash=CashIn(200_000)
+            ),
+        )
+        world.ids |= {"receipt": issued.receipt.id, "book": issued.receipt.book_id}
     return world

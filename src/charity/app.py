@@ -16,6 +16,9 @@ from charity.accounts.access import public
 from charity.accounts.api import AuthController, MeController, UserController
 from charity.accounts.guard import LoginRequired, enforce_access
 from charity.db import Database
+from charity.donations.api import create_donation
+from charity.donors.api import DonorController
+from charity.drives.api import DriveController
 from charity.errors import DomainError
 from charity.health.api import health
 from charity.http import (
@@ -28,7 +31,9 @@ from charity.http import (
     provide_session,
     validation_error_handler,
 )
+from charity.item_types.api import ItemTypeController
 from charity.pages import STATIC_DIR, template_config
+from charity.receipts.api import ReceiptBookController, ReceiptController
 from charity.security_headers import add_security_headers
 from charity.settings import Settings
 from charity.units.api import UnitController
@@ -47,6 +52,12 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             MeController,
             UserController,
             UnitController,
+            ItemTypeController,
+            DriveController,
+            DonorController,
+            create_donation,
+            ReceiptController,
+            ReceiptBookController,
             *account_pages.routes,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
         ],

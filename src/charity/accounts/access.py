@@ -100,7 +100,7 @@ class Principal:
 
 def units_below(unit_ids: Iterable[int]) -> Select[tuple[int]]:
     """The ids of these units and of every unit below them, as a subquery (one recursive CTE)."""
-    tree = select(Unit.id).where(Unit.id.in_(list(unit_ids))).cte("unit_tree", recursive=True)
+    tree = select(Unit.id).where(Unit.id.in_(list(unit_ids))).cte(recursive=True)
     tree = tree.union(select(Unit.id).where(Unit.parent_id == tree.c.id))
     return select(tree.c.id)
 

@@ -15,11 +15,14 @@ from litestar.testing import AsyncTestClient
 from charity.accounts.access import ACCESS_KEY, Access
 from charity.accounts.guard import SESSION_COOKIE
 from charity.app import create_app
+from charity.clock import local_today
 from charity.db import Database
 from charity.settings import Settings
 from tests.world import World, build_world
 
 STRONG = "Mat-khau-moi-2026!"
+TODAY = local_today().isoformat()
+YEAR = TODAY[:4]
 ANON = "anonymous"
 ROLES = (ANON, "admin", "coordinator", "volunteer", "auditor", "outsider")
 
@@ -51,6 +54,19 @@ def managers(ok: int) -> dict[str, int]:
 
 def admin_only(ok: int) -> dict[str, int]:
     return signed_in(403, admin=ok)
+
+
+def readers(ok: int, **overrides: int) -> dict[str, int]:
+    """Volunteers, coordinators and auditors of the scope; admins hold none of these roles."""
+    return signed_in(403, coordinator=ok, volunteer=ok, auditor=ok, outsider=404) | overrides
+
+
+def recorders(ok: int) -> dict[str, int]:
+    return signed_in(403, coordinator=ok, volunteer=ok, outsider=404)
+
+
+def coordinators(ok: int) -> dict[str, int]:
+    return signed_in(403, coordinator=ok, outsider=404)
 
 
 def pages(status: int) -> dict[str, int]:
@@ -146,6 +162,139 @@ MATRIX = [
         "/api/users/{user_id:int}/memberships/{membership_id:int}",
         managers(204),
         path=lambda w: f"/api/users/{w.users['volunteer']}/memberships/{w.memberships['volunteer']}",
+    ),
+    Case("GET", "/api/item-types", signed_in(200)),
+    Case(
+        "POST",
+        "/api/item-types",
+        signed_in(403, admin=201, coordinator=201, outsider=201),
+        body=lambda _w: {"name": "Mì gói", "unit_of_measure": "thùng"},
+    ),
+    Case(
+        "GET",
+        "/api/item-types/{item_type_id:int}",
+        signed_in(200),
+        path=lambda w: f"/api/item-types/{w.ids['rice']}",
+    ),
+    Case(
+        "PATCH",
+        "/api/item-types/{item_type_id:int}",
+        admin_only(200),
+        path=lambda w: f"/api/item-types/{w.ids['rice']}",
+        body=lambda _w: {"unit_of_measure": "kg gạo"},
+    ),
+    Case("GET", "/api/drives", readers(200, outsider=200)),
+    Case(
+        "POST",
+        "/api/drives",
+        coordinators(201),
+        body=lambda w: {
+            "unit_id": w.units["COMMUNE"],
+            "name": "Quyển vở tình thương",
+            "kind": "notebooks",
+            "starts_on": f"{YEAR}-08-01",
+            "ends_on": f"{YEAR}-09-05",
+        },
+    ),
+    Case("GET", "/api/drives/{drive_id:int}", readers(200), path=lambda w: f"/api/drives/{w.ids['drive']}"),
+    Case(
+        "PATCH",
+        "/api/drives/{drive_id:int}",
+        coordinators(200),
+        path=lambda w: f"/api/drives/{w.ids['drive']}",
+        body=lambda _w: {"target_amount": 5_000_000},
+    ),
+    Case(
+        "POST",
+        "/api/drives/{drive_id:int}/open",
+        coordinators(200),
+        path=lambda w: f"/api/drives/{w.ids['draft']}/open",
+    ),
+    Case(
+        "POST",
+        "/api/drives/{drive_id:int}/close",
+        coordinators(200),
+        path=lambda w: f"/api/drives/{w.ids['drive']}/close",
+    ),
+    Case(
+        "GET",
+        "/api/drives/{drive_id:int}/summary",
+        readers(200),
+        path=lambda w: f"/api/drives/{w.ids['drive']}/summary",
+    ),
+    Case("GET", "/api/donors", readers(200, outsider=200)),
+    Case(
+        "POST",
+        "/api/donors",
+        recorders(201),
+        body=lambda w: {"unit_id": w.units["COMMUNE"], "name": "Trần Văn Đức", "phone": "0918274615"},
+    ),
+    Case("GET", "/api/donors/{donor_id:int}", readers(200), path=lambda w: f"/api/donors/{w.ids['donor']}"),
+    Case(
+        "PATCH",
+        "/api/donors/{donor_id:int}",
+        recorders(200),
+        path=lambda w: f"/api/donors/{w.ids['donor']}",
+        body=lambda _w: {"address": "Ấp Rừng Sến"},
+    ),
+    Case(
+        "POST",
+        "/api/donations",
+        recorders(201),
+        body=lambda w: {
+            "drive_id": w.ids["drive"],
+            "received_on": TODAY,
+            "donor": {"id": w.ids["donor"]},
+            "cash": {"amount": 100_000},
+        },
+    ),
+    Case("GET", "/api/receipts", readers(200, outsider=200)),
+    Case(
+        "GET",
+        "/api/receipts/{receipt_id:int}",
+        readers(200),
+        path=lambda w: f"/api/receipts/{w.ids['receipt']}",
+    ),
+    Case(
+        "POST",
+        "/api/receipts/{receipt_id:int}/void",
+        coordinators(200),
+        path=lambda w: f"/api/receipts/{w.ids['receipt']}/void",
+        body=lambda _w: {"reason": "Ghi nhầm số tiền"},
+    ),
+    Case(
+        "POST",
+        "/api/receipts/{receipt_id:int}/replace",
+        coordinators(201),
+        path=lambda w: f"/api/receipts/{w.ids['receipt']}/replace",
+        body=lambda w: {
+            "reason": "Ghi nhầm số tiền",
+            "gift": {
+                "drive_id": w.ids["drive"],
+                "received_on": TODAY,
+                "cash": {"amount": 250_000},
+                "anonymous": True,
+            },
+        },
+    ),
+    Case("GET", "/api/receipt-books", signed_in(403, coordinator=200, auditor=200, outsider=200)),
+    Case(
+        "POST",
+        "/api/receipt-books",
+        coordinators(201),
+        body=lambda w: {"unit_id": w.units["COMMUNE"], "year": int(YEAR), "code": "02"},
+    ),
+    Case(
+        "GET",
+        "/api/receipt-books/{book_id:int}",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/receipt-books/{w.ids['book']}",
+    ),
+    Case(
+        "POST",
+        "/api/receipt-books/{book_id:int}/close",
+        coordinators(200),
+        path=lambda w: f"/api/receipt-books/{w.ids['book']}/close",
     ),
     Case("GET", "/login", everyone(303, anonymous=200)),
     Case("POST", "/login", everyone(401), body=lambda _w: {"username": "nobody", "password": "sai"}),

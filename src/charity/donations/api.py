@@ -1,0 +1,43 @@
+"""JSON API: recording a gift issues its receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, post
+from litestar.params import FromHeader, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from charity.accounts.access import allow
+from charity.donations import service
+from charity.donations.schemas import DonationOut, GiftIn
+from charity.http import Acting, Caller, DbSession
+from charity.models import Role
+
+
+def answer(issued: service.Issued) -> Response[Any]:
+    """201 for a new receipt; a retry with the same Idempotency-Key gets 200 and the same receipt."""
+    if issued.replayed:
+        return Response(
+            DonationOut.of(issued.receipt), status_code=HTTP_200_OK, headers={"Idempotent-Replayed": "true"}
+        )
+    return Response(DonationOut.of(issued.receipt), status_code=HTTP_201_CREATED)
+
+
+@post(
+    "/api/donations",
+    opt=allow(Role.VOLUNTEER, Role.COORDINATOR),
+    tags=["donations"],
+    status_code=HTTP_201_CREATED,
+)
+async def create_donation(
+    session: DbSession,
+    principal: Caller,
+    actor: Acting,
+    data: JSONBody[GiftIn],
+    idempotency_key: FromHeader[str | None] = None,
+) -> Response[Any]:
+    """Record a gift and issue its receipt, numbered from the unit's receipt book. Send an
+    `Idempotency-Key` header so that a retry after a lost answer never issues a second receipt."""
+    issued = await service.issue_gift(session, principal, actor, data, idempotency_key=idempotency_key)
+    return answer(issued)

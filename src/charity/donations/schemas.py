@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import msgspec
+
+from charity.models import DonorKind, PaymentMethod, ReceiptStatus
+from charity.receipts.schemas import CashOut, ItemOut, ReceiptOut
+
+
+class CashIn(msgspec.Struct, forbid_unknown_fields=True):
+    amount: int
+    method: PaymentMethod = PaymentMethod.CASH
+
+
+class ItemIn(msgspec.Struct, forbid_unknown_fields=True):
+    item_type_id: int
+    quantity: Decimal
+    unit_value: int = 0
+
+
+class DonorIn(msgspec.Struct, forbid_unknown_fields=True):
+    """An existing donor by `id`, or the fields of a new one."""
+
+    id: int | None = None
+    name: str = ""
+    kind: DonorKind = DonorKind.PERSON
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+    tax_code: str = ""
+
+
+class GiftIn(msgspec.Struct, forbid_unknown_fields=True):
+    drive_id: int
+    received_on: date
+    donor: DonorIn | None = None
+    cash: CashIn | None = None
+    items: list[ItemIn] = msgspec.field(default_factory=list)
+    anonymous: bool = False
+    note: str = ""
+    # The book to number the receipt from; by default the unit's open book of the year.
+    book_id: int | None = None
+
+
+class ReplaceIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: str
+    gift: GiftIn
+
+
+class ReceiptRef(msgspec.Struct):
+    id: int
+    book: str
+    seq: int
+    number: str
+    status: ReceiptStatus
+    total_value: int
+
+
+class DonationOut(msgspec.Struct):
+    id: int
+    drive_id: int
+    received_on: date
+    donor_id: int | None
+    anonymous: bool
+    cash: CashOut | None
+    items: list[ItemOut]
+    note: str
+    receipt: ReceiptRef
+
+    @classmethod
+    def of(cls, receipt: ReceiptOut) -> DonationOut:
+        return cls(
+            id=receipt.donation_id,
+            drive_id=receipt.drive.id,
+            received_on=receipt.received_on,
+            donor_id=receipt.donor.id if receipt.donor else None,
+            anonymous=receipt.anonymous,
+            cash=receipt.cash,
+            items=receipt.items,
+            note=receipt.note,
+            receipt=ReceiptRef(
+                receipt.id, receipt.book, receipt.seq, receipt.number, receipt.status, receipt.total_value
+            ),
+        )

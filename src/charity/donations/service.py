@@ -1,0 +1,262 @@
+"""Gifts: one short write transaction validates the gift, takes the next receipt number, and records
+the donation, its receipt, its ledger entries and an audit event together."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity.accounts.access import Principal
+from charity.audit.service import Actor, record
+from charity.clock import format_date, local_today
+from charity.donations.schemas import GiftIn
+from charity.donors.service import RECORDERS, add_donor, clean_donor, get_donor
+from charity.drives.service import get_drive
+from charity.errors import Conflict, Invalid
+from charity.ledger.service import Posting, lock_drive, post
+from charity.models import (
+    MAX_AMOUNT,
+    Donation,
+    DonationItem,
+    DriveItemType,
+    DriveStatus,
+    EntrySource,
+    ItemType,
+    Receipt,
+)
+from charity.money import line_value
+from charity.receipts.numbering import book_for_gift, take_number
+from charity.receipts.schemas import ReceiptOut
+from charity.receipts.service import clean_reason, load, void_receipt, voidable
+
+MAX_LINES = 50
+MAX_QUANTITY = Decimal(10**12)
+NOTE_MAX = 500
+IDEMPOTENCY_KEY_MAX = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    receipt: ReceiptOut
+    # True when this answers a retry of a request already done (same Idempotency-Key and body).
+    replayed: bool = False
+
+
+def _amount_ok(amount: int, *, minimum: int) -> bool:
+    return minimum <= amount <= MAX_AMOUNT
+
+
+def request_hash(gift: GiftIn) -> str:
+    return hashlib.sha256(msgspec.json.encode(gift)).hexdigest()
+
+
+def check_idempotency_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        raise Invalid(
+            f"Idempotency-Key phải dài 1–{IDEMPOTENCY_KEY_MAX} ký tự in được.", field="Idempotency-Key"
+        )
+    return key
+
+
+async def _replay(session: AsyncSession, user_id: int, key: str | None, fingerprint: str) -> Issued | None:
+    if key is None:
+        return None
+    found = (
+        await session.execute(
+            select(Donation.request_hash, Receipt.id)
+            .join(Receipt, Receipt.donation_id == Donation.id)
+            .where(Donation.recorded_by == user_id, Donation.idempotency_key == key)
+        )
+    ).first()
+    if found is None:
+        return None
+    if found[0] != fingerprint:
+        raise Conflict("Idempotency-Key này đã được dùng cho một đóng góp khác.", field="Idempotency-Key")
+    return Issued((await load(session, [found[1]]))[0], replayed=True)
+
+
+async def _check_items(session: AsyncSession, gift: GiftIn) -> list[tuple[ItemType, int]]:
+    """Each goods line's item type (accepted by the drive) and estimated value."""
+    if len(gift.items) > MAX_LINES:
+        raise Invalid(f"Một biên nhận có tối đa {MAX_LINES} dòng hàng.", field="items")
+    accepted = {
+        item_type.id: item_type
+        for item_type in (
+            await session.execute(
+                select(ItemType)
+                .join(DriveItemType, DriveItemType.item_type_id == ItemType.id)
+                .where(DriveItemType.drive_id == gift.drive_id)
+            )
+        ).scalars()
+    }
+    checked = []
+    for index, line in enumerate(gift.items):
+        field = f"items[{index}]"
+        item_type = accepted.get(line.item_type_id)
+        if item_type is None:
+            name = await session.get(ItemType, line.item_type_id)
+            label = f"«{name.name}»" if name else f"mã {line.item_type_id}"
+            raise Invalid(f"Cuộc vận động này không nhận loại hàng {label}.", field=f"{field}.item_type_id")
+        quantity = line.quantity
+        if not quantity.is_finite() or not 0 < quantity <= MAX_QUANTITY:
+            raise Invalid(f"Số lượng {item_type.name} phải là số dương.", field=f"{field}.quantity")
+        if quantity != quantity.quantize(Decimal("0.001")):
+            raise Invalid(
+                f"Số lượng {item_type.name} có tối đa 3 chữ số thập phân.", field=f"{field}.quantity"
+            )
+        if not _amount_ok(line.unit_value, minimum=0):
+            raise Invalid("Đơn giá phải là số nguyên đồng, không âm.", field=f"{field}.unit_value")
+        value = line_value(quantity, line.unit_value)
+        if value > MAX_AMOUNT:
+            raise Invalid("Giá trị dòng hàng quá lớn.", field=f"{field}.unit_value")
+        checked.append((item_type, value))
+    return checked
+
+
+async def issue_gift(
+    session: AsyncSession,
+    principal: Principal,
+    actor: Actor,
+    gift: GiftIn,
+    *,
+    idempotency_key: str | None = None,
+    replaces: int | None = None,
+) -> Issued:
+    key = check_idempotency_key(idempotency_key)
+    fingerprint = request_hash(gift)
+    if replayed := await _replay(session, principal.user_id, key, fingerprint):
+        return replayed
+
+    drive = await get_drive(session, principal, gift.drive_id, RECORDERS)
+    if drive.status != DriveStatus.OPEN:
+        raise Invalid(f"Cuộc vận động «{drive.name}» không đang nhận đóng góp.", field="drive_id")
+    today = local_today()
+    if gift.received_on > today:
+        raise Invalid("Ngày nhận không được sau hôm nay.", field="received_on")
+    if not drive.starts_on <= gift.received_on <= drive.ends_on:
+        raise Invalid(
+            f"Ngày nhận phải trong thời gian nhận đóng góp, từ {format_date(drive.starts_on)}"
+            f" đến {format_date(drive.ends_on)}.",
+            field="received_on",
+        )
+    if gift.cash is not None and not _amount_ok(gift.cash.amount, minimum=1):
+        raise Invalid("Số tiền phải là số nguyên dương (đồng), tối đa 10.000 tỷ đồng.", field="cash.amount")
+    lines = await _check_items(session, gift)
+    if gift.cash is None and not lines:
+        raise Invalid("Cần nhập số tiền hoặc ít nhất một dòng hàng.", field="cash")
+    total = (gift.cash.amount if gift.cash else 0) + sum(value for _, value in lines)
+    if total > MAX_AMOUNT:
+        raise Invalid("Tổng giá trị biên nhận quá lớn.", field="cash.amount")
+    note = " ".join(gift.note.split())
+    if len(note) > NOTE_MAX:
+        raise Invalid(f"Ghi chú dài quá {NOTE_MAX} ký tự.", field="note")
+    donor_id = None
+    new_donor = None
+    if gift.donor is not None and gift.donor.id is not None:
+        donor_id = (await get_donor(session, principal, gift.donor.id, RECORDERS)).id
+    elif gift.donor is not None and (gift.donor.name.strip() or not gift.anonymous):
+        d = gift.donor
+        new_donor = clean_donor(
+            name=d.name,
+            kind=d.kind,
+            phone=d.phone,
+            address=d.address,
+            email=d.email,
+            tax_code=d.tax_code,
+            prefix="donor.",
+        )
+    elif not gift.anonymous:
+        raise Invalid("Cần chọn hoặc nhập nhà hảo tâm, hoặc đánh dấu ẩn danh.", field="donor")
+
+    # From here on the receipt book is locked: numbers are taken in commit order.
+    book = await book_for_gift(session, drive.unit_id, today.year, gift.book_id)
+    if replayed := await _replay(session, principal.user_id, key, fingerprint):
+        return replayed
+    if new_donor is not None:
+        donor_id = (await add_donor(session, actor, drive.unit_id, new_donor, audit=False)).id
+    donation = Donation(
+        drive_id=drive.id,
+        donor_id=donor_id,
+        received_on=gift.received_on,
+        anonymous=gift.anonymous,
+        cash_amount=gift.cash.amount if gift.cash else None,
+        cash_method=gift.cash.method if gift.cash else None,
+        note=note,
+        recorded_by=principal.user_id,
+        idempotency_key=key,
+        request_hash=fingerprint if key else None,
+    )
+    session.add(donation)
+    await session.flush()
+    session.add_all(
+        DonationItem(
+            donation_id=donation.id,
+            item_type_id=item_type.id,
+            quantity=line.quantity,
+            unit_value=line.unit_value,
+            value=value,
+        )
+        for line, (item_type, value) in zip(gift.items, lines, strict=True)
+    )
+    seq = await take_number(session, book)
+    receipt = Receipt(
+        donation_id=donation.id,
+        book_id=book.id,
+        seq=seq,
+        total_value=total,
+        issued_by=principal.user_id,
+        replaces_id=replaces,
+    )
+    session.add(receipt)
+    await session.flush()
+    postings = ([Posting(amount=gift.cash.amount, memo="Tiền mặt/chuyển khoản")] if gift.cash else []) + [
+        Posting(amount=value, item_type_id=item_type.id, quantity=line.quantity, memo=item_type.name)
+        for line, (item_type, value) in zip(gift.items, lines, strict=True)
+    ]
+    await lock_drive(session, drive.id)
+    await post(
+        session,
+        drive_id=drive.id,
+        posted_on=gift.received_on,
+        source=EntrySource.RECEIPT,
+        postings=postings,
+        receipt_id=receipt.id,
+        user_id=principal.user_id,
+    )
+    await record(
+        session,
+        actor,
+        "receipt.issue",
+        object_type="receipt",
+        object_id=receipt.id,
+        unit_id=drive.unit_id,
+        after={
+            "book_id": book.id,
+            "seq": seq,
+            "drive_id": drive.id,
+            "donor_id": donor_id,
+            "donor_created": new_donor is not None,
+            "total_value": total,
+            "replaces": replaces,
+        },
+    )
+    return Issued((await load(session, [receipt.id]))[0])
+
+
+async def replace_receipt(
+    session: AsyncSession, principal: Principal, actor: Actor, receipt_id: int, reason: str, gift: GiftIn
+) -> Issued:
+    """Void a receipt and issue the corrected gift pointing to it, in one transaction."""
+    reason = clean_reason(reason)
+    await voidable(session, principal, receipt_id)
+    issued = await issue_gift(session, principal, actor, gift, replaces=receipt_id)
+    await void_receipt(session, principal, actor, receipt_id, reason)
+    return issued

@@ -1,0 +1,98 @@
+"""JSON API: drives. Everyone in scope reads them; coordinators of the drive's unit run them."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from charity.accounts.access import allow
+from charity.drives import service
+from charity.drives.schemas import DriveCreate, DriveOut, DriveSummary, DriveUpdate
+from charity.http import Acting, Caller, DbSession, Page, PageParams
+from charity.models import DriveKind, DriveStatus, Role
+
+READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
+MANAGE = allow(Role.COORDINATOR)
+
+
+class DriveController(Controller):
+    path = "/api/drives"
+    tags = ("drives",)
+
+    @get(opt=READ)
+    async def list_drives(
+        self,
+        session: DbSession,
+        principal: Caller,
+        paging: PageParams,
+        status: FromQuery[DriveStatus | None] = None,
+        unit_id: FromQuery[int | None] = None,
+    ) -> Page[DriveOut]:
+        drives, total = await service.list_drives(
+            session, principal, status=status, unit_id=unit_id, limit=paging.limit, offset=paging.offset
+        )
+        return paging.page(await service.to_out(session, drives), total)
+
+    @post(opt=MANAGE, status_code=HTTP_201_CREATED)
+    async def create_drive(
+        self, session: DbSession, principal: Caller, actor: Acting, data: JSONBody[DriveCreate]
+    ) -> DriveOut:
+        fields = service.DriveFields(
+            name=data.name,
+            kind=data.kind,
+            starts_on=data.starts_on,
+            ends_on=data.ends_on,
+            target_amount=data.target_amount,
+            items=data.items,
+            bank_account=data.bank_account,
+            is_public=data.is_public,
+            description=data.description,
+        )
+        drive = await service.create_drive(session, principal, actor, data.unit_id, fields)
+        return (await service.to_out(session, [drive]))[0]
+
+    @get("/{drive_id:int}", opt=READ)
+    async def get_drive(self, session: DbSession, principal: Caller, drive_id: FromPath[int]) -> DriveOut:
+        return (await service.to_out(session, [await service.get_drive(session, principal, drive_id)]))[0]
+
+    @patch("/{drive_id:int}", opt=MANAGE)
+    async def update_drive(
+        self,
+        session: DbSession,
+        principal: Caller,
+        actor: Acting,
+        drive_id: FromPath[int],
+        data: JSONBody[DriveUpdate],
+    ) -> DriveOut:
+        changes = {
+            field: value
+            for field in data.__struct_fields__
+            if (value := getattr(data, field)) is not msgspec.UNSET
+            and (value is not None or field == "target_amount")
+        }
+        if isinstance(changes.get("kind"), str):
+            changes["kind"] = DriveKind(changes["kind"])
+        drive = await service.update_drive(session, principal, actor, drive_id, changes)
+        return (await service.to_out(session, [drive]))[0]
+
+    @post("/{drive_id:int}/open", opt=MANAGE, status_code=HTTP_200_OK)
+    async def open_drive(
+        self, session: DbSession, principal: Caller, actor: Acting, drive_id: FromPath[int]
+    ) -> DriveOut:
+        drive = await service.set_status(session, principal, actor, drive_id, DriveStatus.OPEN)
+        return (await service.to_out(session, [drive]))[0]
+
+    @post("/{drive_id:int}/close", opt=MANAGE, status_code=HTTP_200_OK)
+    async def close_drive(
+        self, session: DbSession, principal: Caller, actor: Acting, drive_id: FromPath[int]
+    ) -> DriveOut:
+        drive = await service.set_status(session, principal, actor, drive_id, DriveStatus.CLOSED)
+        return (await service.to_out(session, [drive]))[0]
+
+    @get("/{drive_id:int}/summary", opt=READ)
+    async def drive_summary(
+        self, session: DbSession, principal: Caller, drive_id: FromPath[int]
+    ) -> DriveSummary:
+        return await service.summary(session, principal, drive_id)

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import msgspec
+
+from charity.models import DriveKind, DriveStatus
+
+
+class DriveItemIn(msgspec.Struct, forbid_unknown_fields=True):
+    item_type_id: int
+    target_quantity: Decimal | None = None
+
+
+class DriveCreate(msgspec.Struct, forbid_unknown_fields=True):
+    unit_id: int
+    name: str
+    kind: DriveKind
+    starts_on: date
+    ends_on: date
+    target_amount: int | None = None
+    items: list[DriveItemIn] = msgspec.field(default_factory=list)
+    bank_account: str = ""
+    is_public: bool = False
+    description: str = ""
+
+
+class DriveUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    """Fields left out stay as they are; `items` replaces the accepted item types as a whole."""
+
+    name: str | None = None
+    kind: DriveKind | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    target_amount: int | msgspec.UnsetType | None = msgspec.UNSET
+    items: list[DriveItemIn] | None = None
+    bank_account: str | None = None
+    is_public: bool | None = None
+    description: str | None = None
+
+
+class DriveItemOut(msgspec.Struct):
+    item_type_id: int
+    name: str
+    unit_of_measure: str
+    target_quantity: Decimal | None
+
+
+class DriveOut(msgspec.Struct):
+    id: int
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    name: str
+    kind: DriveKind
+    status: DriveStatus
+    starts_on: date
+    ends_on: date
+    distribution_deadline: date | None
+    target_amount: int | None
+    items: list[DriveItemOut]
+    bank_account: str
+    is_public: bool
+    description: str
+    created_at: datetime
+
+
+class ItemProgress(msgspec.Struct):
+    item_type_id: int
+    name: str
+    unit_of_measure: str
+    quantity: Decimal
+    value: int
+    target_quantity: Decimal | None
+    progress: float | None
+
+
+class DriveSummary(msgspec.Struct):
+    drive_id: int
+    status: DriveStatus
+    receipts_issued: int
+    receipts_void: int
+    donors: int
+    cash_total: int
+    goods_value: int
+    total_value: int
+    target_amount: int | None
+    cash_progress: float | None
+    items: list[ItemProgress]

@@ -1,0 +1,437 @@
+"""Drives (cuộc vận động): the receiving window, targets, accepted goods, and their state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity.accounts.access import Principal, scope_units
+from charity.audit.service import Actor, record
+from charity.clock import format_date
+from charity.drives.schemas import DriveItemIn, DriveItemOut, DriveOut, DriveSummary, ItemProgress
+from charity.errors import Conflict, Invalid, NotFound
+from charity.ledger.service import balances
+from charity.models import (
+    MAX_AMOUNT,
+    Donation,
+    DonationItem,
+    Drive,
+    DriveItemType,
+    DriveKind,
+    DriveStatus,
+    ItemType,
+    Receipt,
+    ReceiptStatus,
+    Role,
+    Unit,
+)
+from charity.text import clean
+
+READERS = (Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
+MANAGERS = (Role.COORDINATOR,)
+# Decree 93/2021/NĐ-CP: an appeal receives for at most 90 days and distributes within 20 days after.
+APPEAL_MAX_DAYS = 90
+APPEAL_DISTRIBUTION_DAYS = 20
+NAME_MAX = 200
+BANK_MAX = 120
+DESCRIPTION_MAX = 4000
+MAX_QUANTITY = Decimal(10**12)
+
+
+@dataclass(frozen=True, slots=True)
+class DriveFields:
+    """Validated drive fields, ready to store."""
+
+    name: str
+    kind: DriveKind
+    starts_on: date
+    ends_on: date
+    target_amount: int | None
+    items: list[DriveItemIn]
+    bank_account: str
+    is_public: bool
+    description: str
+
+
+def _text(
+    value: str, field: str, label: str, limit: int, *, required: bool = False, multiline: bool = False
+) -> str:
+    value = value.strip() if multiline else clean(value)
+    if required and not value:
+        raise Invalid(f"{label} không được để trống.", field=field)
+    if len(value) > limit:
+        raise Invalid(f"{label} dài quá {limit} ký tự.", field=field)
+    return value
+
+
+def validate(fields: DriveFields) -> DriveFields:
+    name = _text(fields.name, "name", "Tên cuộc vận động", NAME_MAX, required=True)
+    if fields.ends_on < fields.starts_on:
+        raise Invalid("Ngày kết thúc nhận đóng góp phải từ ngày bắt đầu trở đi.", field="ends_on")
+    if fields.kind == DriveKind.APPEAL and (fields.ends_on - fields.starts_on).days + 1 > APPEAL_MAX_DAYS:
+        raise Invalid(
+            f"Cuộc vận động khẩn cấp (Nghị định 93/2021) chỉ nhận đóng góp tối đa {APPEAL_MAX_DAYS} ngày.",
+            field="ends_on",
+        )
+    if fields.target_amount is not None and not 0 < fields.target_amount <= MAX_AMOUNT:
+        raise Invalid("Mục tiêu tiền phải là số nguyên dương (đồng).", field="target_amount")
+    seen = set()
+    for item in fields.items:
+        if item.item_type_id in seen:
+            raise Invalid("Một loại hàng chỉ được liệt kê một lần.", field="items")
+        seen.add(item.item_type_id)
+        target = item.target_quantity
+        if target is not None and (
+            not target.is_finite() or not 0 < target <= MAX_QUANTITY or target != round(target, 3)
+        ):
+            raise Invalid("Mục tiêu số lượng phải là số dương, tối đa 3 chữ số thập phân.", field="items")
+    return DriveFields(
+        name=name,
+        kind=fields.kind,
+        starts_on=fields.starts_on,
+        ends_on=fields.ends_on,
+        target_amount=fields.target_amount,
+        items=fields.items,
+        bank_account=_text(fields.bank_account, "bank_account", "Tài khoản ngân hàng", BANK_MAX),
+        is_public=fields.is_public,
+        description=_text(fields.description, "description", "Mô tả", DESCRIPTION_MAX, multiline=True),
+    )
+
+
+def distribution_deadline(kind: DriveKind, ends_on: date) -> date | None:
+    return ends_on + timedelta(days=APPEAL_DISTRIBUTION_DAYS) if kind == DriveKind.APPEAL else None
+
+
+def _visible(principal: Principal, roles: tuple[Role, ...] = READERS) -> Any:
+    return select(Drive).where(Drive.unit_id.in_(scope_units(principal, roles)))
+
+
+async def get_drive(
+    session: AsyncSession, principal: Principal, drive_id: int, roles: tuple[Role, ...] = READERS
+) -> Drive:
+    drive = (
+        await session.execute(_visible(principal, roles).where(Drive.id == drive_id))
+    ).scalar_one_or_none()
+    if drive is None:
+        raise NotFound("Không có cuộc vận động này.")
+    return drive
+
+
+async def accepted_items(session: AsyncSession, drive_ids: list[int]) -> dict[int, list[DriveItemOut]]:
+    rows = await session.execute(
+        select(DriveItemType, ItemType)
+        .join(ItemType, ItemType.id == DriveItemType.item_type_id)
+        .where(DriveItemType.drive_id.in_(drive_ids))
+        .order_by(ItemType.name)
+    )
+    result: dict[int, list[DriveItemOut]] = {drive_id: [] for drive_id in drive_ids}
+    for link, item_type in rows:
+        result[link.drive_id].append(
+            DriveItemOut(item_type.id, item_type.name, item_type.unit_of_measure, link.target_quantity)
+        )
+    return result
+
+
+async def to_out(session: AsyncSession, drives: list[Drive]) -> list[DriveOut]:
+    items = await accepted_items(session, [drive.id for drive in drives])
+    units = {
+        unit.id: unit
+        for unit in (
+            await session.execute(select(Unit).where(Unit.id.in_({d.unit_id for d in drives})))
+        ).scalars()
+    }
+    return [
+        DriveOut(
+            id=drive.id,
+            unit_id=drive.unit_id,
+            unit_code=units[drive.unit_id].code,
+            unit_name=units[drive.unit_id].name,
+            name=drive.name,
+            kind=DriveKind(drive.kind),
+            status=DriveStatus(drive.status),
+            starts_on=drive.starts_on,
+            ends_on=drive.ends_on,
+            distribution_deadline=drive.distribution_deadline,
+            target_amount=drive.target_amount,
+            items=items[drive.id],
+            bank_account=drive.bank_account,
+            is_public=drive.is_public,
+            description=drive.description,
+            created_at=drive.created_at,
+        )
+        for drive in drives
+    ]
+
+
+async def list_drives(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    status: DriveStatus | None,
+    unit_id: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Drive], int]:
+    statement = _visible(principal)
+    if status is not None:
+        statement = statement.where(Drive.status == status)
+    if unit_id is not None:
+        statement = statement.where(Drive.unit_id == unit_id)
+    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
+    rows = await session.execute(
+        statement.order_by(Drive.starts_on.desc(), Drive.id.desc()).limit(limit).offset(offset)
+    )
+    return list(rows.scalars()), total
+
+
+async def _check_item_types(session: AsyncSession, items: list[DriveItemIn]) -> None:
+    ids = [item.item_type_id for item in items]
+    found = set((await session.execute(select(ItemType.id).where(ItemType.id.in_(ids)))).scalars())
+    if missing := [i for i in ids if i not in found]:
+        raise Invalid(f"Không có loại hàng mã {missing[0]}.", field="items")
+
+
+async def _gift_dates(session: AsyncSession, drive_id: int) -> tuple[date | None, date | None]:
+    row = (
+        await session.execute(
+            select(func.min(Donation.received_on), func.max(Donation.received_on)).where(
+                Donation.drive_id == drive_id
+            )
+        )
+    ).one()
+    return row[0], row[1]
+
+
+async def _items_with_gifts(session: AsyncSession, drive_id: int) -> set[int]:
+    rows = await session.execute(
+        select(DonationItem.item_type_id)
+        .join(Donation, Donation.id == DonationItem.donation_id)
+        .where(Donation.drive_id == drive_id)
+        .distinct()
+    )
+    return set(rows.scalars())
+
+
+def _snapshot(drive: Drive, items: list[DriveItemIn] | list[DriveItemOut]) -> dict[str, Any]:
+    return {
+        "name": drive.name,
+        "kind": drive.kind,
+        "status": drive.status,
+        "starts_on": drive.starts_on.isoformat(),
+        "ends_on": drive.ends_on.isoformat(),
+        "target_amount": drive.target_amount,
+        "bank_account": drive.bank_account,
+        "is_public": drive.is_public,
+        "items": [
+            {
+                "item_type_id": item.item_type_id,
+                "target_quantity": str(item.target_quantity) if item.target_quantity else None,
+            }
+            for item in items
+        ],
+    }
+
+
+async def create_drive(
+    session: AsyncSession, principal: Principal, actor: Actor, unit_id: int, fields: DriveFields
+) -> Drive:
+    fields = validate(fields)
+    unit = (
+        await session.execute(
+            select(Unit).where(Unit.id == unit_id, Unit.id.in_(scope_units(principal, MANAGERS)))
+        )
+    ).scalar_one_or_none()
+    if unit is None:
+        raise NotFound("Không có đơn vị này.", field="unit_id")
+    await _check_item_types(session, fields.items)
+    drive = Drive(
+        unit_id=unit.id,
+        name=fields.name,
+        kind=fields.kind,
+        status=DriveStatus.DRAFT,
+        starts_on=fields.starts_on,
+        ends_on=fields.ends_on,
+        distribution_deadline=distribution_deadline(fields.kind, fields.ends_on),
+        target_amount=fields.target_amount,
+        bank_account=fields.bank_account,
+        is_public=fields.is_public,
+        description=fields.description,
+    )
+    session.add(drive)
+    await session.flush()
+    session.add_all(
+        DriveItemType(drive_id=drive.id, item_type_id=item.item_type_id, target_quantity=item.target_quantity)
+        for item in fields.items
+    )
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "drive.create",
+        object_type="drive",
+        object_id=drive.id,
+        unit_id=unit.id,
+        after=_snapshot(drive, fields.items),
+    )
+    return drive
+
+
+async def update_drive(
+    session: AsyncSession, principal: Principal, actor: Actor, drive_id: int, changes: dict[str, Any]
+) -> Drive:
+    drive = await get_drive(session, principal, drive_id, MANAGERS)
+    if drive.status == DriveStatus.CLOSED:
+        raise Conflict("Cuộc vận động đã kết thúc, không sửa được nữa.")
+    current_items = (await accepted_items(session, [drive.id]))[drive.id]
+    before = _snapshot(drive, current_items)
+    items = changes.get("items")
+    fields = validate(
+        DriveFields(
+            name=changes.get("name", drive.name),
+            kind=changes.get("kind", DriveKind(drive.kind)),
+            starts_on=changes.get("starts_on", drive.starts_on),
+            ends_on=changes.get("ends_on", drive.ends_on),
+            target_amount=changes.get("target_amount", drive.target_amount),
+            items=items
+            if items is not None
+            else [DriveItemIn(i.item_type_id, i.target_quantity) for i in current_items],
+            bank_account=changes.get("bank_account", drive.bank_account),
+            is_public=changes.get("is_public", drive.is_public),
+            description=changes.get("description", drive.description),
+        )
+    )
+    first, last = await _gift_dates(session, drive.id)
+    if first is not None:
+        if fields.kind != drive.kind:
+            raise Conflict("Cuộc vận động đã có đóng góp, không đổi loại được.", field="kind")
+        if fields.starts_on > first or fields.ends_on < last:
+            raise Conflict(
+                f"Thời gian nhận phải bao gồm các đóng góp đã ghi (từ {format_date(first)} đến {format_date(last)}).",
+                field="starts_on",
+            )
+    if items is not None:
+        await _check_item_types(session, fields.items)
+        removed = {i.item_type_id for i in current_items} - {i.item_type_id for i in fields.items}
+        if removed & await _items_with_gifts(session, drive.id):
+            raise Conflict("Không bỏ được loại hàng đã có người đóng góp.", field="items")
+        for link in (
+            await session.execute(select(DriveItemType).where(DriveItemType.drive_id == drive.id))
+        ).scalars():
+            await session.delete(link)
+        await session.flush()
+        session.add_all(
+            DriveItemType(
+                drive_id=drive.id, item_type_id=item.item_type_id, target_quantity=item.target_quantity
+            )
+            for item in fields.items
+        )
+    drive.name, drive.kind = fields.name, fields.kind
+    drive.starts_on, drive.ends_on = fields.starts_on, fields.ends_on
+    drive.distribution_deadline = distribution_deadline(fields.kind, fields.ends_on)
+    drive.target_amount = fields.target_amount
+    drive.bank_account, drive.is_public, drive.description = (
+        fields.bank_account,
+        fields.is_public,
+        fields.description,
+    )
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "drive.update",
+        object_type="drive",
+        object_id=drive.id,
+        unit_id=drive.unit_id,
+        before=before,
+        after=_snapshot(drive, fields.items),
+    )
+    return drive
+
+
+async def set_status(
+    session: AsyncSession, principal: Principal, actor: Actor, drive_id: int, status: DriveStatus
+) -> Drive:
+    drive = await get_drive(session, principal, drive_id, MANAGERS)
+    allowed = {DriveStatus.OPEN: {DriveStatus.DRAFT}, DriveStatus.CLOSED: {DriveStatus.OPEN}}[status]
+    if drive.status not in allowed:
+        message = {
+            DriveStatus.OPEN: "Chỉ mở được cuộc vận động đang ở trạng thái nháp.",
+            DriveStatus.CLOSED: "Chỉ kết thúc được cuộc vận động đang mở.",
+        }[status]
+        raise Conflict(message, field="status")
+    before = drive.status
+    drive.status = status
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "drive.open" if status == DriveStatus.OPEN else "drive.close",
+        object_type="drive",
+        object_id=drive.id,
+        unit_id=drive.unit_id,
+        before={"status": before},
+        after={"status": status.value},
+    )
+    return drive
+
+
+def _ratio(done: Decimal | int, target: Decimal | int | None) -> float | None:
+    return round(float(Decimal(done) / Decimal(target)), 4) if target else None
+
+
+async def summary(session: AsyncSession, principal: Principal, drive_id: int) -> DriveSummary:
+    """Totals and progress, from the ledger (what the drive holds) and the receipts (how many gifts)."""
+    drive = await get_drive(session, principal, drive_id)
+    counts = (
+        await session.execute(
+            select(
+                func.count(case((Receipt.status == ReceiptStatus.ISSUED, 1))),
+                func.count(case((Receipt.status == ReceiptStatus.VOID, 1))),
+                func.count(func.distinct(case((Receipt.status == ReceiptStatus.ISSUED, Donation.donor_id)))),
+            )
+            .select_from(Receipt)
+            .join(Donation, and_(Donation.id == Receipt.donation_id, Donation.drive_id == drive.id))
+        )
+    ).one()
+    held = {balance.item_type_id: balance for balance in await balances(session, drive.id)}
+    accepted = (await accepted_items(session, [drive.id]))[drive.id]
+    goods_ids = {item.item_type_id for item in accepted} | {key for key in held if key is not None}
+    types = {
+        t.id: t for t in (await session.execute(select(ItemType).where(ItemType.id.in_(goods_ids)))).scalars()
+    }
+    targets = {item.item_type_id: item.target_quantity for item in accepted}
+    items = []
+    for item_type_id in sorted(goods_ids, key=lambda i: types[i].name):
+        balance = held.get(item_type_id)
+        quantity = balance.quantity if balance and balance.quantity is not None else Decimal(0)
+        items.append(
+            ItemProgress(
+                item_type_id=item_type_id,
+                name=types[item_type_id].name,
+                unit_of_measure=types[item_type_id].unit_of_measure,
+                quantity=quantity,
+                value=balance.amount if balance else 0,
+                target_quantity=targets.get(item_type_id),
+                progress=_ratio(quantity, targets.get(item_type_id)),
+            )
+        )
+    cash = held[None].amount if None in held else 0
+    goods_value = sum(item.value for item in items)
+    return DriveSummary(
+        drive_id=drive.id,
+        status=DriveStatus(drive.status),
+        receipts_issued=counts[0],
+        receipts_void=counts[1],
+        donors=counts[2],
+        cash_total=cash,
+        goods_value=goods_value,
+        total_value=cash + goods_value,
+        target_amount=drive.target_amount,
+        cash_progress=_ratio(cash, drive.target_amount),
+        items=items,
+    )

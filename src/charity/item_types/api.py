@@ -1,0 +1,58 @@
+"""JSON API: item types. Everyone signed in reads them; coordinators and admins add to the list."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_201_CREATED
+
+from charity.accounts.access import ADMIN, allow, signed_in
+from charity.http import Acting, DbSession, Page, PageParams
+from charity.item_types import service
+from charity.item_types.schemas import ItemTypeCreate, ItemTypeOut, ItemTypeUpdate
+from charity.models import Role
+
+KEEPERS = (ADMIN, Role.COORDINATOR)
+
+
+class ItemTypeController(Controller):
+    path = "/api/item-types"
+    tags = ("item types",)
+
+    @get(opt=signed_in())
+    async def list_item_types(
+        self, session: DbSession, paging: PageParams, active: FromQuery[bool | None] = None
+    ) -> Page[ItemTypeOut]:
+        rows, total = await service.list_item_types(
+            session, active_only=bool(active), limit=paging.limit, offset=paging.offset
+        )
+        return paging.page([ItemTypeOut.of(row) for row in rows], total)
+
+    @post(opt=allow(*KEEPERS), status_code=HTTP_201_CREATED)
+    async def create_item_type(
+        self, session: DbSession, actor: Acting, data: JSONBody[ItemTypeCreate]
+    ) -> ItemTypeOut:
+        return ItemTypeOut.of(
+            await service.create_item_type(
+                session, actor, name=data.name, unit_of_measure=data.unit_of_measure
+            )
+        )
+
+    @get("/{item_type_id:int}", opt=signed_in())
+    async def get_item_type(self, session: DbSession, item_type_id: FromPath[int]) -> ItemTypeOut:
+        return ItemTypeOut.of(await service.get_item_type(session, item_type_id))
+
+    # Item types are shared by every unit, so only an admin changes an existing one.
+    @patch("/{item_type_id:int}", opt=allow(ADMIN))
+    async def update_item_type(
+        self, session: DbSession, actor: Acting, item_type_id: FromPath[int], data: JSONBody[ItemTypeUpdate]
+    ) -> ItemTypeOut:
+        item_type = await service.update_item_type(
+            session,
+            actor,
+            item_type_id,
+            name=data.name,
+            unit_of_measure=data.unit_of_measure,
+            active=data.active,
+        )
+        return ItemTypeOut.of(item_type)

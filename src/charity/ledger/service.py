@@ -1,0 +1,166 @@
+"""The ledger (sổ quỹ, sổ kho): append-only, hash-chained entries per drive; balances are sums.
+
+This module only ever inserts entries. Nothing here updates or deletes one, and the database refuses
+both (triggers from migration 0003); a correction is a new entry that reverses the old one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity.db import lock_rows
+from charity.ledger.chain import GENESIS_HASH, entry_hash
+from charity.models import Drive, EntrySource, LedgerEntry, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One line to post: đồng when `item_type_id` is None, otherwise goods with a signed quantity."""
+
+    amount: int
+    item_type_id: int | None = None
+    quantity: Decimal | None = None
+    memo: str = ""
+
+
+async def lock_drive(session: AsyncSession, drive_id: int) -> Drive:
+    """Hold the drive's row lock: appends to its chain happen one at a time (call after any book lock)."""
+    (drive,) = await lock_rows(session, Drive, [drive_id])
+    return drive
+
+
+async def post(
+    session: AsyncSession,
+    *,
+    drive_id: int,
+    posted_on: date,
+    source: EntrySource,
+    postings: list[Posting],
+    receipt_id: int | None,
+    user_id: int | None,
+) -> list[LedgerEntry]:
+    """Append entries to the drive's chain. The caller holds the drive lock (`lock_drive`)."""
+    head = (
+        await session.execute(
+            select(LedgerEntry.chain_seq, LedgerEntry.hash)
+            .where(LedgerEntry.drive_id == drive_id)
+            .order_by(LedgerEntry.chain_seq.desc())
+            .limit(1)
+        )
+    ).first()
+    seq, prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
+    entries = []
+    now = utcnow()
+    for posting in postings:
+        seq += 1
+        entry = LedgerEntry(
+            drive_id=drive_id,
+            chain_seq=seq,
+            posted_on=posted_on,
+            item_type_id=posting.item_type_id,
+            quantity=posting.quantity,
+            amount=posting.amount,
+            source=source,
+            receipt_id=receipt_id,
+            memo=posting.memo,
+            created_at=now,
+            created_by=user_id,
+            prev_hash=prev_hash,
+            hash="",
+        )
+        entry.hash = prev_hash = entry_hash(entry, entry.prev_hash)
+        entries.append(entry)
+    session.add_all(entries)
+    await session.flush()
+    return entries
+
+
+async def reverse_receipt(
+    session: AsyncSession, *, drive_id: int, receipt_id: int, posted_on: date, user_id: int, memo: str
+) -> list[LedgerEntry]:
+    """Post the opposite of every entry the receipt posted, so its gift no longer counts."""
+    originals = (
+        await session.execute(
+            select(LedgerEntry)
+            .where(LedgerEntry.receipt_id == receipt_id, LedgerEntry.source == EntrySource.RECEIPT)
+            .order_by(LedgerEntry.chain_seq)
+        )
+    ).scalars()
+    postings = [
+        Posting(
+            amount=-entry.amount,
+            item_type_id=entry.item_type_id,
+            quantity=-entry.quantity if entry.quantity is not None else None,
+            memo=memo,
+        )
+        for entry in originals
+    ]
+    return await post(
+        session,
+        drive_id=drive_id,
+        posted_on=posted_on,
+        source=EntrySource.VOID,
+        postings=postings,
+        receipt_id=receipt_id,
+        user_id=user_id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    item_type_id: int | None
+    quantity: Decimal | None
+    amount: int
+
+
+async def balances(session: AsyncSession, drive_id: int) -> list[Balance]:
+    """What the drive holds per asset (đồng first, then each item type): sums of its entries."""
+    rows = await session.execute(
+        select(LedgerEntry.item_type_id, func.sum(LedgerEntry.quantity), func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.drive_id == drive_id)
+        .group_by(LedgerEntry.item_type_id)
+        .order_by(LedgerEntry.item_type_id.is_not(None), LedgerEntry.item_type_id)
+    )
+    return [
+        Balance(item_type_id, Decimal(quantity) if quantity is not None else None, int(amount or 0))
+        for item_type_id, quantity, amount in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    entries: int
+    first_bad_id: int | None = None
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.first_bad_id is None and not self.problem
+
+
+async def verify_chain(session: AsyncSession, drive_id: int) -> ChainReport:
+    """Walk the drive's chain in order and name the first entry that was altered, removed or inserted."""
+    entries = (
+        await session.execute(
+            select(LedgerEntry).where(LedgerEntry.drive_id == drive_id).order_by(LedgerEntry.chain_seq)
+        )
+    ).scalars()
+    prev_hash, count = GENESIS_HASH, 0
+    for expected_seq, entry in enumerate(entries, start=1):
+        count += 1
+        if entry.chain_seq != expected_seq:
+            return ChainReport(
+                count, entry.id, entry.chain_seq, f"thiếu dòng số {expected_seq} trước dòng này"
+            )
+        if entry.prev_hash != prev_hash:
+            return ChainReport(count, entry.id, entry.chain_seq, "không nối với dòng trước")
+        if entry_hash(entry, entry.prev_hash) != entry.hash:
+            return ChainReport(count, entry.id, entry.chain_seq, "nội dung đã bị sửa")
+        prev_hash = entry.hash
+    return ChainReport(count)

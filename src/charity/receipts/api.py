@@ -1,0 +1,116 @@
+"""JSON API: receipts and receipt books."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from charity.accounts.access import allow
+from charity.donations.api import answer
+from charity.donations.schemas import ReplaceIn
+from charity.donations.service import replace_receipt
+from charity.http import Acting, Caller, DbSession, Page, PageParams
+from charity.models import ReceiptStatus, Role
+from charity.receipts import service
+from charity.receipts.schemas import BookCreate, BookOut, ReceiptOut, VoidRequest
+
+READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
+COORDINATE = allow(Role.COORDINATOR)
+
+
+class ReceiptController(Controller):
+    path = "/api/receipts"
+    tags = ("receipts",)
+
+    @get(opt=READ)
+    async def list_receipts(
+        self,
+        session: DbSession,
+        principal: Caller,
+        paging: PageParams,
+        drive_id: FromQuery[int | None] = None,
+        book_id: FromQuery[int | None] = None,
+        status: FromQuery[ReceiptStatus | None] = None,
+        date_from: FromQuery[date | None] = None,
+        date_to: FromQuery[date | None] = None,
+        donor_id: FromQuery[int | None] = None,
+    ) -> Page[ReceiptOut]:
+        """Receipts in book and number order; volunteers see the ones they issued."""
+        where = service.ReceiptFilter(drive_id, book_id, status, date_from, date_to, donor_id)
+        receipts, total = await service.list_receipts(
+            session, principal, where, limit=paging.limit, offset=paging.offset
+        )
+        return paging.page(receipts, total)
+
+    @get("/{receipt_id:int}", opt=READ)
+    async def get_receipt(
+        self, session: DbSession, principal: Caller, receipt_id: FromPath[int]
+    ) -> ReceiptOut:
+        return await service.get_receipt(session, principal, receipt_id)
+
+    @post("/{receipt_id:int}/void", opt=COORDINATE, status_code=HTTP_200_OK)
+    async def void(
+        self,
+        session: DbSession,
+        principal: Caller,
+        actor: Acting,
+        receipt_id: FromPath[int],
+        data: JSONBody[VoidRequest],
+    ) -> ReceiptOut:
+        """Void with a reason: the receipt keeps its number and its gift stops counting."""
+        await service.void_receipt(session, principal, actor, receipt_id, data.reason)
+        return (await service.load(session, [receipt_id]))[0]
+
+    @post("/{receipt_id:int}/replace", opt=COORDINATE, status_code=HTTP_201_CREATED)
+    async def replace(
+        self,
+        session: DbSession,
+        principal: Caller,
+        actor: Acting,
+        receipt_id: FromPath[int],
+        data: JSONBody[ReplaceIn],
+    ) -> Response[Any]:
+        """Void the receipt and issue the corrected gift, which points to it."""
+        return answer(await replace_receipt(session, principal, actor, receipt_id, data.reason, data.gift))
+
+
+class ReceiptBookController(Controller):
+    path = "/api/receipt-books"
+    tags = ("receipts",)
+
+    @get(opt=allow(Role.COORDINATOR, Role.AUDITOR))
+    async def list_books(
+        self,
+        session: DbSession,
+        principal: Caller,
+        paging: PageParams,
+        unit_id: FromQuery[int | None] = None,
+        year: FromQuery[int | None] = None,
+    ) -> Page[BookOut]:
+        books, total = await service.list_books(
+            session, principal, unit_id=unit_id, year=year, limit=paging.limit, offset=paging.offset
+        )
+        return paging.page(books, total)
+
+    @post(opt=COORDINATE, status_code=HTTP_201_CREATED)
+    async def open_book(
+        self, session: DbSession, principal: Caller, actor: Acting, data: JSONBody[BookCreate]
+    ) -> BookOut:
+        return await service.open_book(
+            session, principal, actor, unit_id=data.unit_id, year=data.year, code=data.code
+        )
+
+    @get("/{book_id:int}", opt=allow(Role.COORDINATOR, Role.AUDITOR))
+    async def get_book(self, session: DbSession, principal: Caller, book_id: FromPath[int]) -> BookOut:
+        return await service.get_book(session, principal, book_id)
+
+    @post("/{book_id:int}/close", opt=COORDINATE, status_code=HTTP_200_OK)
+    async def close_book(
+        self, session: DbSession, principal: Caller, actor: Acting, book_id: FromPath[int]
+    ) -> BookOut:
+        """A closed book issues no more numbers."""
+        return await service.close_book(session, principal, actor, book_id)

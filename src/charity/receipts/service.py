@@ -1,0 +1,353 @@
+"""Receipts and receipt books: reading them in scope, opening and closing books, voiding receipts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from charity.accounts.access import Principal, scope_units
+from charity.audit.service import Actor, record
+from charity.clock import local_today
+from charity.db import lock_rows
+from charity.errors import Conflict, Invalid, NotFound
+from charity.ledger.service import lock_drive, reverse_receipt
+from charity.models import (
+    BookStatus,
+    Donation,
+    DonationItem,
+    Donor,
+    Drive,
+    ItemType,
+    PaymentMethod,
+    Receipt,
+    ReceiptBook,
+    ReceiptStatus,
+    Role,
+    Unit,
+    utcnow,
+)
+from charity.receipts.numbering import display_number
+from charity.receipts.schemas import BookOut, CashOut, ItemOut, PartyOut, ReceiptOut
+
+READERS = (Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
+OVERSEERS = (Role.COORDINATOR, Role.AUDITOR)
+REASON_MAX = 500
+BOOK_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptFilter:
+    drive_id: int | None = None
+    book_id: int | None = None
+    status: ReceiptStatus | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    donor_id: int | None = None
+
+
+def _visible(principal: Principal) -> Select[tuple[Receipt]]:
+    """Coordinators and auditors see the receipts of their scope; a volunteer sees the ones they issued
+    in drives of their scope."""
+    overseen = Drive.unit_id.in_(scope_units(principal, OVERSEERS))
+    own = and_(
+        Receipt.issued_by == principal.user_id, Drive.unit_id.in_(scope_units(principal, [Role.VOLUNTEER]))
+    )
+    return (
+        select(Receipt)
+        .join(Donation, Donation.id == Receipt.donation_id)
+        .join(Drive, Drive.id == Donation.drive_id)
+        .where(or_(overseen, own))
+    )
+
+
+def _filtered(statement: Select[tuple[Receipt]], where: ReceiptFilter) -> Select[tuple[Receipt]]:
+    if where.drive_id is not None:
+        statement = statement.where(Donation.drive_id == where.drive_id)
+    if where.book_id is not None:
+        statement = statement.where(Receipt.book_id == where.book_id)
+    if where.status is not None:
+        statement = statement.where(Receipt.status == where.status)
+    if where.date_from is not None:
+        statement = statement.where(Donation.received_on >= where.date_from)
+    if where.date_to is not None:
+        statement = statement.where(Donation.received_on <= where.date_to)
+    if where.donor_id is not None:
+        statement = statement.where(Donation.donor_id == where.donor_id)
+    return statement
+
+
+async def list_receipts(
+    session: AsyncSession, principal: Principal, where: ReceiptFilter, *, limit: int, offset: int
+) -> tuple[list[ReceiptOut], int]:
+    statement = _filtered(_visible(principal), where)
+    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
+    ids = (
+        await session.execute(
+            statement.with_only_columns(Receipt.id)
+            .order_by(Receipt.book_id, Receipt.seq)
+            .limit(limit)
+            .offset(offset)
+        )
+    ).scalars()
+    return await load(session, list(ids)), total
+
+
+async def get_receipt(session: AsyncSession, principal: Principal, receipt_id: int) -> ReceiptOut:
+    found = (await session.execute(_visible(principal).where(Receipt.id == receipt_id))).scalar_one_or_none()
+    if found is None:
+        raise NotFound("Không có biên nhận này.")
+    return (await load(session, [receipt_id]))[0]
+
+
+async def load(session: AsyncSession, receipt_ids: list[int]) -> list[ReceiptOut]:
+    """Receipts with their gift, drive, unit, donor and goods, in the order of the ids given."""
+    if not receipt_ids:
+        return []
+    replacement = aliased(Receipt)
+    rows = (
+        await session.execute(
+            select(Receipt, Donation, ReceiptBook, Drive, Unit, Donor, replacement.id)
+            .join(Donation, Donation.id == Receipt.donation_id)
+            .join(ReceiptBook, ReceiptBook.id == Receipt.book_id)
+            .join(Drive, Drive.id == Donation.drive_id)
+            .join(Unit, Unit.id == Drive.unit_id)
+            .outerjoin(Donor, Donor.id == Donation.donor_id)
+            .outerjoin(replacement, replacement.replaces_id == Receipt.id)
+            .where(Receipt.id.in_(receipt_ids))
+        )
+    ).all()
+    donation_ids = [row[1].id for row in rows]
+    items: dict[int, list[ItemOut]] = {donation_id: [] for donation_id in donation_ids}
+    for line, item_type in await session.execute(
+        select(DonationItem, ItemType)
+        .join(ItemType, ItemType.id == DonationItem.item_type_id)
+        .where(DonationItem.donation_id.in_(donation_ids))
+        .order_by(DonationItem.id)
+    ):
+        items[line.donation_id].append(
+            ItemOut(
+                item_type.id,
+                item_type.name,
+                item_type.unit_of_measure,
+                line.quantity,
+                line.unit_value,
+                line.value,
+            )
+        )
+    by_id = {}
+    for receipt, donation, book, drive, unit, donor, replaced_by in rows:
+        by_id[receipt.id] = ReceiptOut(
+            id=receipt.id,
+            book=book.code,
+            book_id=book.id,
+            year=book.year,
+            seq=receipt.seq,
+            number=display_number(book, receipt.seq),
+            status=ReceiptStatus(receipt.status),
+            total_value=receipt.total_value,
+            issued_at=receipt.issued_at,
+            issued_by=receipt.issued_by,
+            donation_id=donation.id,
+            received_on=donation.received_on,
+            drive=PartyOut(drive.id, drive.name),
+            unit=PartyOut(unit.id, unit.name),
+            donor=PartyOut(donor.id, donor.name) if donor else None,
+            anonymous=donation.anonymous,
+            cash=CashOut(donation.cash_amount, PaymentMethod(donation.cash_method))
+            if donation.cash_amount
+            else None,
+            items=items[donation.id],
+            note=donation.note,
+            void_reason=receipt.void_reason,
+            voided_at=receipt.voided_at,
+            replaces_id=receipt.replaces_id,
+            replaced_by_id=replaced_by,
+        )
+    return [by_id[receipt_id] for receipt_id in receipt_ids]
+
+
+def clean_reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise Invalid("Cần ghi lý do hủy biên nhận.", field="reason")
+    if len(reason) > REASON_MAX:
+        raise Invalid(f"Lý do dài quá {REASON_MAX} ký tự.", field="reason")
+    return reason
+
+
+async def voidable(session: AsyncSession, principal: Principal, receipt_id: int) -> tuple[Receipt, Donation]:
+    """A receipt the principal may void (coordinator of the drive's scope) that is not void yet."""
+    row = (
+        await session.execute(
+            select(Receipt, Donation)
+            .join(Donation, Donation.id == Receipt.donation_id)
+            .join(Drive, Drive.id == Donation.drive_id)
+            .where(Receipt.id == receipt_id, Drive.unit_id.in_(scope_units(principal, [Role.COORDINATOR])))
+        )
+    ).first()
+    if row is None:
+        raise NotFound("Không có biên nhận này.")
+    if row[0].status == ReceiptStatus.VOID:
+        raise Conflict("Biên nhận này đã bị hủy trước đó.")
+    return row[0], row[1]
+
+
+async def void_receipt(
+    session: AsyncSession, principal: Principal, actor: Actor, receipt_id: int, reason: str
+) -> Receipt:
+    """Void an issued receipt: it keeps its number, its gift stops counting (reversing ledger entries),
+    and the audit log says who did it and why. Coordinators of the drive's scope only."""
+    reason = clean_reason(reason)
+    receipt, donation = await voidable(session, principal, receipt_id)
+    drive = await lock_drive(session, donation.drive_id)
+    await session.refresh(receipt)  # read the status again now that concurrent voids are serialised
+    if receipt.status == ReceiptStatus.VOID:
+        raise Conflict("Biên nhận này đã bị hủy trước đó.")
+    receipt.status = ReceiptStatus.VOID
+    receipt.void_reason = reason
+    receipt.voided_at = utcnow()
+    receipt.voided_by = principal.user_id
+    await session.flush()
+    await reverse_receipt(
+        session,
+        drive_id=drive.id,
+        receipt_id=receipt.id,
+        posted_on=local_today(),
+        user_id=principal.user_id,
+        memo=f"Hủy biên nhận: {reason}",
+    )
+    await record(
+        session,
+        actor,
+        "receipt.void",
+        object_type="receipt",
+        object_id=receipt.id,
+        unit_id=drive.unit_id,
+        before={"status": ReceiptStatus.ISSUED.value},
+        after={"status": ReceiptStatus.VOID.value, "reason": reason},
+    )
+    return receipt
+
+
+# Receipt books ----------------------------------------------------------------------------------------
+
+
+async def _book_out(session: AsyncSession, books: list[ReceiptBook]) -> list[BookOut]:
+    counts = dict(
+        (
+            await session.execute(
+                select(Receipt.book_id, func.count())
+                .where(Receipt.book_id.in_([book.id for book in books]))
+                .group_by(Receipt.book_id)
+            )
+        ).all()
+    )
+    return [
+        BookOut(
+            book.id,
+            book.unit_id,
+            book.year,
+            book.code,
+            BookStatus(book.status),
+            book.next_seq,
+            counts.get(book.id, 0),
+        )
+        for book in books
+    ]
+
+
+def _visible_books(principal: Principal, roles: tuple[Role, ...] = OVERSEERS) -> Select[tuple[ReceiptBook]]:
+    return select(ReceiptBook).where(ReceiptBook.unit_id.in_(scope_units(principal, roles)))
+
+
+async def list_books(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    unit_id: int | None,
+    year: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[BookOut], int]:
+    statement = _visible_books(principal)
+    if unit_id is not None:
+        statement = statement.where(ReceiptBook.unit_id == unit_id)
+    if year is not None:
+        statement = statement.where(ReceiptBook.year == year)
+    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
+    books = (
+        await session.execute(
+            statement.order_by(ReceiptBook.year.desc(), ReceiptBook.unit_id, ReceiptBook.code)
+            .limit(limit)
+            .offset(offset)
+        )
+    ).scalars()
+    return await _book_out(session, list(books)), total
+
+
+async def get_book(
+    session: AsyncSession, principal: Principal, book_id: int, roles: tuple[Role, ...] = OVERSEERS
+) -> BookOut:
+    book = (
+        await session.execute(_visible_books(principal, roles).where(ReceiptBook.id == book_id))
+    ).scalar_one_or_none()
+    if book is None:
+        raise NotFound("Không có quyển biên nhận này.")
+    return (await _book_out(session, [book]))[0]
+
+
+async def open_book(
+    session: AsyncSession, principal: Principal, actor: Actor, *, unit_id: int, year: int, code: str
+) -> BookOut:
+    code = code.strip()
+    if not BOOK_CODE.fullmatch(code):
+        raise Invalid("Mã quyển gồm chữ cái không dấu, chữ số, gạch ngang, tối đa 20 ký tự.", field="code")
+    if not 2000 <= year <= local_today().year + 1:
+        raise Invalid("Năm của quyển biên nhận không hợp lệ.", field="year")
+    unit = (
+        await session.execute(
+            select(Unit).where(Unit.id == unit_id, Unit.id.in_(scope_units(principal, [Role.COORDINATOR])))
+        )
+    ).scalar_one_or_none()
+    if unit is None:
+        raise NotFound("Không có đơn vị này.", field="unit_id")
+    exists = (
+        await session.execute(
+            select(ReceiptBook.id).where(
+                ReceiptBook.unit_id == unit_id, ReceiptBook.year == year, ReceiptBook.code == code
+            )
+        )
+    ).first()
+    if exists:
+        raise Conflict(f"Đơn vị đã có quyển {code} năm {year}.", field="code")
+    book = ReceiptBook(unit_id=unit_id, year=year, code=code)
+    session.add(book)
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise Conflict(f"Đơn vị đã có quyển {code} năm {year}.", field="code") from None
+    await record(
+        session, actor, "receipt_book.open", object_type="receipt_book", object_id=book.id, unit_id=unit_id,
+        after={"year": year, "code": code},
+    )  # fmt: skip
+    return (await _book_out(session, [book]))[0]
+
+
+async def close_book(session: AsyncSession, principal: Principal, actor: Actor, book_id: int) -> BookOut:
+    await get_book(session, principal, book_id, (Role.COORDINATOR,))
+    (book,) = await lock_rows(session, ReceiptBook, [book_id])
+    if book.status == BookStatus.CLOSED:
+        raise Conflict("Quyển biên nhận này đã đóng.")
+    book.status = BookStatus.CLOSED
+    await session.flush()
+    await record(
+        session, actor, "receipt_book.close", object_type="receipt_book", object_id=book.id, unit_id=book.unit_id,
+        after={"next_seq": book.next_seq},
+    )  # fmt: skip
+    return (await _book_out(session, [book]))[0]
