@@ -7,6 +7,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
@@ -32,6 +33,8 @@ from charity.http import (
     validation_error_handler,
 )
 from charity.item_types.api import ItemTypeController
+from charity.money import decode_dong, is_dong
+from charity.openapi import DongSchema
 from charity.pages import STATIC_DIR, template_config
 from charity.receipts.api import ReceiptBookController, ReceiptController
 from charity.security_headers import add_security_headers
@@ -75,6 +78,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             HTTPException: http_error_handler,
         },
         before_send=[add_security_headers],
+        type_decoders=[(is_dong, decode_dong)],
+        plugins=[DongSchema()],
+        # A 5xx is always a bug: log its traceback, whatever the debug setting.
+        logging_config=LoggingConfig(log_exceptions="always"),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="charity_csrf",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy import select
 
 from charity.accounts import service, signin
@@ -23,10 +24,11 @@ from charity.accounts.schemas import (
     UserOut,
     UserUpdate,
 )
-from charity.http import Acting, Caller, DbSession, Page, PageParams, client_ip
+from charity.http import Acting, Caller, DbSession, Page, PageParams, client_ip, database_of
 from charity.models import Role, Unit
 
 USER_MANAGERS = (ADMIN, Role.COORDINATOR)
+THROTTLED = "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút."
 
 
 class AuthController(Controller):
@@ -35,23 +37,26 @@ class AuthController(Controller):
 
     @post(opt=public(), status_code=HTTP_201_CREATED)
     async def create_token(
-        self, request: Request, session: DbSession, data: JSONBody[TokenRequest]
+        self, request: Request, state: State, data: JSONBody[TokenRequest]
     ) -> Response[Any]:
         """Exchange a username and password for a bearer token (12 hours)."""
-        outcome = await signin.check_password(session, data.username, data.password, client_ip(request))
+        ip = client_ip(request)
+        outcome = await signin.attempt(
+            database_of(state),
+            data.username,
+            data.password,
+            ip,
+            lambda session, user: signin.issue_api_token(session, user, ip),
+        )
         if outcome.throttled:
-            return Response(
-                {"status_code": 429, "detail": "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút."},
-                status_code=429,
-                headers={"Retry-After": str(outcome.retry_after)},
-            )
-        if outcome.user is None:
+            return throttled(outcome.retry_after)
+        if outcome.result is None:
             return Response(
                 {"status_code": 401, "detail": "Tên đăng nhập hoặc mật khẩu không đúng."},
                 status_code=401,
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        secret, token = await signin.issue_api_token(session, outcome.user, client_ip(request))
+        secret, token = outcome.result
         return Response(
             TokenOut(access_token=secret, expires_at=token.expires_at), status_code=HTTP_201_CREATED
         )
@@ -75,13 +80,38 @@ class MeController(Controller):
         ).scalars()
         return MeOut(user=UserOut.of(view), scope=[ScopeUnit(u.id, u.code, u.name) for u in units])
 
-    @post("/password", opt=signed_in(), status_code=HTTP_204_NO_CONTENT)
+    @post("/password", opt=signed_in(), status_code=HTTP_200_OK)
     async def change_password(
-        self, session: DbSession, principal: Caller, actor: Acting, data: JSONBody[PasswordChange]
-    ) -> None:
-        await service.change_own_password(
-            session, principal, actor, current=data.current_password, new=data.new_password
+        self, request: Request, state: State, principal: Caller, data: JSONBody[PasswordChange]
+    ) -> Response[Any]:
+        """Change one's own password (answers 204); every other session and token of the user ends."""
+        outcome = await service.change_own_password(
+            database_of(state),
+            principal,
+            client_ip(request),
+            current=data.current_password,
+            new=data.new_password,
         )
+        if outcome.throttled:
+            return throttled(outcome.retry_after)
+        if outcome.user is None:
+            return Response(
+                {
+                    "status_code": 422,
+                    "detail": "Mật khẩu hiện tại không đúng.",
+                    "extra": {"field": "current_password"},
+                },
+                status_code=422,
+            )
+        return Response(None, status_code=HTTP_204_NO_CONTENT)
+
+
+def throttled(retry_after: int | None) -> Response[Any]:
+    return Response(
+        {"status_code": 429, "detail": THROTTLED},
+        status_code=429,
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 class UserController(Controller):

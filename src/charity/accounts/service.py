@@ -12,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import Principal, scope_units
-from charity.accounts.passwords import hash_password, password_problem, verify_password
-from charity.accounts.signin import revoke_credentials
+from charity.accounts.passwords import hash_password, password_problem
+from charity.accounts.signin import SignIn, attempt, revoke_credentials
 from charity.audit.service import Actor, record
+from charity.db import Database
 from charity.errors import Conflict, Forbidden, Invalid, NotFound
 from charity.models import Membership, Role, Unit, User
 from charity.text import clean
@@ -218,6 +219,8 @@ async def create_user_as(
             raise Forbidden("Chỉ quản trị viên mới tạo được tài khoản quản trị.", field="is_admin")
         if not grants:
             raise Invalid("Người dùng mới cần ít nhất một vai trò tại một đơn vị.", field="memberships")
+    if len(set(grants)) != len(grants):
+        raise Invalid("Mỗi vai trò tại một đơn vị chỉ ghi một lần.", field="memberships")
     units = [(await _check_grant(session, principal, unit_id, role), role) for unit_id, role in grants]
     return await create_user(
         session,
@@ -300,6 +303,8 @@ async def set_active(
 async def reset_password(
     session: AsyncSession, principal: Principal, actor: Actor, user_id: int, *, password: str
 ) -> User:
+    if user_id == principal.user_id:
+        raise Conflict("Hãy đổi mật khẩu của mình bằng chức năng đổi mật khẩu (cần mật khẩu hiện tại).")
     user = await _managed_user(session, principal, user_id)
     check_password(password, user.username)
     user.password_hash = await _hash(password)
@@ -310,17 +315,22 @@ async def reset_password(
 
 
 async def change_own_password(
-    session: AsyncSession, principal: Principal, actor: Actor, *, current: str, new: str
-) -> None:
-    user = await session.get(User, principal.user_id)
-    if user is None:
-        raise NotFound("Không có người dùng này.")
-    if not await anyio.to_thread.run_sync(verify_password, user.password_hash, current):
-        raise Invalid("Mật khẩu hiện tại không đúng.", field="current_password")
-    check_password(new, user.username)
-    user.password_hash = await _hash(new)
-    await session.flush()
-    await record(session, actor, "user.password_change", object_type="user", object_id=user.id)
+    database: Database, principal: Principal, ip: str, *, current: str, new: str
+) -> SignIn[None]:
+    """Change one's own password. The current password is checked like a sign-in (throttled and
+    audited), and every other session and token of the user ends."""
+    check_password(new, principal.username)
+    new_hash = await _hash(new)
+
+    async def change(session: AsyncSession, user: User) -> None:
+        user.password_hash = new_hash
+        await revoke_credentials(session, user.id, keep=principal)
+        await session.flush()
+        await record(
+            session, Actor(user.id, ip), "user.password_change", object_type="user", object_id=user.id
+        )
+
+    return await attempt(database, principal.username, current, ip, change)
 
 
 async def add_membership(
@@ -340,7 +350,10 @@ async def add_membership(
         raise Conflict("Người dùng đã có vai trò này tại đơn vị này.", field="role")
     membership = Membership(user_id=user_id, unit_id=unit.id, role=role)
     session.add(membership)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise Conflict("Người dùng đã có vai trò này tại đơn vị này.", field="role") from None
     await record(
         session,
         actor,
@@ -361,6 +374,12 @@ async def remove_membership(
     if membership is None or membership.user_id != user_id:
         raise NotFound("Không có vai trò này.")
     await _check_grant(session, principal, membership.unit_id, Role(membership.role))
+    others = await session.execute(
+        select(Membership.id).where(Membership.user_id == user_id, Membership.id != membership_id)
+    )
+    if not principal.is_admin and others.first() is None:
+        # The user would drop out of every coordinator's sight with nobody but an admin able to lock them.
+        raise Conflict("Đây là vai trò cuối cùng của người dùng: hãy khóa tài khoản thay vì gỡ vai trò.")
     await session.delete(membership)
     await session.flush()
     await record(

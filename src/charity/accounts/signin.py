@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Literal
+from datetime import timedelta
+from typing import Generic, Literal, TypeVar
 
 import anyio.to_thread
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import Grant, Principal
 from charity.accounts.credentials import digest, new_secret
 from charity.accounts.passwords import hash_password, needs_rehash, verify_password
 from charity.audit.service import Actor, record
+from charity.db import Database
 from charity.models import ApiToken, LoginAttempt, Membership, Role, SetupToken, User, WebSession, utcnow
 
 TOKEN_LIFETIME = timedelta(hours=12)
@@ -29,22 +31,26 @@ THROTTLE_FAILURES = 10
 # Verified against when the username is unknown, so that both failures take the same time.
 _DUMMY_HASH = hash_password("not-a-real-password-for-timing")
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True, slots=True)
-class SignIn:
+class SignIn(Generic[T]):
     """The outcome of a password check. Failures carry no reason: an unknown user and a wrong password
-    must look the same to the caller."""
+    must look the same to the caller. `result` is what the caller did with a successful sign-in."""
 
     user: User | None = None
     retry_after: int | None = None
+    result: T | None = None
 
     @property
     def throttled(self) -> bool:
         return self.retry_after is not None
 
 
-async def _recent_failures(session: AsyncSession, username: str, ip: str, now: datetime) -> datetime | None:
-    """The oldest failure in the window when the account or the address has reached the limit."""
+async def _retry_after(session: AsyncSession, username: str, ip: str) -> int | None:
+    """Seconds to wait when the account or the address reached the failure limit in the window."""
+    now = utcnow()
     since = now - THROTTLE_WINDOW
     for column, value in ((LoginAttempt.username, username), (LoginAttempt.ip, ip)):
         failures = (
@@ -62,40 +68,71 @@ async def _recent_failures(session: AsyncSession, username: str, ip: str, now: d
             .all()
         )
         if len(failures) >= THROTTLE_FAILURES:
-            return failures[-1]
+            return max(1, int((failures[-1] + THROTTLE_WINDOW - now).total_seconds()) + 1)
     return None
 
 
-async def check_password(session: AsyncSession, username: str, password: str, ip: str) -> SignIn:
-    """Verify a username and password, throttling repeated failures per account and per address.
-    Every attempt is recorded and audited in the caller's transaction, so the caller must commit
-    whatever the outcome."""
-    username = username.strip().lower()[:64]
-    now = utcnow()
-    actor = Actor(user_id=None, ip=ip)
-    oldest = await _recent_failures(session, username, ip, now)
-    if oldest is not None:
-        retry_after = max(1, int((oldest + THROTTLE_WINDOW - now).total_seconds()) + 1)
-        await record(
-            session, actor, "login.throttled", after={"username": username, "retry_after": retry_after}
-        )
-        return SignIn(retry_after=retry_after)
+async def _serialize_attempts(session: AsyncSession, username: str, ip: str) -> None:
+    """On PostgreSQL, attempts for one account or one address are recorded one at a time, so parallel
+    guesses cannot all slip under the limit (SQLite's write transaction already serialises them)."""
+    if session.bind.dialect.name != "postgresql":
+        return
+    for key in sorted({f"login-user:{username}", f"login-ip:{ip}"}):
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
 
-    user = (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
-    stored_hash = user.password_hash if user is not None else _DUMMY_HASH
-    # Argon2 takes tens of milliseconds of CPU: keep it off the event loop.
-    valid = await anyio.to_thread.run_sync(verify_password, stored_hash, password)
-    succeeded = valid and user is not None and user.is_active
-    session.add(LoginAttempt(username=username, ip=ip, succeeded=succeeded))
-    if not succeeded or user is None:
-        await record(session, actor, "login.failure", after={"username": username})
-        return SignIn()
-    if needs_rehash(user.password_hash):
-        user.password_hash = await anyio.to_thread.run_sync(hash_password, password)
-    await record(
-        session, Actor(user_id=user.id, ip=ip), "login.success", object_type="user", object_id=user.id
-    )
-    return SignIn(user=user)
+
+async def attempt(
+    database: Database,
+    username: str,
+    password: str,
+    ip: str,
+    on_success: Callable[[AsyncSession, User], Awaitable[T]],
+) -> SignIn[T]:
+    """Check a password under the throttle and record the attempt, whatever its outcome.
+
+    The password is verified outside any transaction (Argon2 takes tens of milliseconds of CPU, and on
+    SQLite a write transaction holds the whole database); the attempt is then recorded in a short write
+    transaction that checks the throttle again, and on success runs `on_success` in it (to start a
+    session, issue a token or change the password)."""
+    username = username.strip().lower()[:64]
+    actor = Actor(user_id=None, ip=ip)
+    async with database.read() as session:
+        throttled = await _retry_after(session, username, ip)
+        user = (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
+    valid = False
+    if throttled is None:
+        stored_hash = user.password_hash if user is not None else _DUMMY_HASH
+        valid = await anyio.to_thread.run_sync(verify_password, stored_hash, password)
+    async with database.write() as session:
+        await _serialize_attempts(session, username, ip)
+        throttled = await _retry_after(session, username, ip)
+        if throttled is not None:
+            await record(
+                session, actor, "login.throttled", after={"username": username, "retry_after": throttled}
+            )
+            return SignIn(retry_after=throttled)
+        current = await session.get(User, user.id) if user is not None else None
+        # The password must still be the one verified: a reset in between wins.
+        succeeded = (
+            valid
+            and current is not None
+            and current.is_active
+            and current.password_hash == user.password_hash
+        )
+        session.add(LoginAttempt(username=username, ip=ip, succeeded=succeeded))
+        if not succeeded or current is None:
+            await record(session, actor, "login.failure", after={"username": username})
+            return SignIn()
+        if needs_rehash(current.password_hash):
+            current.password_hash = await anyio.to_thread.run_sync(hash_password, password)
+        await record(
+            session,
+            Actor(user_id=current.id, ip=ip),
+            "login.success",
+            object_type="user",
+            object_id=current.id,
+        )
+        return SignIn(user=current, result=await on_success(session, current))
 
 
 async def issue_api_token(session: AsyncSession, user: User, ip: str) -> tuple[str, ApiToken]:
@@ -150,13 +187,15 @@ async def end_web_session(session: AsyncSession, principal: Principal, ip: str) 
     )
 
 
-async def revoke_credentials(session: AsyncSession, user_id: int) -> None:
-    """End every session and token of a user (deactivated, or password reset)."""
+async def revoke_credentials(session: AsyncSession, user_id: int, *, keep: Principal | None = None) -> None:
+    """End every session and token of a user (deactivated, or password changed), except the one the
+    user is acting through when they changed their own password."""
     now = utcnow()
-    for model in (ApiToken, WebSession):
-        await session.execute(
-            update(model).where(model.user_id == user_id, model.revoked_at.is_(None)).values(revoked_at=now)
-        )
+    for model, credential in ((ApiToken, "token"), (WebSession, "session")):
+        statement = update(model).where(model.user_id == user_id, model.revoked_at.is_(None))
+        if keep is not None and keep.credential == credential:
+            statement = statement.where(model.id != keep.credential_id)
+        await session.execute(statement.values(revoked_at=now))
 
 
 async def _principal(
@@ -234,6 +273,16 @@ async def create_setup_link(session: AsyncSession) -> str | None:
     session.add(SetupToken(token_hash=digest(secret), created_at=now, expires_at=now + SETUP_LINK_LIFETIME))
     await session.flush()
     return secret
+
+
+async def use_setup_token(session: AsyncSession, token_id: int) -> bool:
+    """Mark the link used; False when a concurrent request used it first."""
+    result = await session.execute(
+        update(SetupToken)
+        .where(SetupToken.id == token_id, SetupToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    return result.rowcount == 1
 
 
 async def find_setup_token(session: AsyncSession, secret: str) -> SetupToken | None:

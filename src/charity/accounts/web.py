@@ -11,11 +11,12 @@ from litestar.response import Redirect, Template
 
 from charity.accounts import service, signin
 from charity.accounts.access import public, signed_in
+from charity.accounts.api import THROTTLED
 from charity.accounts.guard import SESSION_COOKIE
 from charity.audit.service import Actor, record
-from charity.errors import DomainError
-from charity.http import Caller, DbSession, client_ip
-from charity.models import User, utcnow
+from charity.errors import Conflict, DomainError
+from charity.http import Caller, DbSession, client_ip, database_of
+from charity.models import User
 from charity.pages import ROLE_LABELS, message_page, page
 
 WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -57,35 +58,34 @@ async def login_form(request: Request, next: FromQuery[str | None] = None) -> Te
 
 
 @post("/login", opt=public())
-async def login(request: Request, state: State, session: DbSession) -> Response[Any]:
+async def login(request: Request, state: State) -> Response[Any]:
     form = await request.form()
     username = str(form.get("username", ""))
     target = _safe_next(str(form.get("next", "")))
-    outcome = await signin.check_password(
-        session, username, str(form.get("password", "")), client_ip(request)
+    ip = client_ip(request)
+    outcome = await signin.attempt(
+        database_of(state),
+        username,
+        str(form.get("password", "")),
+        ip,
+        lambda session, user: signin.start_web_session(
+            session, user, ip, replacing=request.cookies.get(SESSION_COOKIE)
+        ),
     )
-    if outcome.throttled:
+    if outcome.result is None:
+        status, error = (429, THROTTLED) if outcome.throttled else (401, WRONG_CREDENTIALS)
         return page(
             request,
             "login",
-            status_code=429,
+            status_code=status,
+            headers={"Retry-After": str(outcome.retry_after)} if outcome.throttled else None,
             title="Đăng nhập",
-            error="Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút.",
-            next=target,
-            username=username,
-            headers={"Retry-After": str(outcome.retry_after)},
-        )
-    if outcome.user is None:
-        return page(
-            request,
-            "login",
-            status_code=401,
-            title="Đăng nhập",
-            error=WRONG_CREDENTIALS,
+            error=error,
             next=target,
             username=username,
         )
-    return await _signed_in_redirect(request, state, session, outcome.user, target)
+    secret, _ = outcome.result
+    return Redirect(target, status_code=303, cookies=[_session_cookie(state, secret)])
 
 
 @post("/logout", opt=signed_in())
@@ -144,7 +144,8 @@ async def setup(request: Request, state: State, session: DbSession, token: FromP
         )
     except DomainError as error:
         return again(error.message)
-    setup_token.used_at = utcnow()
+    if not await signin.use_setup_token(session, setup_token.id):
+        raise Conflict("Đường dẫn vừa được dùng.")
     await record(
         session, Actor(user.id, actor.ip), "setup.first_admin", object_type="user", object_id=user.id
     )

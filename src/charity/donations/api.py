@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Response, post
-from litestar.params import FromHeader, JSONBody
+from litestar.params import HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from charity.accounts.access import allow
@@ -35,7 +35,7 @@ async def create_donation(
     principal: Caller,
     actor: Acting,
     data: JSONBody[GiftIn],
-    idempotency_key: FromHeader[str | None] = None,
+    idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
 ) -> Response[Any]:
     """Record a gift and issue its receipt, numbered from the unit's receipt book. Send an
     `Idempotency-Key` header so that a retry after a lost answer never issues a second receipt."""

@@ -6,18 +6,25 @@ from decimal import Decimal
 import msgspec
 
 from charity.models import DonorKind, PaymentMethod, ReceiptStatus
+from charity.money import Dong, plain
 from charity.receipts.schemas import CashOut, ItemOut, ReceiptOut
 
 
 class CashIn(msgspec.Struct, forbid_unknown_fields=True):
-    amount: int
+    amount: Dong
     method: PaymentMethod = PaymentMethod.CASH
+
+    def __post_init__(self) -> None:
+        self.amount = plain(self.amount)
 
 
 class ItemIn(msgspec.Struct, forbid_unknown_fields=True):
     item_type_id: int
     quantity: Decimal
-    unit_value: int = 0
+    unit_value: Dong = 0  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        self.unit_value = plain(self.unit_value)
 
 
 class DonorIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -6,6 +6,7 @@ from decimal import Decimal
 import msgspec
 
 from charity.models import DriveKind, DriveStatus
+from charity.money import Dong, plain
 
 
 class DriveItemIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -19,11 +20,14 @@ class DriveCreate(msgspec.Struct, forbid_unknown_fields=True):
     kind: DriveKind
     starts_on: date
     ends_on: date
-    target_amount: int | None = None
+    target_amount: Dong | None = None
     items: list[DriveItemIn] = msgspec.field(default_factory=list)
     bank_account: str = ""
     is_public: bool = False
     description: str = ""
+
+    def __post_init__(self) -> None:
+        self.target_amount = plain(self.target_amount)
 
 
 class DriveUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -38,6 +42,10 @@ class DriveUpdate(msgspec.Struct, forbid_unknown_fields=True):
     bank_account: str | None = None
     is_public: bool | None = None
     description: str | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.target_amount, int):
+            self.target_amount = plain(self.target_amount)
 
 
 class DriveItemOut(msgspec.Struct):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
@@ -11,6 +13,10 @@ from charity.models import AuditEvent
 from tests import factories
 
 PASSWORD = "Bong-sen-trang-2026"
+
+
+async def _nothing(_session: object, _user: object) -> None:
+    return None
 
 
 async def _user(database: Database, username: str) -> None:
@@ -27,13 +33,11 @@ async def test_ten_failures_for_an_account_lock_it_for_a_while_even_from_other_a
     database: Database,
 ) -> None:
     await _user(database, "thuquy")
-    for attempt in range(signin.THROTTLE_FAILURES):
-        async with database.write() as session:
-            outcome = await signin.check_password(session, "thuquy", "sai-mat-khau", f"10.0.0.{attempt}")
+    for n in range(signin.THROTTLE_FAILURES):
+        outcome = await signin.attempt(database, "thuquy", "sai-mat-khau", f"10.0.0.{n}", _nothing)
         assert outcome.user is None
         assert not outcome.throttled
-    async with database.write() as session:
-        outcome = await signin.check_password(session, "thuquy", PASSWORD, "10.9.9.9")
+    outcome = await signin.attempt(database, "thuquy", PASSWORD, "10.9.9.9", _nothing)
     assert outcome.throttled
     assert outcome.user is None
     assert 0 < outcome.retry_after <= signin.THROTTLE_WINDOW.total_seconds() + 1
@@ -71,5 +75,32 @@ async def test_ten_failures_from_one_address_throttle_it_across_usernames(
 async def test_successful_sign_ins_do_not_count_toward_the_limit(database: Database) -> None:
     await _user(database, "thuquy")
     for _ in range(signin.THROTTLE_FAILURES + 2):
-        async with database.write() as session:
-            assert (await signin.check_password(session, "thuquy", PASSWORD, "10.0.0.1")).user is not None
+        assert (await signin.attempt(database, "thuquy", PASSWORD, "10.0.0.1", _nothing)).user is not None
+
+
+async def test_parallel_guesses_cannot_slip_under_the_limit(database: Database) -> None:
+    await _user(database, "thuquy")
+    guesses = [
+        signin.attempt(database, "thuquy", f"doan-sai-{n}", f"10.1.0.{n}", _nothing) for n in range(25)
+    ]
+    outcomes = await asyncio.gather(*guesses)
+    assert sum(1 for o in outcomes if not o.throttled) == signin.THROTTLE_FAILURES
+    assert (await _actions(database)).count("login.failure") == signin.THROTTLE_FAILURES
+
+
+async def test_changing_ones_password_is_throttled_and_audited(
+    client: AsyncTestClient[Litestar], database: Database
+) -> None:
+    await _user(database, "thuquy")
+    token = (await client.post("/api/auth/token", json={"username": "thuquy", "password": PASSWORD})).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    new = {"new_password": "Mat-khau-moi-2026!"}
+    for n in range(signin.THROTTLE_FAILURES):
+        wrong = await client.post(
+            "/api/me/password", json=new | {"current_password": f"doan-{n}"}, headers=headers
+        )
+        assert wrong.status_code == 422
+        assert wrong.json()["extra"]["field"] == "current_password"
+    right = await client.post("/api/me/password", json=new | {"current_password": PASSWORD}, headers=headers)
+    assert right.status_code == 429
+    assert (await _actions(database)).count("login.failure") == signin.THROTTLE_FAILURES

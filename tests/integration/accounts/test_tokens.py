@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from litestar import Litestar
@@ -37,7 +37,8 @@ async def test_a_password_buys_a_bearer_token_that_identifies_the_user(
     body = response.json()
     assert body["token_type"] == "bearer"
     assert len(body["access_token"]) >= 43  # 256 random bits, base64url
-    assert body["expires_at"]
+    lifetime = datetime.fromisoformat(body["expires_at"]) - utcnow()
+    assert timedelta(hours=11, minutes=59) < lifetime <= timedelta(hours=12)
     me = await client.get("/api/me", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.status_code == 200
     assert me.json()["user"]["id"] == user_id
@@ -123,3 +124,24 @@ async def test_sign_ins_are_audited(client: AsyncTestClient[Litestar], database:
         ).scalar_one()
     assert actions[-2:] == ["login.failure", "login.success"]
     assert failures == 1
+
+
+async def test_changing_ones_password_ends_the_other_tokens_only(
+    client: AsyncTestClient[Litestar], database: Database
+) -> None:
+    await _user(database)
+    current = (await _token(client)).json()["access_token"]
+    other = (await _token(client)).json()["access_token"]
+    response = await client.post(
+        "/api/me/password",
+        json={"current_password": PASSWORD, "new_password": "Mat-khau-moi-2026!"},
+        headers={"Authorization": f"Bearer {current}"},
+    )
+    assert response.status_code == 204
+    assert (await client.get("/api/me", headers={"Authorization": f"Bearer {current}"})).status_code == 200
+    assert (await client.get("/api/me", headers={"Authorization": f"Bearer {other}"})).status_code == 401
+    assert (await _token(client)).status_code == 401
+    assert (await _token(client, password="Mat-khau-moi-2026!")).status_code == 201
+    async with database.read() as session:
+        actions = (await session.execute(select(AuditEvent.action))).scalars().all()
+    assert "user.password_change" in actions

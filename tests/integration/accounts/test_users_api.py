@@ -213,3 +213,58 @@ async def test_users_change_their_own_password(client: AsyncTestClient[Litestar]
     assert (
         await client.post("/api/auth/token", json={"username": "volunteer", "password": STRONG})
     ).status_code == 201
+
+
+async def test_coordinators_grant_and_withdraw_volunteer_roles_only(
+    client: AsyncTestClient[Litestar], database: Database
+) -> None:
+    world = await _world(database)
+    coordinator = world.auth("coordinator")
+    volunteer = world.users["volunteer"]
+    promote = await client.post(
+        f"/api/users/{volunteer}/memberships",
+        headers=coordinator,
+        json={"unit_id": world.units["COMMUNE"], "role": "coordinator"},
+    )
+    assert promote.status_code == 403
+    theirs = await client.delete(
+        f"/api/users/{world.users['auditor']}/memberships/{world.memberships['auditor']}", headers=coordinator
+    )
+    assert theirs.status_code == 404
+    last = await client.delete(
+        f"/api/users/{volunteer}/memberships/{world.memberships['volunteer']}", headers=coordinator
+    )
+    assert last.status_code == 409
+    assert "khóa tài khoản" in last.json()["detail"]
+    second = await client.post(
+        f"/api/users/{volunteer}/memberships",
+        headers=coordinator,
+        json={"unit_id": world.units["SIBLING"], "role": "volunteer"},
+    )
+    assert second.status_code == 201
+    removed = await client.delete(
+        f"/api/users/{volunteer}/memberships/{world.memberships['volunteer']}", headers=coordinator
+    )
+    assert removed.status_code == 204
+
+
+async def test_the_same_grant_twice_is_refused(client: AsyncTestClient[Litestar], database: Database) -> None:
+    world = await _world(database)
+    grant = {"unit_id": world.units["COMMUNE"], "role": "volunteer"}
+    response = await client.post(
+        "/api/users",
+        headers=world.auth("coordinator"),
+        json={"username": "trung-lap", "password": STRONG, "memberships": [grant, grant]},
+    )
+    assert response.status_code == 422
+    assert (await _count(database, User)) == 6
+
+
+async def test_an_admin_cannot_reset_their_own_password_without_the_current_one(
+    client: AsyncTestClient[Litestar], database: Database
+) -> None:
+    world = await _world(database)
+    response = await client.post(
+        f"/api/users/{world.users['admin']}/password", headers=world.auth("admin"), json={"password": STRONG}
+    )
+    assert response.status_code == 409

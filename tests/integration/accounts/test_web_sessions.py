@@ -62,6 +62,7 @@ async def test_signing_in_sets_a_protected_session_cookie_and_opens_the_home_pag
     assert response.status_code == 303
     assert response.headers["location"] == "/"
     cookie = _set_cookie(response, SESSION_COOKIE).lower()
+    assert f"max-age={12 * 3600}" in cookie
     assert "httponly" in cookie
     assert "samesite=lax" in cookie
     assert "path=/" in cookie
@@ -130,6 +131,15 @@ async def test_anonymous_pages_lead_to_the_sign_in_form_and_back(
     assert signed_in.headers["location"] == "/?tab=1"
     foreign = await _sign_in(client, next_path="//evil.example/")
     assert foreign.headers["location"] == "/"
+
+
+async def test_a_session_lasts_twelve_hours_at_most(
+    client: AsyncTestClient[Litestar], database: Database, member: int
+) -> None:
+    await _sign_in(client)
+    async with database.read() as session:
+        row = (await session.execute(select(WebSession))).scalar_one()
+    assert row.expires_at - row.created_at == timedelta(hours=12)
 
 
 @pytest.mark.parametrize(

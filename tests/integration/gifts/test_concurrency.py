@@ -1,0 +1,125 @@
+"""Receipt numbers stay unique and gapless when many clients record gifts at once through real server
+processes (two of them, as behind a load balancer), and when a gift fails after taking its number."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+
+import charity.donations.service
+from charity.db import Database
+from charity.ledger.service import verify_chain
+from charity.models import Receipt, ReceiptBook
+from tests.gifts_world import build_gifts_world
+
+CLIENTS = 30
+GIFTS_PER_CLIENT = 10
+SERVERS = 2
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def servers(database_url: str, cli_env: dict[str, str]) -> Iterator[list[str]]:
+    ports = [_free_port() for _ in range(SERVERS)]
+    processes = [
+        subprocess.Popen(
+            [f"{sys.prefix}/bin/charity", "serve", "--port", str(port)],
+            env=cli_env | {"CHARITY_DATABASE_URL": database_url},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        deadline = time.monotonic() + 30
+        for url in urls:
+            while True:
+                try:
+                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, f"{url} did not start"
+                time.sleep(0.1)
+        yield urls
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+
+
+@pytest.mark.xdist_group("servers")
+async def test_concurrent_gifts_get_unique_gapless_numbers(
+    database: Database, database_url: str, servers: list[str]
+) -> None:
+    world = await build_gifts_world(database, volunteers=CLIENTS)
+    statuses: list[int] = []
+    seqs: list[int] = []
+
+    async def volunteer(n: int) -> None:
+        token = world.tokens[f"volunteer{n}" if n else "volunteer"]
+        async with httpx.AsyncClient(base_url=servers[n % SERVERS], timeout=60) as client:
+            for i in range(GIFTS_PER_CLIENT):
+                response = await client.post(
+                    "/api/donations",
+                    json=world.gift(cash={"amount": 10_000 * (n + 1) + i}),
+                    headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"v{n}-g{i}"},
+                )
+                statuses.append(response.status_code)
+                if response.status_code == 201:
+                    seqs.append(response.json()["receipt"]["seq"])
+
+    await asyncio.gather(*(volunteer(n) for n in range(CLIENTS)))
+    total = CLIENTS * GIFTS_PER_CLIENT
+    assert statuses.count(201) == total, sorted(set(statuses))
+    assert sorted(seqs) == list(range(1, total + 1))
+    async with database.read() as session:
+        stored = sorted((await session.execute(select(Receipt.seq))).scalars())
+        (book,) = (await session.execute(select(ReceiptBook))).scalars().all()
+        chain = await verify_chain(session, world.drive_id)
+    assert stored == list(range(1, total + 1))
+    assert book.next_seq == total + 1
+    assert chain.intact
+    assert chain.entries == total
+
+
+async def test_a_failure_after_the_number_was_taken_leaves_no_gap(
+    client: AsyncTestClient[Litestar], database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = await build_gifts_world(database)
+    headers = world.auth("volunteer")
+    assert (await client.post("/api/donations", json=world.gift(), headers=headers)).json()["receipt"][
+        "seq"
+    ] == 1
+
+    real_post = charity.donations.service.post
+
+    async def failing_post(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("disk full while writing the ledger")
+
+    monkeypatch.setattr(charity.donations.service, "post", failing_post)
+    failed = await client.post("/api/donations", json=world.gift(), headers=headers)
+    assert failed.status_code == 500
+    monkeypatch.setattr(charity.donations.service, "post", real_post)
+
+    after = await client.post("/api/donations", json=world.gift(), headers=headers)
+    assert after.json()["receipt"]["seq"] == 2
+    async with database.read() as session:
+        assert sorted((await session.execute(select(Receipt.seq))).scalars()) == [1, 2]

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select, text
+
+import charity.ledger.service as ledger_service
+from charity.db import Database
+from charity.ledger.service import balances, verify_chain
+from charity.models import LedgerEntry
+from tests.gifts_world import GiftsWorld
+
+
+async def _gifts(client: AsyncTestClient[Litestar], world: GiftsWorld) -> list[dict]:
+    bodies = [
+        world.gift(cash={"amount": 1_250_000}),
+        world.gift(
+            cash=None, items=[{"item_type_id": world.rice_id, "quantity": "12.5", "unit_value": 18_000}]
+        ),
+        world.gift(cash={"amount": 300_000}, items=[{"item_type_id": world.rice_id, "quantity": "0.125"}]),
+        world.gift(cash={"amount": 75_000, "method": "bank_transfer"}),
+    ]
+    receipts = []
+    for body in bodies:
+        response = await client.post("/api/donations", json=body, headers=world.auth("volunteer"))
+        assert response.status_code == 201
+        receipts.append(response.json()["receipt"])
+    return receipts
+
+
+async def test_balances_are_gifts_minus_voids(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    receipts = await _gifts(client, world)
+    await client.post(
+        f"/api/receipts/{receipts[2]['id']}/void",
+        json={"reason": "Trùng biên nhận"},
+        headers=world.auth("coordinator"),
+    )
+    async with database.read() as session:
+        held = {b.item_type_id: b for b in await balances(session, world.drive_id)}
+    assert held[None].amount == 1_250_000 + 75_000
+    assert str(held[world.rice_id].quantity) in {"12.5", "12.500"}
+    assert held[world.rice_id].amount == 225_000
+    summary = (
+        await client.get(f"/api/drives/{world.drive_id}/summary", headers=world.auth("auditor"))
+    ).json()
+    assert summary["cash_total"] == 1_325_000
+    assert summary["goods_value"] == 225_000
+    assert summary["total_value"] == 1_550_000
+    assert (summary["receipts_issued"], summary["receipts_void"], summary["donors"]) == (3, 1, 1)
+    assert summary["cash_progress"] == pytest.approx(0.1325)
+    rice = summary["items"][0]
+    assert (rice["name"], rice["target_quantity"], rice["progress"]) == ("Gạo", "1000.000", 0.0125)
+
+
+async def test_the_chain_verifies(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    receipts = await _gifts(client, world)
+    await client.post(
+        f"/api/receipts/{receipts[0]['id']}/void", json={"reason": "Sai"}, headers=world.auth("coordinator")
+    )
+    async with database.read() as session:
+        report = await verify_chain(session, world.drive_id)
+    assert report.intact
+    assert report.entries == 6  # 1 + 1 + 2 + 1 lines of gifts, and the reversal of the first
+
+
+async def _tamper(database: Database, statement: str) -> None:
+    """What someone with direct database access could do after switching the append-only guard off."""
+    async with database.write() as session:
+        if database.is_sqlite:
+            await session.execute(text("DROP TRIGGER ledger_entry_no_update"))
+            await session.execute(text("DROP TRIGGER ledger_entry_no_delete"))
+        else:
+            await session.execute(text("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_append_only"))
+        await session.execute(text(statement))
+
+
+@pytest.mark.parametrize(
+    ("statement", "problem"),
+    [
+        ("UPDATE ledger_entry SET amount = 125000 WHERE chain_seq = 2", "sửa"),
+        ("UPDATE ledger_entry SET memo = 'khác' WHERE chain_seq = 2", "sửa"),
+        ("DELETE FROM ledger_entry WHERE chain_seq = 2", "thiếu"),
+    ],
+    ids=["amount-changed", "memo-changed", "entry-deleted"],
+)
+async def test_an_entry_altered_in_the_database_is_named(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database, statement: str, problem: str
+) -> None:
+    await _gifts(client, world)
+    async with database.read() as session:
+        second = (
+            await session.execute(
+                select(LedgerEntry).where(LedgerEntry.drive_id == world.drive_id, LedgerEntry.chain_seq == 2)
+            )
+        ).scalar_one()
+        third_id = (
+            await session.execute(
+                select(LedgerEntry.id).where(
+                    LedgerEntry.drive_id == world.drive_id, LedgerEntry.chain_seq == 3
+                )
+            )
+        ).scalar_one()
+    await _tamper(database, statement + f" AND drive_id = {world.drive_id}")
+    async with database.read() as session:
+        report = await verify_chain(session, world.drive_id)
+    assert not report.intact
+    assert problem in report.problem
+    assert report.first_bad_id == (third_id if problem == "thiếu" else second.id)
+
+
+async def test_an_entry_rewritten_with_a_fresh_hash_breaks_the_link_to_the_next(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    from charity.ledger.chain import entry_hash
+
+    await _gifts(client, world)
+    async with database.read() as session:
+        second = (
+            await session.execute(
+                select(LedgerEntry).where(LedgerEntry.drive_id == world.drive_id, LedgerEntry.chain_seq == 2)
+            )
+        ).scalar_one()
+    second.amount = 1
+    forged = entry_hash(second, second.prev_hash)
+    await _tamper(database, f"UPDATE ledger_entry SET amount = 1, hash = '{forged}' WHERE id = {second.id}")
+    async with database.read() as session:
+        report = await verify_chain(session, world.drive_id)
+    assert report.first_bad_seq == 3
+    assert "không nối" in report.problem
+
+
+def test_the_ledger_service_has_no_path_that_changes_or_removes_an_entry() -> None:
+    """The module that owns ledger entries only ever inserts: no UPDATE or DELETE statement, no
+    session.delete, and no assignment to an entry's attributes after it is stored."""
+    source = Path(ledger_service.__file__).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    called = {
+        node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+    }
+    assert not called & {"update", "delete", "merge", "execute_update"}
+    imported = {
+        alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names
+    }
+    assert not imported & {"update", "delete"}
+    assigned = [
+        target.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Attribute) and target.attr != "hash"
+    ]
+    assert assigned == []
