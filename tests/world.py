@@ -11,7 +11,7 @@ from charity.clock import local_today
 from charity.db import Database
 from charity.donations.schemas import CashIn, DonorIn, GiftIn
 from charity.donations.service import issue_gift
-from charity.models import DriveItemType, DriveKind, DriveStatus, ItemType, Membership, Role, Unit
+from charity.models import DriveItemType, DriveKind, DriveStatus, ItemType, Membership, Receipt, Role, Unit
 from tests import factories
 
 ROLE_NAMES = ("admin", "coordinator", "volunteer", "auditor", "outsider")
@@ -92,5 +92,6 @@ async def build_world(database: Database) -> World:
                 drive_id=drive.id, received_on=local_today(), donor=DonorIn(id=donor.id), cash=CashIn(200_000)
             ),
         )
-        world.ids |= {"receipt": issued.receipt.id, "book": issued.receipt.book_id}
+        receipt = await session.get(Receipt, issued.donation.receipt.id)
+        world.ids |= {"receipt": receipt.id, "book": receipt.book_id}
     return world

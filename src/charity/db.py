@@ -4,7 +4,7 @@ SQLite allows one writer at a time. A transaction that starts reading and later 
 with "database is locked" when another writer got in first, so every write transaction takes the write
 lock up front (BEGIN IMMEDIATE); a writer in another process waits up to the busy timeout. Writers in
 this process queue on an asyncio lock first, which is cheaper than SQLite's sleeping busy handler.
-On PostgreSQL writers run concurrently and take row locks (`SELECT … FOR UPDATE`, see `lock_rows`) on
+SQLite calls run on the event loop itself (see `sqlite_inline`). On PostgreSQL writers run concurrently and take row locks (`SELECT … FOR UPDATE`, see `lock_rows`) on
 the rows whose order matters, such as a receipt book's next number.
 """
 
@@ -21,8 +21,8 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 
-# Milliseconds a writer from another process waits for SQLite's write lock before giving up.
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+from charity.sqlite_inline import connector
+
 _WRITE_OPTION = "charity_write"
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
@@ -45,7 +45,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             "journal_mode = WAL",
             "synchronous = FULL",  # a committed gift survives a power cut
             "foreign_keys = ON",
-            f"busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
+            # Waiting for another process's lock is done without blocking the loop (sqlite_inline).
+            "busy_timeout = 0",
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
@@ -64,9 +65,10 @@ class Database:
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             path = _sqlite_file(self.url)
-            if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_async_engine(self.url)
+            if path is None:
+                raise ValueError(f"SQLite needs a database file, not {self.url.database!r}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_async_engine(self.url, async_creator=connector(str(path)))
         else:
             self.engine = create_async_engine(
                 self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True

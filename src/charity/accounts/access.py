@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from charity.models import Role, Unit
@@ -96,6 +96,21 @@ class Principal:
     def units_where(self, roles: Iterable[Role]) -> list[int]:
         wanted = set(roles)
         return sorted({grant.unit_id for grant in self.grants if grant.role in wanted})
+
+
+def _units_below_parameter(name: str) -> Select[tuple[int]]:
+    tree = select(Unit.id).where(Unit.id.in_(bindparam(name, expanding=True))).cte(recursive=True)
+    tree = tree.union(select(Unit.id).where(Unit.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+# The scope as a subquery built once, for statements built once at import and run with
+# `scope_parameters(...)`: the same recursive CTE as `scope_units`, without rebuilding it per request.
+SCOPE = _units_below_parameter("scope_roots")
+
+
+def scope_parameters(principal: Principal, roles: Iterable[Role]) -> dict[str, list[int]]:
+    return {"scope_roots": principal.units_where(roles)}
 
 
 def units_below(unit_ids: Iterable[int]) -> Select[tuple[int]]:

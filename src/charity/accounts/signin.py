@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import anyio.to_thread
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Row, bindparam, func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import Grant, Principal
@@ -198,41 +198,48 @@ async def revoke_credentials(session: AsyncSession, user_id: int, *, keep: Princ
         await session.execute(statement.values(revoked_at=now))
 
 
-async def _principal(
-    session: AsyncSession, user_id: int, credential: Literal["token", "session"], credential_id: int
+# One statement per request: the user behind a credential, with every membership (outer join).
+_USER_WITH_GRANTS = (
+    select(User.id, User.username, User.full_name, User.is_admin, Membership.unit_id, Membership.role)
+    .outerjoin(Membership, Membership.user_id == User.id)
+    .where(User.is_active.is_(True))
+    .order_by(Membership.unit_id, Membership.role)
+)
+_TOKEN_PRINCIPAL = (
+    _USER_WITH_GRANTS.add_columns(ApiToken.id)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > bindparam("now"),
+    )
+)
+_SESSION_PRINCIPAL = _USER_WITH_GRANTS.add_columns(literal(0)).where(User.id == bindparam("user_id"))
+
+
+def _principal(
+    rows: Sequence[Row[Any]], credential: Literal["token", "session"], credential_id: int
 ) -> Principal | None:
-    user = await session.get(User, user_id)
-    if user is None or not user.is_active:
+    if not rows:
         return None
-    grants = (
-        await session.execute(
-            select(Membership.unit_id, Membership.role)
-            .where(Membership.user_id == user_id)
-            .order_by(Membership.unit_id, Membership.role)
-        )
-    ).all()
+    user_id, username, full_name, is_admin = rows[0][:4]
     return Principal(
-        user_id=user.id,
-        username=user.username,
-        full_name=user.full_name,
-        is_admin=user.is_admin,
-        grants=tuple(Grant(unit_id, Role(role)) for unit_id, role in grants),
+        user_id=user_id,
+        username=username,
+        full_name=full_name,
+        is_admin=is_admin,
+        grants=tuple(
+            Grant(unit_id, Role(role)) for *_, unit_id, role, _credential in rows if unit_id is not None
+        ),
         credential=credential,
         credential_id=credential_id,
     )
 
 
 async def principal_for_token(session: AsyncSession, secret: str) -> Principal | None:
-    token = (
-        await session.execute(
-            select(ApiToken).where(
-                ApiToken.token_hash == digest(secret),
-                ApiToken.revoked_at.is_(None),
-                ApiToken.expires_at > utcnow(),
-            )
-        )
-    ).scalar_one_or_none()
-    return None if token is None else await _principal(session, token.user_id, "token", token.id)
+    connection = await session.connection()
+    rows = (await connection.execute(_TOKEN_PRINCIPAL, {"token_hash": digest(secret), "now": utcnow()})).all()
+    return _principal(rows, "token", rows[0][-1]) if rows else None
 
 
 async def find_web_session(session: AsyncSession, secret: str) -> WebSession | None:
@@ -251,7 +258,9 @@ async def find_web_session(session: AsyncSession, secret: str) -> WebSession | N
 
 
 async def principal_for_session(session: AsyncSession, web_session: WebSession) -> Principal | None:
-    return await _principal(session, web_session.user_id, "session", web_session.id)
+    connection = await session.connection()
+    rows = (await connection.execute(_SESSION_PRINCIPAL, {"user_id": web_session.user_id})).all()
+    return _principal(rows, "session", web_session.id)
 
 
 def session_needs_touch(web_session: WebSession) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.models import AuditEvent
+from charity.models import AuditEvent, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,9 @@ class Actor:
         return cls(user_id=None, ip="cli")
 
 
+_INSERT = insert(AuditEvent.__table__)
+
+
 async def record(
     session: AsyncSession,
     actor: Actor,
@@ -32,17 +36,19 @@ async def record(
     unit_id: int | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-) -> AuditEvent:
-    event = AuditEvent(
-        actor_id=actor.user_id,
-        actor_ip=actor.ip,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        unit_id=unit_id,
-        before=before,
-        after=after,
+) -> None:
+    # A plain INSERT: events are never read back in the request that writes them.
+    await (await session.connection()).execute(
+        _INSERT,
+        {
+            "occurred_at": utcnow(),
+            "actor_id": actor.user_id,
+            "actor_ip": actor.ip,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "unit_id": unit_id,
+            "before": before,
+            "after": after,
+        },
     )
-    session.add(event)
-    await session.flush()
-    return event

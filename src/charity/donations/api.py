@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Response, post
 from litestar.params import HeaderParameter, JSONBody
@@ -15,13 +15,11 @@ from charity.http import Acting, Caller, DbSession
 from charity.models import Role
 
 
-def answer(issued: service.Issued) -> Response[Any]:
+def answer(issued: service.Issued) -> Response[DonationOut]:
     """201 for a new receipt; a retry with the same Idempotency-Key gets 200 and the same receipt."""
     if issued.replayed:
-        return Response(
-            DonationOut.of(issued.receipt), status_code=HTTP_200_OK, headers={"Idempotent-Replayed": "true"}
-        )
-    return Response(DonationOut.of(issued.receipt), status_code=HTTP_201_CREATED)
+        return Response(issued.donation, status_code=HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
+    return Response(issued.donation, status_code=HTTP_201_CREATED)
 
 
 @post(
@@ -36,7 +34,7 @@ async def create_donation(
     actor: Acting,
     data: JSONBody[GiftIn],
     idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
-) -> Response[Any]:
+) -> Response[DonationOut]:
     """Record a gift and issue its receipt, numbered from the unit's receipt book. Send an
     `Idempotency-Key` header so that a retry after a lost answer never issues a second receipt."""
     issued = await service.issue_gift(session, principal, actor, data, idempotency_key=idempotency_key)

@@ -8,17 +8,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import Principal
 from charity.audit.service import Actor, record
 from charity.clock import format_date, local_today
-from charity.donations.schemas import GiftIn
+from charity.donations.schemas import DonationOut, GiftIn, ReceiptRef
 from charity.donors.service import RECORDERS, add_donor, clean_donor, get_donor
 from charity.drives.service import get_drive
 from charity.errors import Conflict, Invalid
-from charity.ledger.service import Posting, lock_drive, post
+from charity.ledger.service import Posting, post
 from charity.models import (
     MAX_AMOUNT,
     Donation,
@@ -28,10 +30,12 @@ from charity.models import (
     EntrySource,
     ItemType,
     Receipt,
+    ReceiptStatus,
+    utcnow,
 )
 from charity.money import line_value
-from charity.receipts.numbering import book_for_gift, take_number
-from charity.receipts.schemas import ReceiptOut
+from charity.receipts.numbering import take_number
+from charity.receipts.schemas import CashOut, ItemOut
 from charity.receipts.service import clean_reason, load, void_receipt, voidable
 
 MAX_LINES = 50
@@ -42,7 +46,7 @@ IDEMPOTENCY_KEY_MAX = 100
 
 @dataclass(frozen=True, slots=True)
 class Issued:
-    receipt: ReceiptOut
+    donation: DonationOut
     # True when this answers a retry of a request already done (same Idempotency-Key and body).
     replayed: bool = False
 
@@ -66,21 +70,29 @@ def check_idempotency_key(key: str | None) -> str | None:
     return key
 
 
+_REPLAY = (
+    select(Donation.request_hash, Receipt.id)
+    .join(Receipt, Receipt.donation_id == Donation.id)
+    .where(Donation.recorded_by == bindparam("user_id"), Donation.idempotency_key == bindparam("key"))
+)
+
+
 async def _replay(session: AsyncSession, user_id: int, key: str | None, fingerprint: str) -> Issued | None:
     if key is None:
         return None
-    found = (
-        await session.execute(
-            select(Donation.request_hash, Receipt.id)
-            .join(Receipt, Receipt.donation_id == Donation.id)
-            .where(Donation.recorded_by == user_id, Donation.idempotency_key == key)
-        )
-    ).first()
+    found = (await session.execute(_REPLAY, {"user_id": user_id, "key": key})).first()
     if found is None:
         return None
     if found[0] != fingerprint:
         raise Conflict("Idempotency-Key này đã được dùng cho một đóng góp khác.", field="Idempotency-Key")
-    return Issued((await load(session, [found[1]]))[0], replayed=True)
+    return Issued(DonationOut.of((await load(session, [found[1]]))[0]), replayed=True)
+
+
+_ACCEPTED_ITEMS = (
+    select(ItemType)
+    .join(DriveItemType, DriveItemType.item_type_id == ItemType.id)
+    .where(DriveItemType.drive_id == bindparam("drive_id"))
+)
 
 
 async def _check_items(session: AsyncSession, gift: GiftIn) -> list[tuple[ItemType, int]]:
@@ -89,13 +101,7 @@ async def _check_items(session: AsyncSession, gift: GiftIn) -> list[tuple[ItemTy
         raise Invalid(f"Một biên nhận có tối đa {MAX_LINES} dòng hàng.", field="items")
     accepted = {
         item_type.id: item_type
-        for item_type in (
-            await session.execute(
-                select(ItemType)
-                .join(DriveItemType, DriveItemType.item_type_id == ItemType.id)
-                .where(DriveItemType.drive_id == gift.drive_id)
-            )
-        ).scalars()
+        for item_type in (await session.execute(_ACCEPTED_ITEMS, {"drive_id": gift.drive_id})).scalars()
     }
     checked = []
     for index, line in enumerate(gift.items):
@@ -119,6 +125,17 @@ async def _check_items(session: AsyncSession, gift: GiftIn) -> list[tuple[ItemTy
             raise Invalid("Giá trị dòng hàng quá lớn.", field=f"{field}.unit_value")
         checked.append((item_type, value))
     return checked
+
+
+# A second request with the same Idempotency-Key inserts nothing and is answered with the first one.
+_INSERT_DONATION = {
+    name: dialect_insert(Donation.__table__)
+    .on_conflict_do_nothing(index_elements=["recorded_by", "idempotency_key"])
+    .returning(Donation.__table__.c.id)
+    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
+_INSERT_ITEM = insert(DonationItem.__table__)
+_INSERT_RECEIPT = insert(Receipt.__table__).returning(Receipt.__table__.c.id)
 
 
 async def issue_gift(
@@ -149,7 +166,7 @@ async def issue_gift(
         )
     if gift.cash is not None and not _amount_ok(gift.cash.amount, minimum=1):
         raise Invalid("Số tiền phải là số nguyên dương (đồng), tối đa 10.000 tỷ đồng.", field="cash.amount")
-    lines = await _check_items(session, gift)
+    lines = await _check_items(session, gift) if gift.items else []
     if gift.cash is None and not lines:
         raise Invalid("Cần nhập số tiền hoặc ít nhất một dòng hàng.", field="cash")
     total = (gift.cash.amount if gift.cash else 0) + sum(value for _, value in lines)
@@ -176,59 +193,76 @@ async def issue_gift(
     elif not gift.anonymous:
         raise Invalid("Cần chọn hoặc nhập nhà hảo tâm, hoặc đánh dấu ẩn danh.", field="donor")
 
-    # From here on the receipt book is locked: numbers are taken in commit order.
-    book = await book_for_gift(session, drive.unit_id, today.year, gift.book_id)
-    if replayed := await _replay(session, principal.user_id, key, fingerprint):
-        return replayed
     if new_donor is not None:
         donor_id = (await add_donor(session, actor, drive.unit_id, new_donor, audit=False)).id
-    donation = Donation(
-        drive_id=drive.id,
-        donor_id=donor_id,
-        received_on=gift.received_on,
-        anonymous=gift.anonymous,
-        cash_amount=gift.cash.amount if gift.cash else None,
-        cash_method=gift.cash.method if gift.cash else None,
-        note=note,
-        recorded_by=principal.user_id,
-        idempotency_key=key,
-        request_hash=fingerprint if key else None,
-    )
-    session.add(donation)
-    await session.flush()
-    session.add_all(
-        DonationItem(
-            donation_id=donation.id,
-            item_type_id=item_type.id,
-            quantity=line.quantity,
-            unit_value=line.unit_value,
-            value=value,
+    connection = await session.connection()
+    donation_id = (
+        await connection.execute(
+            _INSERT_DONATION[connection.dialect.name],
+            {
+                "drive_id": drive.id,
+                "donor_id": donor_id,
+                "received_on": gift.received_on,
+                "anonymous": gift.anonymous,
+                "cash_amount": gift.cash.amount if gift.cash else None,
+                "cash_method": gift.cash.method if gift.cash else None,
+                "note": note,
+                "recorded_by": principal.user_id,
+                "created_at": utcnow(),
+                "idempotency_key": key,
+                "request_hash": fingerprint if key else None,
+            },
         )
-        for line, (item_type, value) in zip(gift.items, lines, strict=True)
-    )
-    seq = await take_number(session, book)
-    receipt = Receipt(
-        donation_id=donation.id,
-        book_id=book.id,
-        seq=seq,
-        total_value=total,
-        issued_by=principal.user_id,
-        replaces_id=replaces,
-    )
-    session.add(receipt)
-    await session.flush()
+    ).scalar_one_or_none()
+    if donation_id is None:
+        # A twin request with the same Idempotency-Key committed while this one was on its way.
+        replayed = await _replay(session, principal.user_id, key, fingerprint)
+        if replayed is None:
+            raise Conflict(
+                "Idempotency-Key này đang được dùng cho một đóng góp khác.", field="Idempotency-Key"
+            )
+        return replayed
+    if lines:
+        await connection.execute(
+            _INSERT_ITEM,
+            [
+                {
+                    "donation_id": donation_id,
+                    "item_type_id": item_type.id,
+                    "quantity": line.quantity,
+                    "unit_value": line.unit_value,
+                    "value": value,
+                }
+                for line, (item_type, value) in zip(gift.items, lines, strict=True)
+            ],
+        )
+    number = await take_number(session, drive.unit_id, today.year, gift.book_id)
+    receipt_id = (
+        await connection.execute(
+            _INSERT_RECEIPT,
+            {
+                "donation_id": donation_id,
+                "book_id": number.book_id,
+                "seq": number.seq,
+                "status": ReceiptStatus.ISSUED,
+                "total_value": total,
+                "issued_at": utcnow(),
+                "issued_by": principal.user_id,
+                "replaces_id": replaces,
+            },
+        )
+    ).scalar_one()
     postings = ([Posting(amount=gift.cash.amount, memo="Tiền mặt/chuyển khoản")] if gift.cash else []) + [
         Posting(amount=value, item_type_id=item_type.id, quantity=line.quantity, memo=item_type.name)
         for line, (item_type, value) in zip(gift.items, lines, strict=True)
     ]
-    await lock_drive(session, drive.id)
     await post(
         session,
         drive_id=drive.id,
         posted_on=gift.received_on,
         source=EntrySource.RECEIPT,
         postings=postings,
-        receipt_id=receipt.id,
+        receipt_id=receipt_id,
         user_id=principal.user_id,
     )
     await record(
@@ -236,11 +270,11 @@ async def issue_gift(
         actor,
         "receipt.issue",
         object_type="receipt",
-        object_id=receipt.id,
+        object_id=receipt_id,
         unit_id=drive.unit_id,
         after={
-            "book_id": book.id,
-            "seq": seq,
+            "book_id": number.book_id,
+            "seq": number.seq,
             "drive_id": drive.id,
             "donor_id": donor_id,
             "donor_created": new_donor is not None,
@@ -248,7 +282,23 @@ async def issue_gift(
             "replaces": replaces,
         },
     )
-    return Issued((await load(session, [receipt.id]))[0])
+    donation = DonationOut(
+        id=donation_id,
+        drive_id=drive.id,
+        received_on=gift.received_on,
+        donor_id=donor_id,
+        anonymous=gift.anonymous,
+        cash=CashOut(gift.cash.amount, gift.cash.method) if gift.cash else None,
+        items=[
+            ItemOut(
+                item_type.id, item_type.name, item_type.unit_of_measure, line.quantity, line.unit_value, value
+            )
+            for line, (item_type, value) in zip(gift.items, lines, strict=True)
+        ],
+        note=note,
+        receipt=ReceiptRef(receipt_id, number.code, number.seq, number.display, ReceiptStatus.ISSUED, total),
+    )
+    return Issued(donation)
 
 
 async def replace_receipt(

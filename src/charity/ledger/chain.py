@@ -4,30 +4,41 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import UTC
 from decimal import Decimal
+from typing import Any
 
-from charity.models import LedgerEntry
 from charity.money import canonical_quantity
 
 GENESIS_HASH = "0" * 64
+# What the hash covers: every column of an entry but its id and its own hash.
+HASHED_FIELDS = (
+    "drive_id",
+    "chain_seq",
+    "posted_on",
+    "item_type_id",
+    "quantity",
+    "amount",
+    "source",
+    "receipt_id",
+    "memo",
+    "created_at",
+    "created_by",
+    "prev_hash",
+)
 
 
-def entry_hash(entry: LedgerEntry, prev_hash: str) -> str:
-    """SHA-256 over every meaningful field of the entry and the previous entry's hash."""
+def entry_hash(entry: Mapping[str, Any]) -> str:
+    """SHA-256 over the entry's fields (`HASHED_FIELDS`, the previous entry's hash among them),
+    written canonically so that SQLite and PostgreSQL give the same text for the same entry."""
+    quantity = entry["quantity"]
     content = {
-        "drive_id": entry.drive_id,
-        "chain_seq": entry.chain_seq,
-        "posted_on": entry.posted_on.isoformat(),
-        "item_type_id": entry.item_type_id,
-        "quantity": canonical_quantity(Decimal(entry.quantity)) if entry.quantity is not None else None,
-        "amount": entry.amount,
-        "source": entry.source,
-        "receipt_id": entry.receipt_id,
-        "memo": entry.memo,
-        "created_at": entry.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "created_by": entry.created_by,
-        "prev_hash": prev_hash,
+        **{name: entry[name] for name in HASHED_FIELDS},
+        "posted_on": entry["posted_on"].isoformat(),
+        "quantity": canonical_quantity(Decimal(quantity)) if quantity is not None else None,
+        "source": str(entry["source"]),
+        "created_at": entry["created_at"].astimezone(UTC).isoformat(timespec="microseconds"),
     }
     encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.db import lock_rows
-from charity.ledger.chain import GENESIS_HASH, entry_hash
+from charity.ledger.chain import GENESIS_HASH, HASHED_FIELDS, entry_hash
 from charity.models import Drive, EntrySource, LedgerEntry, utcnow
 
 
@@ -28,10 +27,21 @@ class Posting:
     memo: str = ""
 
 
-async def lock_drive(session: AsyncSession, drive_id: int) -> Drive:
-    """Hold the drive's row lock: appends to its chain happen one at a time (call after any book lock)."""
-    (drive,) = await lock_rows(session, Drive, [drive_id])
-    return drive
+_LAST = (
+    select(LedgerEntry.__table__)
+    .where(LedgerEntry.drive_id == Drive.id)
+    .order_by(LedgerEntry.chain_seq.desc())
+    .limit(1)
+)
+# The chain's last link, read through the drive's row (locked on PostgreSQL) in one statement. The
+# lock is FOR NO KEY UPDATE: it must not conflict with the key-share locks that inserting a donation
+# (whose foreign key points at the drive) takes, or two gifts of the drive would deadlock.
+_CHAIN_HEAD = select(
+    _LAST.with_only_columns(LedgerEntry.chain_seq).scalar_subquery(),
+    _LAST.with_only_columns(LedgerEntry.hash).scalar_subquery(),
+).where(Drive.id == bindparam("drive_id"))
+_CHAIN_HEAD_LOCKED = _CHAIN_HEAD.with_for_update(of=Drive.__table__, key_share=True)
+_INSERT_ENTRY = insert(LedgerEntry.__table__)
 
 
 async def post(
@@ -43,41 +53,36 @@ async def post(
     postings: list[Posting],
     receipt_id: int | None,
     user_id: int | None,
-) -> list[LedgerEntry]:
-    """Append entries to the drive's chain. The caller holds the drive lock (`lock_drive`)."""
-    head = (
-        await session.execute(
-            select(LedgerEntry.chain_seq, LedgerEntry.hash)
-            .where(LedgerEntry.drive_id == drive_id)
-            .order_by(LedgerEntry.chain_seq.desc())
-            .limit(1)
-        )
-    ).first()
-    seq, prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
-    entries = []
+) -> None:
+    """Append entries to the drive's chain, one writer at a time: on PostgreSQL the drive's row is
+    locked first (after any receipt book, the lock order every writer follows); SQLite's write
+    transaction already holds the whole database."""
+    if not postings:
+        return
+    connection = await session.connection()
+    head = _CHAIN_HEAD_LOCKED if connection.dialect.name == "postgresql" else _CHAIN_HEAD
+    seq, prev_hash = (await connection.execute(head, {"drive_id": drive_id})).one()
+    seq, prev_hash = seq or 0, prev_hash or GENESIS_HASH
     now = utcnow()
-    for posting in postings:
-        seq += 1
-        entry = LedgerEntry(
-            drive_id=drive_id,
-            chain_seq=seq,
-            posted_on=posted_on,
-            item_type_id=posting.item_type_id,
-            quantity=posting.quantity,
-            amount=posting.amount,
-            source=source,
-            receipt_id=receipt_id,
-            memo=posting.memo,
-            created_at=now,
-            created_by=user_id,
-            prev_hash=prev_hash,
-            hash="",
-        )
-        entry.hash = prev_hash = entry_hash(entry, entry.prev_hash)
-        entries.append(entry)
-    session.add_all(entries)
-    await session.flush()
-    return entries
+    rows = []
+    for offset, posting in enumerate(postings, start=1):
+        row = {
+            "drive_id": drive_id,
+            "chain_seq": seq + offset,
+            "posted_on": posted_on,
+            "item_type_id": posting.item_type_id,
+            "quantity": posting.quantity,
+            "amount": posting.amount,
+            "source": source,
+            "receipt_id": receipt_id,
+            "memo": posting.memo,
+            "created_at": now,
+            "created_by": user_id,
+            "prev_hash": prev_hash,
+        }
+        prev_hash = entry_hash(row)
+        rows.append(row | {"hash": prev_hash})
+    await connection.execute(_INSERT_ENTRY, rows)
 
 
 async def reverse_receipt(
@@ -100,7 +105,7 @@ async def reverse_receipt(
         )
         for entry in originals
     ]
-    return await post(
+    await post(
         session,
         drive_id=drive_id,
         posted_on=posted_on,
@@ -160,7 +165,7 @@ async def verify_chain(session: AsyncSession, drive_id: int) -> ChainReport:
             )
         if entry.prev_hash != prev_hash:
             return ChainReport(count, entry.id, entry.chain_seq, "không nối với dòng trước")
-        if entry_hash(entry, entry.prev_hash) != entry.hash:
+        if entry_hash({name: getattr(entry, name) for name in HASHED_FIELDS}) != entry.hash:
             return ChainReport(count, entry.id, entry.chain_seq, "nội dung đã bị sửa")
         prev_hash = entry.hash
     return ChainReport(count)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -11,7 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from charity.accounts.access import allow
 from charity.donations.api import answer
-from charity.donations.schemas import ReplaceIn
+from charity.donations.schemas import DonationOut, ReplaceIn
 from charity.donations.service import replace_receipt
 from charity.http import Acting, Caller, DbSession, Page, PageParams
 from charity.models import ReceiptStatus, Role
@@ -73,7 +72,7 @@ class ReceiptController(Controller):
         actor: Acting,
         receipt_id: FromPath[int],
         data: JSONBody[ReplaceIn],
-    ) -> Response[Any]:
+    ) -> Response[DonationOut]:
         """Void the receipt and issue the corrected gift, which points to it."""
         return answer(await replace_receipt(session, principal, actor, receipt_id, data.reason, data.gift))
 

@@ -7,27 +7,65 @@ receipt commits: a failure anywhere in the transaction rolls the counter back wi
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.db import lock_rows
 from charity.errors import Conflict, Invalid, NotFound
 from charity.models import BookStatus, ReceiptBook
 
 DEFAULT_BOOK_CODE = "01"
 
 
-def display_number(book: ReceiptBook, seq: int) -> str:
+def display_number(code: str, year: int, seq: int) -> str:
     """How a receipt is cited: book code and year, then its number ("01-2026/00125")."""
-    return f"{book.code}-{book.year}/{seq:05d}"
+    return f"{code}-{year}/{seq:05d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    book_id: int
+    code: str
+    year: int
+    seq: int
+
+    @property
+    def display(self) -> str:
+        return display_number(self.code, self.year, self.seq)
+
+
+_BOOK = ReceiptBook.__table__
+_OPEN = _BOOK.c.status == BookStatus.OPEN
+# Counting up and reading the number taken is one statement, and it takes the book's row lock
+# (PostgreSQL re-checks the conditions on the row it waited for, so a book closed meanwhile is skipped).
+_TAKE = (
+    update(_BOOK)
+    .values(next_seq=_BOOK.c.next_seq + 1)
+    .returning(_BOOK.c.id, _BOOK.c.code, _BOOK.c.year, _BOOK.c.next_seq - 1)
+)
+_TAKE_FROM_DEFAULT = _TAKE.where(
+    _OPEN,
+    _BOOK.c.id
+    == select(_BOOK.c.id)
+    .where(_BOOK.c.unit_id == bindparam("for_unit"), _BOOK.c.year == bindparam("for_year"), _OPEN)
+    .order_by(_BOOK.c.id)
+    .limit(1)
+    .scalar_subquery(),
+)
+_TAKE_FROM_CHOSEN = _TAKE.where(
+    _OPEN,
+    _BOOK.c.id == bindparam("for_book"),
+    _BOOK.c.unit_id == bindparam("for_unit"),
+    _BOOK.c.year == bindparam("for_year"),
+)
 
 
 async def _ensure_default_book(session: AsyncSession, unit_id: int, year: int) -> None:
     """The first gift of a unit in a year opens its default book; concurrent first gifts create it once."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     await session.execute(
         insert(ReceiptBook)
         .values(unit_id=unit_id, year=year, code=DEFAULT_BOOK_CODE, next_seq=1, status=BookStatus.OPEN)
@@ -35,45 +73,38 @@ async def _ensure_default_book(session: AsyncSession, unit_id: int, year: int) -
     )
 
 
-async def book_for_gift(
-    session: AsyncSession, unit_id: int, year: int, book_id: int | None = None
-) -> ReceiptBook:
-    """The locked book a unit's next receipt is numbered from: the one asked for, or the unit's first
-    open book of the year (created when the unit has none at all)."""
-    if book_id is None:
-        books = (
-            await session.execute(
-                select(ReceiptBook.id, ReceiptBook.status)
-                .where(ReceiptBook.unit_id == unit_id, ReceiptBook.year == year)
-                .order_by(ReceiptBook.id)
-            )
-        ).all()
-        if not books:
-            await _ensure_default_book(session, unit_id, year)
-            return await book_for_gift(session, unit_id, year)
-        open_books = [book for book, status in books if status == BookStatus.OPEN]
-        if not open_books:
-            raise Conflict(
-                f"Đơn vị không còn quyển biên nhận nào đang mở cho năm {year}. Điều phối viên cần mở quyển mới.",
-                field="book_id",
-            )
-        book_id = open_books[0]
-    locked = await lock_rows(session, ReceiptBook, [book_id])
-    if not locked or locked[0].unit_id != unit_id:
-        raise NotFound("Không có quyển biên nhận này.", field="book_id")
-    book = locked[0]
-    if book.status != BookStatus.OPEN:
-        raise Conflict(
-            f"Quyển biên nhận {book.code}-{book.year} đã đóng, không cấp số được nữa.", field="book_id"
+async def take_number(session: AsyncSession, unit_id: int, year: int, book_id: int | None = None) -> Number:
+    """The next number of the unit's book for the year (the one asked for, or its first open book),
+    locked until the transaction ends: a failure later in the transaction gives the number back."""
+    connection = await session.connection()
+    if book_id is not None:
+        statement, parameters = (
+            _TAKE_FROM_CHOSEN,
+            {"for_unit": unit_id, "for_year": year, "for_book": book_id},
         )
+    else:
+        statement, parameters = _TAKE_FROM_DEFAULT, {"for_unit": unit_id, "for_year": year}
+    row = (await connection.execute(statement, parameters)).first()
+    if row is None and book_id is None:
+        books = await session.execute(
+            select(ReceiptBook.id).where(ReceiptBook.unit_id == unit_id, ReceiptBook.year == year).limit(1)
+        )
+        if books.first() is None:
+            await _ensure_default_book(session, unit_id, year)
+        # Either the default book now exists, or another writer committed a book since the first try.
+        row = (await connection.execute(statement, parameters)).first()
+    if row is not None:
+        return Number(*row)
+    if book_id is None:
+        raise Conflict(
+            f"Đơn vị không còn quyển biên nhận nào đang mở cho năm {year}. Điều phối viên cần mở quyển mới.",
+            field="book_id",
+        )
+    book = await session.get(ReceiptBook, book_id)
+    if book is None or book.unit_id != unit_id:
+        raise NotFound("Không có quyển biên nhận này.", field="book_id")
     if book.year != year:
         raise Invalid(f"Quyển biên nhận {book.code}-{book.year} không dùng cho năm {year}.", field="book_id")
-    return book
-
-
-async def take_number(session: AsyncSession, book: ReceiptBook) -> int:
-    """The next number of a locked book."""
-    seq = book.next_seq
-    book.next_seq = seq + 1
-    await session.flush()
-    return seq
+    raise Conflict(
+        f"Quyển biên nhận {book.code}-{book.year} đã đóng, không cấp số được nữa.", field="book_id"
+    )

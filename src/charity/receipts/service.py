@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -16,7 +16,7 @@ from charity.audit.service import Actor, record
 from charity.clock import local_today
 from charity.db import lock_rows
 from charity.errors import Conflict, Invalid, NotFound
-from charity.ledger.service import lock_drive, reverse_receipt
+from charity.ledger.service import reverse_receipt
 from charity.models import (
     BookStatus,
     Donation,
@@ -148,7 +148,7 @@ async def load(session: AsyncSession, receipt_ids: list[int]) -> list[ReceiptOut
             book_id=book.id,
             year=book.year,
             seq=receipt.seq,
-            number=display_number(book, receipt.seq),
+            number=display_number(book.code, book.year, receipt.seq),
             status=ReceiptStatus(receipt.status),
             total_value=receipt.total_value,
             issued_at=receipt.issued_at,
@@ -200,20 +200,23 @@ async def voidable(session: AsyncSession, principal: Principal, receipt_id: int)
 
 async def void_receipt(
     session: AsyncSession, principal: Principal, actor: Actor, receipt_id: int, reason: str
-) -> Receipt:
+) -> None:
     """Void an issued receipt: it keeps its number, its gift stops counting (reversing ledger entries),
     and the audit log says who did it and why. Coordinators of the drive's scope only."""
     reason = clean_reason(reason)
     receipt, donation = await voidable(session, principal, receipt_id)
-    drive = await lock_drive(session, donation.drive_id)
-    await session.refresh(receipt)  # read the status again now that concurrent voids are serialised
-    if receipt.status == ReceiptStatus.VOID:
+    # Only an issued receipt turns void: of two concurrent voids, the second changes no row.
+    changed = await session.execute(
+        update(Receipt)
+        .where(Receipt.id == receipt.id, Receipt.status == ReceiptStatus.ISSUED)
+        .values(
+            status=ReceiptStatus.VOID, void_reason=reason, voided_at=utcnow(), voided_by=principal.user_id
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
         raise Conflict("Biên nhận này đã bị hủy trước đó.")
-    receipt.status = ReceiptStatus.VOID
-    receipt.void_reason = reason
-    receipt.voided_at = utcnow()
-    receipt.voided_by = principal.user_id
-    await session.flush()
+    drive = await session.get_one(Drive, donation.drive_id)
     await reverse_receipt(
         session,
         drive_id=drive.id,
@@ -232,7 +235,6 @@ async def void_receipt(
         before={"status": ReceiptStatus.ISSUED.value},
         after={"status": ReceiptStatus.VOID.value, "reason": reason},
     )
-    return receipt
 
 
 # Receipt books ----------------------------------------------------------------------------------------
