@@ -36,7 +36,9 @@ from charity.item_types.api import ItemTypeController
 from charity.money import decode_dong, is_dong
 from charity.openapi import DongSchema
 from charity.pages import STATIC_DIR, template_config
+from charity.receipts import printing
 from charity.receipts.api import ReceiptBookController, ReceiptController
+from charity.receipts.web import verify
 from charity.security_headers import add_security_headers
 from charity.settings import Settings
 from charity.units.api import UnitController
@@ -47,6 +49,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
 
     async def close_database() -> None:
         await database.dispose()
+        printing.shutdown_pool()
 
     return Litestar(
         route_handlers=[
@@ -62,6 +65,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             ReceiptController,
             ReceiptBookController,
             *account_pages.routes,
+            verify,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
         ],
         guards=[enforce_access],

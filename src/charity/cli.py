@@ -8,6 +8,7 @@ import getpass
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -152,6 +153,38 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_receipts_print(settings: Settings, args: argparse.Namespace) -> int:
+    from rich.progress import Progress
+
+    from charity.receipts import printing
+    from charity.receipts.service import ReceiptFilter, batch_ids
+
+    where = ReceiptFilter(
+        drive_id=args.drive,
+        book_id=args.book,
+        date_from=date.fromisoformat(args.date_from) if args.date_from else None,
+        date_to=date.fromisoformat(args.date_to) if args.date_to else None,
+    )
+
+    async def prepare(session: AsyncSession) -> list[printing.ReceiptDocument]:
+        ids = await batch_ids(session, None, where, not_printed=args.not_printed)
+        return await printing.record_prints(
+            session, Actor.command_line(), ids, secret_key=settings.secret_key, base_url=settings.base_url
+        )
+
+    documents = _in_write_transaction(settings, prepare)
+    if not documents:
+        raise CommandError("Không có biên nhận nào khớp bộ lọc.")
+    chunks = printing.chunked(documents)
+    with Progress() as progress:
+        task = progress.add_task(f"In {len(documents)} biên nhận", total=len(chunks))
+        content = printing.render_chunks(chunks, lambda done: progress.update(task, completed=done))
+    printing.shutdown_pool()
+    args.out.write_bytes(content)
+    print(f"Đã ghi {len(documents)} biên nhận vào {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="charity", description="Quản lý cuộc vận động từ thiện.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -185,6 +218,16 @@ def build_parser() -> argparse.ArgumentParser:
     users_create.add_argument("--unit", metavar="CODE", help="mã đơn vị của vai trò")
     users_create.set_defaults(handler=cmd_users_create)
 
+    receipts = commands.add_parser("receipts", help="biên nhận").add_subparsers(dest="action", required=True)
+    receipts_print = receipts.add_parser("print", help="in biên nhận ra một tệp PDF")
+    receipts_print.add_argument("--drive", type=int, metavar="ID", help="chỉ cuộc vận động này")
+    receipts_print.add_argument("--book", type=int, metavar="ID", help="chỉ quyển biên nhận này")
+    receipts_print.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="nhận từ ngày")
+    receipts_print.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="nhận đến ngày")
+    receipts_print.add_argument("--not-printed", action="store_true", help="chỉ biên nhận chưa in lần nào")
+    receipts_print.add_argument("--out", type=Path, required=True, metavar="FILE", help="tệp PDF ghi ra")
+    receipts_print.set_defaults(handler=cmd_receipts_print)
+
     commands.add_parser("demo", help="nạp dữ liệu mẫu (Long An) vào cơ sở dữ liệu trống").set_defaults(
         handler=cmd_demo
     )
@@ -198,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(settings, args)
     except DomainError as error:
         print(f"Lỗi: {error.message}", file=sys.stderr)
-    except (CommandError, SettingsError) as error:
+    except (CommandError, SettingsError, ValueError) as error:
         print(f"Lỗi: {error}", file=sys.stderr)
     except (SQLAlchemyError, OSError) as error:
         print(f"Lỗi cơ sở dữ liệu: {error}", file=sys.stderr)

@@ -29,6 +29,12 @@ class Settings:
     data_dir: Path = Path(DEFAULT_DATA_DIR)
     # Behind HTTPS the session cookie must carry the Secure flag so it never travels in clear text.
     secure_cookies: bool = False
+    # Where the public reaches this server: the address printed in every receipt's QR code.
+    public_url: str = ""
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:
@@ -85,4 +91,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         port=_port(env.get("CHARITY_PORT", "8000")),
         data_dir=data_dir,
         secure_cookies=_flag("CHARITY_SECURE_COOKIES", env.get("CHARITY_SECURE_COOKIES", "")),
+        public_url=env.get("CHARITY_PUBLIC_URL", ""),
     )

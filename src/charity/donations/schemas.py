@@ -46,6 +46,8 @@ class GiftIn(msgspec.Struct, forbid_unknown_fields=True):
     cash: CashIn | None = None
     items: list[ItemIn] = msgspec.field(default_factory=list)
     anonymous: bool = False
+    # An anonymous donor who still wants their name on their own receipt.
+    name_on_receipt: bool = False
     note: str = ""
     # The book to number the receipt from; by default the unit's open book of the year.
     book_id: int | None = None

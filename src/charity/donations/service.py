@@ -204,6 +204,7 @@ async def issue_gift(
                 "donor_id": donor_id,
                 "received_on": gift.received_on,
                 "anonymous": gift.anonymous,
+                "name_on_receipt": gift.name_on_receipt,
                 "cash_amount": gift.cash.amount if gift.cash else None,
                 "cash_method": gift.cash.method if gift.cash else None,
                 "note": note,

@@ -9,8 +9,9 @@ from charity.models.donors import Donor, DonorKind
 from charity.models.drives import Drive, DriveItemType, DriveKind, DriveStatus
 from charity.models.item_types import ItemType
 from charity.models.ledger import EntrySource, LedgerEntry
+from charity.models.printing import ReceiptPrint, ReceiptVerification
 from charity.models.receipts import BookStatus, Receipt, ReceiptBook, ReceiptStatus
-from charity.models.units import Unit
+from charity.models.units import ReceiptPaper, Unit
 
 __all__ = [
     "MAX_AMOUNT",
@@ -33,7 +34,10 @@ __all__ = [
     "PaymentMethod",
     "Receipt",
     "ReceiptBook",
+    "ReceiptPaper",
+    "ReceiptPrint",
     "ReceiptStatus",
+    "ReceiptVerification",
     "Role",
     "SetupToken",
     "Unit",

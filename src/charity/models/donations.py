@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, String, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from charity.models.base import MAX_AMOUNT, Money, Quantity, UTCDateTime, both_or_neither, one_of, utcnow
@@ -35,6 +35,8 @@ class Donation(SQLModel, table=True):
     donor_id: int | None = Field(default=None, foreign_key="donor.id", index=True)
     received_on: date
     anonymous: bool = Field(default=False)
+    # An anonymous donor may still want their own name on their receipt (not in public lists).
+    name_on_receipt: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     cash_amount: int | None = Field(default=None, sa_type=Money)
     cash_method: str | None = Field(default=None, sa_type=String(20))
     note: str = Field(default="", sa_type=String(500))

@@ -71,3 +71,16 @@ class ReceiptOut(msgspec.Struct):
 
 class VoidRequest(msgspec.Struct, forbid_unknown_fields=True):
     reason: str
+
+
+class PrintRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """Receipts to print as one PDF: the ids given (in that order), or every receipt of the filter
+    in book and number order."""
+
+    ids: list[int] | None = None
+    drive_id: int | None = None
+    book_id: int | None = None
+    status: ReceiptStatus | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    not_printed: bool = False

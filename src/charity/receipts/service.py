@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -27,6 +27,7 @@ from charity.models import (
     PaymentMethod,
     Receipt,
     ReceiptBook,
+    ReceiptPrint,
     ReceiptStatus,
     Role,
     Unit,
@@ -80,6 +81,56 @@ def _filtered(statement: Select[tuple[Receipt]], where: ReceiptFilter) -> Select
     if where.donor_id is not None:
         statement = statement.where(Donation.donor_id == where.donor_id)
     return statement
+
+
+MAX_BATCH = 2000
+
+
+async def batch_ids(
+    session: AsyncSession, principal: Principal | None, where: ReceiptFilter, *, not_printed: bool
+) -> list[int]:
+    """Receipts of a filter in book and number order, for a batch print: those the principal may see,
+    or every receipt for the command line on the server (principal None)."""
+    base = (
+        _visible(principal)
+        if principal is not None
+        else select(Receipt).join(Donation, Donation.id == Receipt.donation_id)
+    )
+    statement = _filtered(base, where)
+    if not_printed:
+        statement = statement.where(~exists().where(ReceiptPrint.receipt_id == Receipt.id))
+    ids = (
+        (
+            await session.execute(
+                statement.with_only_columns(Receipt.id)
+                .order_by(Receipt.book_id, Receipt.seq)
+                .limit(MAX_BATCH + 1)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if len(ids) > MAX_BATCH:
+        raise Invalid(f"Mỗi lần in tối đa {MAX_BATCH} biên nhận: hãy thu hẹp bộ lọc.", field="filter")
+    return list(ids)
+
+
+async def visible_ids(session: AsyncSession, principal: Principal, receipt_ids: list[int]) -> list[int]:
+    """The receipts asked for, in the order asked, all of them visible to the principal (else 404)."""
+    found = set(
+        (
+            await session.execute(
+                _visible(principal).where(Receipt.id.in_(receipt_ids)).with_only_columns(Receipt.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if missing := [receipt_id for receipt_id in receipt_ids if receipt_id not in found]:
+        raise NotFound(f"Không có biên nhận mã {missing[0]}.")
+    if len(receipt_ids) > MAX_BATCH:
+        raise Invalid(f"Mỗi lần in tối đa {MAX_BATCH} biên nhận.", field="ids")
+    return list(dict.fromkeys(receipt_ids))
 
 
 async def list_receipts(

@@ -34,6 +34,7 @@ PUBLIC_ROUTES = {
     ("POST", "/login"),
     ("GET", "/setup/{token:str}"),
     ("POST", "/setup/{token:str}"),
+    ("GET", "/verify/{token:str}"),
 }
 # Framework-served public files: stylesheets and the OpenAPI document.
 PUBLIC_PREFIXES = ("/static", "/schema")
@@ -257,6 +258,13 @@ MATRIX = [
         path=lambda w: f"/api/receipts/{w.ids['receipt']}",
     ),
     Case(
+        "GET",
+        "/api/receipts/{receipt_id:int}/pdf",
+        readers(200),
+        path=lambda w: f"/api/receipts/{w.ids['receipt']}/pdf",
+    ),
+    Case("POST", "/api/receipts/print", coordinators(200), body=lambda w: {"ids": [w.ids["receipt"]]}),
+    Case(
         "POST",
         "/api/receipts/{receipt_id:int}/void",
         coordinators(200),
@@ -309,6 +317,7 @@ MATRIX = [
         body=lambda _w: {},
     ),
     Case("GET", "/", pages(200)),
+    Case("GET", "/verify/{token:str}", everyone(404), path=lambda _w: "/verify/not-a-real-token"),
 ]
 
 

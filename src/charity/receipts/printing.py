@@ -1,0 +1,286 @@
+"""Printing receipts: which copy each print is, what the paper says, and where its QR code leads.
+
+A print is recorded (who, when, which copy) in the database before the PDF is rendered, and the PDF
+is rendered after the commit, off the event loop: the first print of a receipt is the original, every
+later print says "BẢN SAO" with its number, and a void receipt says "ĐÃ HỦY" with reason and date.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+
+import anyio.to_thread
+import segno
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity import pdf
+from charity.audit.service import Actor, record
+from charity.clock import VIETNAM
+from charity.models import (
+    Donation,
+    Donor,
+    Drive,
+    PaymentMethod,
+    Receipt,
+    ReceiptPaper,
+    ReceiptPrint,
+    ReceiptStatus,
+    ReceiptVerification,
+    Unit,
+    User,
+)
+from charity.money import amount_in_words, format_quantity, format_vnd
+from charity.receipts.schemas import ReceiptOut
+from charity.receipts.service import load
+
+ANONYMOUS = "Nhà hảo tâm (ẩn danh)"
+METHODS = {
+    PaymentMethod.CASH: "tiền mặt",
+    PaymentMethod.BANK_TRANSFER: "chuyển khoản",
+    PaymentMethod.E_WALLET: "ví điện tử",
+}
+PARTS = {
+    ReceiptPaper.A5: [""],
+    ReceiptPaper.A4_TWO: ["Liên 1: Lưu tại đơn vị", "Liên 2: Giao người nộp"],
+    ReceiptPaper.A4_THREE: ["Liên 1: Lưu tại đơn vị", "Liên 2: Giao người nộp", "Liên 3: Kế toán"],
+}
+# Receipts per rendering task of a batch: big enough to amortise a task, small enough to spread.
+BATCH_CHUNK = 100
+
+
+def verification_token(secret_key: str, receipt: ReceiptOut) -> str:
+    """An HMAC of the receipt (not its id): nobody can list receipts by guessing tokens."""
+    message = f"receipt:{receipt.id}:{receipt.book_id}:{receipt.seq}".encode()
+    digest = hmac.new(secret_key.encode(), message, hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def masked_name(name: str) -> str:
+    """What the public verification page shows of a donor: "Trần Văn Đức" → "Trần V. Đ."."""
+    words = name.split()
+    if not words:
+        return ""
+    return " ".join([words[0], *(f"{word[0]}." for word in words[1:])])
+
+
+@dataclass(frozen=True, slots=True)
+class ItemLine:
+    name: str
+    unit: str
+    quantity: str
+    unit_value: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptDocument:
+    """Everything printed on one receipt, as text ready for the template."""
+
+    number: str
+    book: str
+    seq: str
+    title: str
+    paper: str
+    parts: list[str]
+    unit_name: str
+    unit_address: str
+    issued_on: date
+    received_on: date
+    payer_name: str
+    payer_address: str
+    drive_name: str
+    cash: str
+    cash_method: str
+    cash_words: str
+    items: list[ItemLine]
+    goods_total: str
+    goods_words: str
+    total: str
+    total_words: str
+    note: str
+    issued_by: str
+    copy_number: int
+    void: bool
+    void_reason: str
+    voided_on: date | None
+    verify_url: str
+    qr: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Extras:
+    unit_address: str
+    paper: str
+    zero_tens: str
+    donor_address: str
+    name_on_receipt: bool
+    issued_by: str
+
+
+async def _extras(session: AsyncSession, receipt_ids: list[int]) -> dict[int, _Extras]:
+    rows = await session.execute(
+        select(
+            Receipt.id,
+            Unit.address,
+            Unit.receipt_paper,
+            Unit.zero_tens_word,
+            Donor.address,
+            Donation.name_on_receipt,
+            User.full_name,
+            User.username,
+        )
+        .join(Donation, Donation.id == Receipt.donation_id)
+        .join(Drive, Drive.id == Donation.drive_id)
+        .join(Unit, Unit.id == Drive.unit_id)
+        .join(User, User.id == Receipt.issued_by)
+        .outerjoin(Donor, Donor.id == Donation.donor_id)
+        .where(Receipt.id.in_(receipt_ids))
+    )
+    return {
+        receipt_id: _Extras(
+            address, paper, zero_tens, donor_address or "", name_on_receipt, full_name or username
+        )
+        for receipt_id, address, paper, zero_tens, donor_address, name_on_receipt, full_name, username in rows
+    }
+
+
+def _document(receipt: ReceiptOut, extras: _Extras, copy_number: int, verify_url: str) -> ReceiptDocument:
+    words = lambda amount: amount_in_words(amount, zero_tens=extras.zero_tens)  # noqa: E731
+    show_name = receipt.donor is not None and (not receipt.anonymous or extras.name_on_receipt)
+    goods_total = sum(item.value for item in receipt.items)
+    cash = receipt.cash.amount if receipt.cash else 0
+    if receipt.cash and receipt.items:
+        title = "BIÊN NHẬN ĐÓNG GÓP"
+    elif receipt.cash:
+        title = "PHIẾU THU"
+    else:
+        title = "BIÊN NHẬN HIỆN VẬT"
+    return ReceiptDocument(
+        number=receipt.number,
+        book=f"{receipt.book}-{receipt.year}",
+        seq=f"{receipt.seq:05d}",
+        title=title,
+        paper=extras.paper,
+        parts=PARTS[ReceiptPaper(extras.paper)],
+        unit_name=receipt.unit.name,
+        unit_address=extras.unit_address,
+        issued_on=receipt.issued_at.astimezone(VIETNAM).date(),
+        received_on=receipt.received_on,
+        payer_name=receipt.donor.name if show_name and receipt.donor else ANONYMOUS,
+        payer_address=extras.donor_address if show_name else "",
+        drive_name=receipt.drive.name,
+        cash=format_vnd(cash) if receipt.cash else "",
+        cash_method=METHODS[receipt.cash.method] if receipt.cash else "",
+        cash_words=words(cash) if receipt.cash else "",
+        items=[
+            ItemLine(
+                item.name,
+                item.unit_of_measure,
+                format_quantity(item.quantity),
+                format_vnd(item.unit_value) if item.unit_value else "",
+                format_vnd(item.value) if item.value else "",
+            )
+            for item in receipt.items
+        ],
+        goods_total=format_vnd(goods_total),
+        goods_words=words(goods_total),
+        total=format_vnd(receipt.total_value),
+        total_words=words(receipt.total_value),
+        note=receipt.note,
+        issued_by=extras.issued_by,
+        copy_number=copy_number,
+        void=receipt.status == ReceiptStatus.VOID,
+        void_reason=receipt.void_reason or "",
+        voided_on=receipt.voided_at.astimezone(VIETNAM).date() if receipt.voided_at else None,
+        verify_url=verify_url,
+        qr=segno.make(verify_url, error="m").svg_data_uri(scale=4, border=0),
+    )
+
+
+async def record_prints(
+    session: AsyncSession, actor: Actor, receipt_ids: list[int], *, secret_key: str, base_url: str
+) -> list[ReceiptDocument]:
+    """Record one print of each receipt (the caller checked the caller may see them) and return what
+    to print. Each receipt's row is locked while its copy number is taken, so two prints at once get
+    different numbers."""
+    receipts = await load(session, receipt_ids)
+    extras = await _extras(session, receipt_ids)
+    documents = []
+    for receipt in receipts:
+        await session.execute(
+            select(Receipt.id).where(Receipt.id == receipt.id).with_for_update(key_share=True)
+        )
+        copy_number = (
+            await session.execute(
+                select(func.count()).select_from(ReceiptPrint).where(ReceiptPrint.receipt_id == receipt.id)
+            )
+        ).scalar_one()
+        session.add(ReceiptPrint(receipt_id=receipt.id, copy_number=copy_number, printed_by=actor.user_id))
+        token = verification_token(secret_key, receipt)
+        if copy_number == 0:
+            session.add(ReceiptVerification(token=token, receipt_id=receipt.id))
+        await session.flush()
+        await record(
+            session,
+            actor,
+            "receipt.print",
+            object_type="receipt",
+            object_id=receipt.id,
+            unit_id=receipt.unit.id,
+            after={"copy": copy_number, "number": receipt.number, "status": receipt.status.value},
+        )
+        documents.append(_document(receipt, extras[receipt.id], copy_number, f"{base_url}/verify/{token}"))
+    return documents
+
+
+_templates = Environment(
+    loader=FileSystemLoader(pdf.ASSETS_DIR), autoescape=select_autoescape(default=True), trim_blocks=True
+)
+
+
+def html_of(documents: list[ReceiptDocument]) -> str:
+    return _templates.get_template("receipt.html").render(documents=documents)
+
+
+async def render(documents: list[ReceiptDocument]) -> bytes:
+    """One PDF: a single receipt in a thread, a batch in parallel processes merged in order."""
+    if len(documents) <= BATCH_CHUNK:
+        return await pdf.render_in_thread(html_of(documents))
+    return await anyio.to_thread.run_sync(render_chunks, chunked(documents))
+
+
+_pool: ProcessPoolExecutor | None = None
+
+
+def render_chunks(chunks: list[str], progress: Callable[[int], None] | None = None) -> bytes:
+    """Render chunks of a batch in worker processes (one per core, started once, from a clean
+    fork server rather than a copy of this process) and merge their pages in order."""
+    global _pool
+    if _pool is None:
+        _pool = ProcessPoolExecutor(mp_context=multiprocessing.get_context("forkserver"))
+    rendered = []
+    for document in _pool.map(pdf.render, chunks):
+        rendered.append(document)
+        if progress:
+            progress(len(rendered))
+    return pdf.merge(rendered)
+
+
+def chunked(documents: list[ReceiptDocument]) -> list[str]:
+    return [html_of(documents[i : i + BATCH_CHUNK]) for i in range(0, len(documents), BATCH_CHUNK)]
+
+
+def shutdown_pool() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(cancel_futures=True)
+        _pool = None

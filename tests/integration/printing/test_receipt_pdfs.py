@@ -1,0 +1,287 @@
+"""Receipts as a donor and an auditor will hold them: the text of the PDF, its marks, and the public
+verification page its QR code opens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from io import BytesIO
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from pypdf import PdfReader
+from sqlalchemy import select, update
+
+from charity.clock import local_today
+from charity.db import Database
+from charity.models import AuditEvent, Unit
+from tests.gifts_world import GiftsWorld, build_gifts_world
+
+
+@pytest.fixture
+async def world(database: Database) -> GiftsWorld:
+    return await build_gifts_world(database)
+
+
+def pages_of(content: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(BytesIO(content)).pages]
+
+
+async def gift(client: AsyncTestClient[Litestar], world: GiftsWorld, **fields: object) -> dict:
+    response = await client.post("/api/donations", json=world.gift(**fields), headers=world.auth("volunteer"))
+    assert response.status_code == 201, response.text
+    return response.json()["receipt"]
+
+
+async def pdf(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, receipt_id: int, who: str = "coordinator"
+):
+    response = await client.get(f"/api/receipts/{receipt_id}/pdf", headers=world.auth(who))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    return response
+
+
+async def test_a_cash_receipt_reads_like_form_01_tt(
+    client: AsyncTestClient[Litestar], world: GiftsWorld
+) -> None:
+    receipt = await gift(client, world, cash={"amount": 1_250_000})
+    response = await pdf(client, world, receipt["id"])
+    assert 'filename="bien-nhan-01-' in response.headers["content-disposition"]
+    (text,) = pages_of(response.content)
+    assert unicodedata.is_normalized("NFC", text)
+    today = local_today()
+    for expected in [
+        "HỘI PHỤ NỮ XÃ HÒA KHÁNH TÂY",
+        "Mẫu số 01-TT",
+        f"Quyển số: 01-{today.year}",
+        "Số: 00001",
+        "PHIẾU THU",
+        f"Ngày {today.day} tháng {today.month} năm {today.year}",
+        "Họ và tên người nộp: Nguyễn Thị Hồng",
+        "Lý do nộp: Đóng góp cho «Hũ gạo tình thương»",
+        "Số tiền: 1.250.000 đ (tiền mặt)",
+        "Viết bằng chữ: Một triệu hai trăm năm mươi nghìn đồng",
+        "Kèm theo",
+        "chứng từ gốc",
+        "Thủ trưởng đơn vị",
+        "Kế toán",
+        "Người nộp tiền",
+        "Người lập phiếu",
+        "Thủ quỹ",
+        "Quét mã để kiểm tra biên nhận",
+    ]:
+        assert expected in text, expected
+    assert "BẢN SAO" not in text
+    assert "ĐÃ HỦY" not in text
+
+
+async def test_goods_and_cash_print_together(client: AsyncTestClient[Litestar], world: GiftsWorld) -> None:
+    items = [{"item_type_id": world.rice_id, "quantity": "12.5", "unit_value": 18_000}]
+    receipt = await gift(client, world, cash={"amount": 105_000}, items=items)
+    (text,) = pages_of((await pdf(client, world, receipt["id"])).content)
+    assert "BIÊN NHẬN ĐÓNG GÓP" in text
+    assert "1 Gạo kg 12,5 18.000 đ 225.000 đ" in text
+    assert "Giá trị hiện vật viết bằng chữ: Hai trăm hai mươi lăm nghìn đồng" in text
+    assert "Viết bằng chữ: Một trăm linh năm nghìn đồng" in text
+    assert "Tổng giá trị đóng góp: 330.000 đ (Ba trăm ba mươi nghìn đồng)" in text
+
+
+async def test_goods_only_and_a_unit_that_says_le(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    async with database.write() as session:
+        await session.execute(update(Unit).where(Unit.id == world.unit_id).values(zero_tens_word="lẻ"))
+    items = [{"item_type_id": world.rice_id, "quantity": 7, "unit_value": 15_000}]
+    receipt = await gift(client, world, cash=None, items=items)
+    (text,) = pages_of((await pdf(client, world, receipt["id"])).content)
+    assert "BIÊN NHẬN HIỆN VẬT" in text
+    assert "Một trăm lẻ năm nghìn đồng" in text
+    assert "Số tiền:" not in text
+
+
+async def test_later_prints_are_numbered_copies_and_each_print_is_audited(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    receipt = await gift(client, world)
+    original = pages_of((await pdf(client, world, receipt["id"], "volunteer")).content)[0]
+    first_copy = pages_of((await pdf(client, world, receipt["id"])).content)[0]
+    second_copy = pages_of((await pdf(client, world, receipt["id"], "auditor")).content)[0]
+    assert "BẢN SAO" not in original
+    assert "BẢN SAO số 1" in first_copy
+    assert "BẢN SAO số 2" in second_copy
+    async with database.read() as session:
+        prints = (
+            await session.execute(
+                select(AuditEvent.actor_id, AuditEvent.after).where(AuditEvent.action == "receipt.print")
+            )
+        ).all()
+    assert [(actor, after["copy"]) for actor, after in prints] == [
+        (world.users["volunteer"], 0),
+        (world.users["coordinator"], 1),
+        (world.users["auditor"], 2),
+    ]
+
+
+async def test_a_void_receipt_prints_void_with_reason_and_date(
+    client: AsyncTestClient[Litestar], world: GiftsWorld
+) -> None:
+    receipt = await gift(client, world)
+    await client.post(
+        f"/api/receipts/{receipt['id']}/void",
+        json={"reason": "Ghi nhầm số tiền"},
+        headers=world.auth("coordinator"),
+    )
+    (text,) = pages_of((await pdf(client, world, receipt["id"])).content)
+    assert "ĐÃ HỦY" in text
+    assert f"Ngày {local_today().strftime('%d/%m/%Y')}: Ghi nhầm số tiền" in text
+
+
+@pytest.mark.parametrize(
+    ("fields", "printed", "hidden"),
+    [
+        ({"anonymous": True}, "Nhà hảo tâm (ẩn danh)", "Nguyễn Thị Hồng"),
+        ({"anonymous": True, "name_on_receipt": True}, "Nguyễn Thị Hồng", "ẩn danh"),
+        ({"anonymous": True, "donor": None}, "Nhà hảo tâm (ẩn danh)", "Nguyễn Thị Hồng"),
+    ],
+    ids=["anonymous", "anonymous-but-named-on-receipt", "no-donor"],
+)
+async def test_anonymous_gifts(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, fields: dict, printed: str, hidden: str
+) -> None:
+    receipt = await gift(client, world, **fields)
+    (text,) = pages_of((await pdf(client, world, receipt["id"])).content)
+    assert f"Họ và tên người nộp: {printed}" in text
+    assert hidden not in text
+
+
+async def test_a4_with_two_copies_per_sheet(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    async with database.write() as session:
+        await session.execute(update(Unit).where(Unit.id == world.unit_id).values(receipt_paper="a4x2"))
+    receipt = await gift(client, world)
+    content = (await pdf(client, world, receipt["id"])).content
+    (text,) = pages_of(content)
+    assert "Liên 1: Lưu tại đơn vị" in text
+    assert "Liên 2: Giao người nộp" in text
+    assert text.count("PHIẾU THU") == 2
+    page = PdfReader(BytesIO(content)).pages[0]
+    assert round(float(page.mediabox.width) / 72 * 25.4) == 210  # A4 portrait
+
+
+async def test_the_qr_code_leads_to_the_public_verification_page(
+    client: AsyncTestClient[Litestar], world: GiftsWorld
+) -> None:
+    receipt = await gift(client, world, donor={"name": "Trần Văn Đức", "phone": "0918274615"})
+    (text,) = pages_of((await pdf(client, world, receipt["id"])).content)
+    url = re.search(r"http://\S+/verify/\s*(\S+)", text)
+    assert url, text
+    token = url.group(1)
+    page = await client.get(f"/verify/{token}")
+    assert page.status_code == 200
+    assert "Biên nhận hợp lệ" in page.text
+    assert "Trần V. Đ." in page.text
+    assert "Trần Văn Đức" not in page.text
+    assert "500.000 đ" in page.text
+    assert "Hũ gạo tình thương" in page.text
+
+    await client.post(
+        f"/api/receipts/{receipt['id']}/void", json={"reason": "Trùng"}, headers=world.auth("coordinator")
+    )
+    void = await client.get(f"/verify/{token}")
+    assert "đã bị hủy" in void.text
+    assert "Trùng" in void.text
+
+    forged = await client.get(f"/verify/{token[:-2]}xx")
+    assert forged.status_code == 404
+    assert (await client.get(f"/verify/{receipt['id']}")).status_code == 404
+
+
+async def test_a_batch_prints_every_receipt_of_the_filter_in_order(
+    client: AsyncTestClient[Litestar], world: GiftsWorld
+) -> None:
+    receipts = [await gift(client, world, cash={"amount": 10_000 * (n + 1)}) for n in range(5)]
+    await pdf(client, world, receipts[1]["id"])
+    response = await client.post(
+        "/api/receipts/print", json={"drive_id": world.drive_id}, headers=world.auth("coordinator")
+    )
+    assert response.status_code == 200
+    pages = pages_of(response.content)
+    assert [re.search(r"Số: (\d{5})", page).group(1) for page in pages] == [
+        "00001",
+        "00002",
+        "00003",
+        "00004",
+        "00005",
+    ]
+    assert "BẢN SAO số 1" in pages[1]
+    assert "BẢN SAO" not in pages[0]
+
+    not_printed = await client.post(
+        "/api/receipts/print",
+        json={"drive_id": world.drive_id, "not_printed": True},
+        headers=world.auth("coordinator"),
+    )
+    assert not_printed.status_code == 404  # all five were printed by the batch above
+    chosen = await client.post(
+        "/api/receipts/print",
+        json={"ids": [receipts[4]["id"], receipts[0]["id"]]},
+        headers=world.auth("coordinator"),
+    )
+    assert [re.search(r"Số: (\d{5})", page).group(1) for page in pages_of(chosen.content)] == [
+        "00005",
+        "00001",
+    ]
+    foreign = await client.post(
+        "/api/receipts/print", json={"ids": [receipts[0]["id"]]}, headers=world.auth("outsider")
+    )
+    assert foreign.status_code == 404
+    volunteer = await client.post(
+        "/api/receipts/print", json={"ids": [receipts[0]["id"]]}, headers=world.auth("volunteer")
+    )
+    assert volunteer.status_code == 403
+
+
+def test_the_command_prints_a_filter_to_a_file(database_url: str, cli_env: dict[str, str], tmp_path) -> None:
+    import asyncio
+    import subprocess
+    import sys
+
+    async def prepare() -> None:
+        database = Database(database_url)
+        world = await build_gifts_world(database)
+        await database.dispose()
+        from charity.app import create_app
+        from charity.settings import load_settings
+
+        async with AsyncTestClient(app=create_app(load_settings())) as client:
+            for n in range(3):
+                await gift(client, world, cash={"amount": 1000 * (n + 1)})
+
+    asyncio.run(prepare())
+    out = tmp_path / "bien-nhan.pdf"
+    result = subprocess.run(
+        [f"{sys.prefix}/bin/charity", "receipts", "print", "--not-printed", "--out", str(out)],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "3 biên nhận" in result.stdout
+    assert [re.search(r"Số: (\d{5})", page).group(1) for page in pages_of(out.read_bytes())] == [
+        "00001",
+        "00002",
+        "00003",
+    ]
+    again = subprocess.run(
+        [f"{sys.prefix}/bin/charity", "receipts", "print", "--not-printed", "--out", str(out)],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.returncode == 1
+    assert "Không có biên nhận" in again.stderr
