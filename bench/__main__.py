@@ -10,10 +10,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from throwaway_postgres import throwaway_postgres
 
-from bench import gifts
+from bench import gifts, receipts
 
 
 def main() -> None:
+    print("Receipt rendering", flush=True)
+    print(receipts.report(receipts.measure()), flush=True)
     print(
         f"Gift intake through HTTP, {gifts.CONNECTIONS} connections, {gifts.SECONDS:.0f} s each", flush=True
     )

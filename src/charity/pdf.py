@@ -2,8 +2,10 @@
 
 Everything a document may load is bundled under templates/pdf (stylesheet, fonts): the URL fetcher
 serves those files and data: URLs, nothing from the network or elsewhere on disk. Fonts are cut down
-ahead of time (see templates/pdf/fonts/README.md) and embedded whole, so no document pays for
-subsetting a large font. The stylesheet and font configuration are built once per process.
+ahead of time (see templates/pdf/fonts/README.md), so the per-document subsetting WeasyPrint still
+does works on a few hundred glyphs, never on a large font. (Embedding them whole was measured slower:
+compressing the fonts again for every document costs more than subsetting them.) The stylesheet and
+font configuration are built once per process.
 Rendering is CPU work: call it off the event loop (`render_in_thread`, or a process pool for batches).
 """
 
@@ -54,7 +56,7 @@ def _toolkit() -> tuple[BundledAssets, FontConfiguration, CSS]:
 def render(html: str) -> bytes:
     fetcher, fonts, stylesheet = _toolkit()
     document = HTML(string=html, base_url=str(ASSETS_DIR) + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, full_fonts=True)
+    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 
 async def render_in_thread(html: str) -> bytes:

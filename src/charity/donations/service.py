@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import msgspec
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,7 +36,7 @@ from charity.models import (
 from charity.money import line_value
 from charity.receipts.numbering import take_number
 from charity.receipts.schemas import CashOut, ItemOut
-from charity.receipts.service import clean_reason, load, void_receipt, voidable
+from charity.receipts.service import clean_reason, load, lock_receipts, void_receipt, voidable
 
 MAX_LINES = 50
 MAX_QUANTITY = Decimal(10**12)
@@ -146,9 +146,17 @@ async def issue_gift(
     *,
     idempotency_key: str | None = None,
     replaces: int | None = None,
+    also_lock_drive: int | None = None,
 ) -> Issued:
     key = check_idempotency_key(idempotency_key)
     fingerprint = request_hash(gift)
+    if key and session.bind.dialect.name == "postgresql":
+        # Twin requests with one key run one after the other, so the second finds the first's gift
+        # before doing anything (SQLite's write transaction already serialises them).
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"gift:{principal.user_id}:{key}"},
+        )
     if replayed := await _replay(session, principal.user_id, key, fingerprint):
         return replayed
 
@@ -260,6 +268,7 @@ async def issue_gift(
     await post(
         session,
         drive_id=drive.id,
+        also_lock=also_lock_drive,
         posted_on=gift.received_on,
         source=EntrySource.RECEIPT,
         postings=postings,
@@ -307,7 +316,10 @@ async def replace_receipt(
 ) -> Issued:
     """Void a receipt and issue the corrected gift pointing to it, in one transaction."""
     reason = clean_reason(reason)
-    await voidable(session, principal, receipt_id)
-    issued = await issue_gift(session, principal, actor, gift, replaces=receipt_id)
+    await lock_receipts(session, [receipt_id])
+    _, old = await voidable(session, principal, receipt_id)
+    issued = await issue_gift(
+        session, principal, actor, gift, replaces=receipt_id, also_lock_drive=old.drive_id
+    )
     await void_receipt(session, principal, actor, receipt_id, reason)
     return issued

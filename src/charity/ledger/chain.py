@@ -9,9 +9,10 @@ from datetime import UTC
 from decimal import Decimal
 from typing import Any
 
+from charity.models.drives import GENESIS
 from charity.money import canonical_quantity
 
-GENESIS_HASH = "0" * 64
+GENESIS_HASH = GENESIS
 # What the hash covers: every column of an entry but its id and its own hash.
 HASHED_FIELDS = (
     "drive_id",

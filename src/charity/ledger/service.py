@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.ledger.chain import GENESIS_HASH, HASHED_FIELDS, entry_hash
@@ -27,20 +27,17 @@ class Posting:
     memo: str = ""
 
 
-_LAST = (
-    select(LedgerEntry.__table__)
-    .where(LedgerEntry.drive_id == Drive.id)
-    .order_by(LedgerEntry.chain_seq.desc())
-    .limit(1)
+_DRIVE = Drive.__table__
+# The chain's end, read from the drive's row under its lock. A locking read returns the row as the
+# writer before us left it, so the end is current even after waiting. FOR NO KEY UPDATE does not
+# conflict with the key-share locks that inserting a donation (pointing at the drive) takes.
+_CHAIN_HEAD = select(_DRIVE.c.ledger_seq, _DRIVE.c.ledger_hash).where(_DRIVE.c.id == bindparam("drive_id"))
+_CHAIN_HEAD_LOCKED = _CHAIN_HEAD.with_for_update(key_share=True)
+_MOVE_HEAD = (
+    update(_DRIVE)
+    .where(_DRIVE.c.id == bindparam("drive_id"))
+    .values(ledger_seq=bindparam("new_seq"), ledger_hash=bindparam("new_hash"))
 )
-# The chain's last link, read through the drive's row (locked on PostgreSQL) in one statement. The
-# lock is FOR NO KEY UPDATE: it must not conflict with the key-share locks that inserting a donation
-# (whose foreign key points at the drive) takes, or two gifts of the drive would deadlock.
-_CHAIN_HEAD = select(
-    _LAST.with_only_columns(LedgerEntry.chain_seq).scalar_subquery(),
-    _LAST.with_only_columns(LedgerEntry.hash).scalar_subquery(),
-).where(Drive.id == bindparam("drive_id"))
-_CHAIN_HEAD_LOCKED = _CHAIN_HEAD.with_for_update(of=Drive.__table__, key_share=True)
 _INSERT_ENTRY = insert(LedgerEntry.__table__)
 
 
@@ -53,16 +50,22 @@ async def post(
     postings: list[Posting],
     receipt_id: int | None,
     user_id: int | None,
+    also_lock: int | None = None,
 ) -> None:
     """Append entries to the drive's chain, one writer at a time: on PostgreSQL the drive's row is
     locked first (after any receipt book, the lock order every writer follows); SQLite's write
-    transaction already holds the whole database."""
+    transaction already holds the whole database. `also_lock` is another drive this transaction
+    will post to next (a replacement in another drive): both are locked now, in id order."""
     if not postings:
         return
     connection = await session.connection()
-    head = _CHAIN_HEAD_LOCKED if connection.dialect.name == "postgresql" else _CHAIN_HEAD
+    postgres = connection.dialect.name == "postgresql"
+    if postgres and also_lock is not None and also_lock < drive_id:
+        await connection.execute(_CHAIN_HEAD_LOCKED, {"drive_id": also_lock})
+    head = _CHAIN_HEAD_LOCKED if postgres else _CHAIN_HEAD
     seq, prev_hash = (await connection.execute(head, {"drive_id": drive_id})).one()
-    seq, prev_hash = seq or 0, prev_hash or GENESIS_HASH
+    if postgres and also_lock is not None and also_lock > drive_id:
+        await connection.execute(_CHAIN_HEAD_LOCKED, {"drive_id": also_lock})
     now = utcnow()
     rows = []
     for offset, posting in enumerate(postings, start=1):
@@ -83,6 +86,9 @@ async def post(
         prev_hash = entry_hash(row)
         rows.append(row | {"hash": prev_hash})
     await connection.execute(_INSERT_ENTRY, rows)
+    await connection.execute(
+        _MOVE_HEAD, {"drive_id": drive_id, "new_seq": seq + len(rows), "new_hash": prev_hash}
+    )
 
 
 async def reverse_receipt(
@@ -156,7 +162,8 @@ async def verify_chain(session: AsyncSession, drive_id: int) -> ChainReport:
             select(LedgerEntry).where(LedgerEntry.drive_id == drive_id).order_by(LedgerEntry.chain_seq)
         )
     ).scalars()
-    prev_hash, count = GENESIS_HASH, 0
+    drive = await session.get_one(Drive, drive_id)
+    prev_hash, count, last = GENESIS_HASH, 0, None
     for expected_seq, entry in enumerate(entries, start=1):
         count += 1
         if entry.chain_seq != expected_seq:
@@ -167,5 +174,14 @@ async def verify_chain(session: AsyncSession, drive_id: int) -> ChainReport:
             return ChainReport(count, entry.id, entry.chain_seq, "không nối với dòng trước")
         if entry_hash({name: getattr(entry, name) for name in HASHED_FIELDS}) != entry.hash:
             return ChainReport(count, entry.id, entry.chain_seq, "nội dung đã bị sửa")
-        prev_hash = entry.hash
+        prev_hash, last = entry.hash, entry
+    if (count, prev_hash) != (drive.ledger_seq, drive.ledger_hash):
+        return ChainReport(
+            count,
+            last.id if last else None,
+            last.chain_seq if last else None,
+            f"sổ phải có {drive.ledger_seq} dòng, chỉ còn {count}: các dòng cuối đã bị xóa"
+            if count < drive.ledger_seq
+            else "điểm cuối của sổ không khớp với cuộc vận động",
+        )
     return ChainReport(count)

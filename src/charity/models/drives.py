@@ -9,6 +9,8 @@ from sqlmodel import Field, SQLModel
 
 from charity.models.base import Money, Quantity, UTCDateTime, one_of, utcnow
 
+GENESIS = "0" * 64
+
 
 class DriveKind(StrEnum):
     FUND = "fund"
@@ -54,6 +56,12 @@ class Drive(SQLModel, table=True):
     is_public: bool = Field(default=False)
     description: str = Field(default="", sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The end of the drive's ledger chain, moved by every posting under the drive's row lock: a chain
+    # cut short at its end no longer matches it.
+    ledger_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    ledger_hash: str = Field(
+        default=GENESIS, sa_type=String(64), sa_column_kwargs={"server_default": GENESIS}
+    )
 
 
 class DriveItemType(SQLModel, table=True):

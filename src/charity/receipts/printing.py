@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import anyio.to_thread
 import segno
@@ -40,7 +41,7 @@ from charity.models import (
 )
 from charity.money import amount_in_words, format_quantity, format_vnd
 from charity.receipts.schemas import ReceiptOut
-from charity.receipts.service import load
+from charity.receipts.service import load, lock_receipts
 
 ANONYMOUS = "Nhà hảo tâm (ẩn danh)"
 METHODS = {
@@ -154,7 +155,7 @@ async def _extras(session: AsyncSession, receipt_ids: list[int]) -> dict[int, _E
 
 
 def _document(receipt: ReceiptOut, extras: _Extras, copy_number: int, verify_url: str) -> ReceiptDocument:
-    words = lambda amount: amount_in_words(amount, zero_tens=extras.zero_tens)  # noqa: E731
+    words = partial(amount_in_words, zero_tens=extras.zero_tens)
     show_name = receipt.donor is not None and (not receipt.anonymous or extras.name_on_receipt)
     goods_total = sum(item.value for item in receipt.items)
     cash = receipt.cash.amount if receipt.cash else 0
@@ -202,7 +203,8 @@ def _document(receipt: ReceiptOut, extras: _Extras, copy_number: int, verify_url
         void_reason=receipt.void_reason or "",
         voided_on=receipt.voided_at.astimezone(VIETNAM).date() if receipt.voided_at else None,
         verify_url=verify_url,
-        qr=segno.make(verify_url, error="m").svg_data_uri(scale=4, border=0),
+        # A small PNG: WeasyPrint draws it far faster than the same code as SVG.
+        qr=segno.make(verify_url, error="m").png_data_uri(scale=3, border=0),
     )
 
 
@@ -210,25 +212,38 @@ async def record_prints(
     session: AsyncSession, actor: Actor, receipt_ids: list[int], *, secret_key: str, base_url: str
 ) -> list[ReceiptDocument]:
     """Record one print of each receipt (the caller checked the caller may see them) and return what
-    to print. Each receipt's row is locked while its copy number is taken, so two prints at once get
-    different numbers."""
+    to print. The receipts' rows are locked (in id order) while their copy numbers are taken, so two
+    prints at once get different numbers and never deadlock."""
+    await lock_receipts(session, receipt_ids)
     receipts = await load(session, receipt_ids)
     extras = await _extras(session, receipt_ids)
+    printed = dict(
+        (
+            await session.execute(
+                select(ReceiptPrint.receipt_id, func.count())
+                .where(ReceiptPrint.receipt_id.in_(receipt_ids))
+                .group_by(ReceiptPrint.receipt_id)
+            )
+        ).all()
+    )
+    tokens = dict(
+        (
+            await session.execute(
+                select(ReceiptVerification.receipt_id, ReceiptVerification.token).where(
+                    ReceiptVerification.receipt_id.in_(receipt_ids)
+                )
+            )
+        ).all()
+    )
     documents = []
     for receipt in receipts:
-        await session.execute(
-            select(Receipt.id).where(Receipt.id == receipt.id).with_for_update(key_share=True)
-        )
-        copy_number = (
-            await session.execute(
-                select(func.count()).select_from(ReceiptPrint).where(ReceiptPrint.receipt_id == receipt.id)
-            )
-        ).scalar_one()
+        copy_number = printed.get(receipt.id, 0)
         session.add(ReceiptPrint(receipt_id=receipt.id, copy_number=copy_number, printed_by=actor.user_id))
-        token = verification_token(secret_key, receipt)
-        if copy_number == 0:
+        # The token printed first stays the receipt's token, even if the secret key changes later.
+        token = tokens.get(receipt.id)
+        if token is None:
+            token = verification_token(secret_key, receipt)
             session.add(ReceiptVerification(token=token, receipt_id=receipt.id))
-        await session.flush()
         await record(
             session,
             actor,
@@ -239,6 +254,7 @@ async def record_prints(
             after={"copy": copy_number, "number": receipt.number, "status": receipt.status.value},
         )
         documents.append(_document(receipt, extras[receipt.id], copy_number, f"{base_url}/verify/{token}"))
+    await session.flush()
     return documents
 
 

@@ -39,6 +39,8 @@ from charity.receipts.schemas import BookOut, CashOut, ItemOut, PartyOut, Receip
 READERS = (Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 OVERSEERS = (Role.COORDINATOR, Role.AUDITOR)
 REASON_MAX = 500
+# The ledger memo of a void quotes its reason; the receipt keeps the reason whole.
+MEMO_MAX = 500
 BOOK_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,19}$")
 
 
@@ -249,6 +251,17 @@ async def voidable(session: AsyncSession, principal: Principal, receipt_id: int)
     return row[0], row[1]
 
 
+async def lock_receipts(session: AsyncSession, receipt_ids: list[int]) -> None:
+    """Row locks on receipts, taken in id order (before any book or drive lock of the transaction) so
+    that two transactions touching the same receipts queue instead of deadlocking."""
+    await session.execute(
+        select(Receipt.id)
+        .where(Receipt.id.in_(sorted(receipt_ids)))
+        .order_by(Receipt.id)
+        .with_for_update(key_share=True)
+    )
+
+
 async def void_receipt(
     session: AsyncSession, principal: Principal, actor: Actor, receipt_id: int, reason: str
 ) -> None:
@@ -274,7 +287,7 @@ async def void_receipt(
         receipt_id=receipt.id,
         posted_on=local_today(),
         user_id=principal.user_id,
-        memo=f"Hủy biên nhận: {reason}",
+        memo=f"Hủy biên nhận: {reason}"[:MEMO_MAX],
     )
     await record(
         session,

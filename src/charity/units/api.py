@@ -52,5 +52,7 @@ class UnitController(Controller):
             address=data.address,
             parent_code=parent_code,
             detach=data.parent_code is None,
+            receipt_paper=data.receipt_paper,
+            zero_tens_word=data.zero_tens_word,
         )
         return UnitOut.of(unit)

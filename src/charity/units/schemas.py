@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import msgspec
 
-from charity.models import Unit
+from charity.models import ReceiptPaper, Unit
 
 
 class UnitCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -20,6 +21,8 @@ class UnitUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: str | None = None
     address: str | None = None
     parent_code: str | msgspec.UnsetType | None = msgspec.UNSET
+    receipt_paper: ReceiptPaper | None = None
+    zero_tens_word: Literal["linh", "lẻ"] | None = None
 
 
 class UnitOut(msgspec.Struct):
@@ -29,7 +32,18 @@ class UnitOut(msgspec.Struct):
     parent_id: int | None
     address: str
     created_at: datetime
+    receipt_paper: ReceiptPaper
+    zero_tens_word: str
 
     @classmethod
     def of(cls, unit: Unit) -> UnitOut:
-        return cls(unit.id, unit.code, unit.name, unit.parent_id, unit.address, unit.created_at)
+        return cls(
+            unit.id,
+            unit.code,
+            unit.name,
+            unit.parent_id,
+            unit.address,
+            unit.created_at,
+            ReceiptPaper(unit.receipt_paper),
+            unit.zero_tens_word,
+        )

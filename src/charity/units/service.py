@@ -127,9 +127,21 @@ async def update_unit(
     address: str | None = None,
     parent_code: str | None = None,
     detach: bool = False,
+    receipt_paper: str | None = None,
+    zero_tens_word: str | None = None,
 ) -> Unit:
     """Change a unit's name, address or place in the tree (never under itself or its own descendants)."""
-    before = {"name": unit.name, "address": unit.address, "parent_id": unit.parent_id}
+    before = {
+        "name": unit.name,
+        "address": unit.address,
+        "parent_id": unit.parent_id,
+        "receipt_paper": unit.receipt_paper,
+        "zero_tens_word": unit.zero_tens_word,
+    }
+    if receipt_paper is not None:
+        unit.receipt_paper = receipt_paper
+    if zero_tens_word is not None:
+        unit.zero_tens_word = zero_tens_word
     if name is not None:
         unit.name = _name(name)
     if address is not None:
@@ -150,6 +162,12 @@ async def update_unit(
         object_id=unit.id,
         unit_id=unit.id,
         before=before,
-        after={"name": unit.name, "address": unit.address, "parent_id": unit.parent_id},
+        after={
+            "name": unit.name,
+            "address": unit.address,
+            "parent_id": unit.parent_id,
+            "receipt_paper": unit.receipt_paper,
+            "zero_tens_word": unit.zero_tens_word,
+        },
     )
     return unit

@@ -90,3 +90,18 @@ async def test_bad_units_are_refused_and_nothing_is_written(
         assert response.status_code == status, (body, response.text)
     async with database.read() as session:
         assert (await session.execute(select(func.count()).select_from(Unit))).scalar_one() == before
+
+
+async def test_a_unit_chooses_how_its_receipts_are_printed(
+    client: AsyncTestClient[Litestar], database: Database
+) -> None:
+    world = await build_world(database)
+    url = f"/api/units/{world.units['COMMUNE']}"
+    unit = (await client.get(url, headers=world.auth("admin"))).json()
+    assert (unit["receipt_paper"], unit["zero_tens_word"]) == ("a5", "linh")
+    changed = await client.patch(
+        url, headers=world.auth("admin"), json={"receipt_paper": "a4x3", "zero_tens_word": "lẻ"}
+    )
+    assert (changed.json()["receipt_paper"], changed.json()["zero_tens_word"]) == ("a4x3", "lẻ")
+    wrong = await client.patch(url, headers=world.auth("admin"), json={"receipt_paper": "a3"})
+    assert wrong.status_code == 422

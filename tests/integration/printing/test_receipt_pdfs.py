@@ -285,3 +285,25 @@ def test_the_command_prints_a_filter_to_a_file(database_url: str, cli_env: dict[
     )
     assert again.returncode == 1
     assert "Không có biên nhận" in again.stderr
+
+
+async def test_copies_keep_the_originals_qr_code_after_the_secret_key_changes(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    from charity.audit.service import Actor
+    from charity.receipts import printing
+
+    receipt = await gift(client, world)
+    urls = []
+    for key in ("khoa-bi-mat-cu-" * 3, "khoa-bi-mat-moi-" * 3):
+        async with database.write() as session:
+            (document,) = await printing.record_prints(
+                session,
+                Actor(None, "cli"),
+                [receipt["id"]],
+                secret_key=key,
+                base_url="https://tuthien.example",
+            )
+        urls.append(document.verify_url)
+    assert urls[0] == urls[1]
+    assert (await client.get(urls[1].removeprefix("https://tuthien.example"))).status_code == 200
