@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event, exc, make_url, select
+from sqlalchemy import event, make_url, select
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
@@ -111,8 +111,3 @@ async def lock_rows(session: AsyncSession, model: type[ModelT], ids: Sequence[in
     primary_key = model.__table__.primary_key.columns.values()[0]  # type: ignore[attr-defined]
     statement = select(model).where(primary_key.in_(sorted(ids))).order_by(primary_key).with_for_update()
     return list((await session.execute(statement)).scalars())
-
-
-def is_unique_violation(error: exc.IntegrityError) -> bool:
-    text = str(error.orig).lower()
-    return "unique" in text or "duplicate key" in text

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import InstrumentedAttribute
 
 from charity.models import Role, Unit
 
@@ -123,13 +122,3 @@ def units_below(unit_ids: Iterable[int]) -> Select[tuple[int]]:
 def scope_units(principal: Principal, roles: Iterable[Role] = tuple(Role)) -> Select[tuple[int]]:
     """The units a principal may act on with any of these roles: the one shared scope helper."""
     return units_below(principal.units_where(roles))
-
-
-def in_scope(
-    statement: Select[Any],
-    unit_column: InstrumentedAttribute[int],
-    principal: Principal,
-    roles: Iterable[Role],
-) -> Select[Any]:
-    """Limit a query to rows whose unit lies in the principal's scope for these roles."""
-    return statement.where(unit_column.in_(scope_units(principal, roles)))

@@ -68,10 +68,6 @@ async def _hash(password: str) -> str:
     return await anyio.to_thread.run_sync(hash_password, password)
 
 
-async def count_users(session: AsyncSession) -> int:
-    return (await session.execute(select(func.count()).select_from(User))).scalar_one()
-
-
 # Who may manage whom --------------------------------------------------------------------------------
 
 
