@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event, make_url, select
+from sqlalchemy import Select, event, func, make_url, select
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
@@ -102,6 +102,15 @@ class Database:
     async def ping(self) -> None:
         async with self.engine.connect() as connection:
             await connection.exec_driver_sql("SELECT 1")
+
+
+async def page_of(
+    session: AsyncSession, statement: Select[Any], *order_by: Any, limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """One page of a query's rows (first column) in the given order, and how many rows it has in all."""
+    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
+    rows = await session.execute(statement.order_by(*order_by).limit(limit).offset(offset))
+    return list(rows.scalars()), total
 
 
 async def lock_rows(session: AsyncSession, model: type[ModelT], ids: Sequence[int]) -> list[ModelT]:

@@ -15,7 +15,7 @@ from charity.accounts.access import Principal, scope_units
 from charity.accounts.passwords import hash_password, password_problem
 from charity.accounts.signin import SignIn, attempt, revoke_credentials
 from charity.audit.service import Actor, record
-from charity.db import Database
+from charity.db import Database, page_of
 from charity.errors import Conflict, Forbidden, Invalid, NotFound
 from charity.models import Membership, Role, Unit, User
 from charity.text import clean
@@ -132,10 +132,7 @@ async def list_users(
     session: AsyncSession, principal: Principal, *, limit: int, offset: int
 ) -> tuple[list[UserView], int]:
     visible = _visible(principal, select(User))
-    total = (await session.execute(select(func.count()).select_from(visible.subquery()))).scalar_one()
-    users = (
-        (await session.execute(visible.order_by(User.username).limit(limit).offset(offset))).scalars().all()
-    )
+    users, total = await page_of(session, visible, User.username, limit=limit, offset=offset)
     memberships = await _memberships(session, [user.id for user in users])
     return [UserView(user, memberships[user.id]) for user in users], total
 

@@ -8,6 +8,7 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie, State
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts import service, signin
 from charity.accounts.access import public, signed_in
@@ -42,7 +43,7 @@ def _session_cookie(state: State, secret: str) -> Cookie:
 
 
 async def _signed_in_redirect(
-    request: Request, state: State, session: DbSession, user: User, target: str
+    request: Request, state: State, session: AsyncSession, user: User, target: str
 ) -> Redirect:
     secret, _ = await signin.start_web_session(
         session, user, client_ip(request), replacing=request.cookies.get(SESSION_COOKIE)

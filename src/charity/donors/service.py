@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import SCOPE, Principal, scope_parameters, scope_units
 from charity.audit.service import Actor, record
+from charity.db import page_of
 from charity.errors import Conflict, Invalid, NotFound
 from charity.models import Donor, DonorKind, Role, Unit
 from charity.text import clean, fold
@@ -99,9 +100,7 @@ async def list_donors(
     session: AsyncSession, principal: Principal, *, query: str, limit: int, offset: int
 ) -> tuple[list[Donor], int]:
     statement = matching(_visible(principal), query) if query.strip() else _visible(principal)
-    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
-    rows = await session.execute(statement.order_by(Donor.name, Donor.id).limit(limit).offset(offset))
-    return list(rows.scalars()), total
+    return await page_of(session, statement, Donor.name, Donor.id, limit=limit, offset=offset)
 
 
 _DONOR_IN_SCOPE = select(Donor).where(Donor.id == bindparam("donor_id"), Donor.unit_id.in_(SCOPE))

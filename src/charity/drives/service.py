@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity.accounts.access import SCOPE, Principal, scope_parameters, scope_units
 from charity.audit.service import Actor, record
 from charity.clock import format_date
+from charity.db import page_of
 from charity.drives.schemas import DriveItemIn, DriveItemOut, DriveOut, DriveSummary, ItemProgress
 from charity.errors import Conflict, Invalid, NotFound
 from charity.ledger.service import balances
@@ -185,11 +186,9 @@ async def list_drives(
         statement = statement.where(Drive.status == status)
     if unit_id is not None:
         statement = statement.where(Drive.unit_id == unit_id)
-    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
-    rows = await session.execute(
-        statement.order_by(Drive.starts_on.desc(), Drive.id.desc()).limit(limit).offset(offset)
+    return await page_of(
+        session, statement, Drive.starts_on.desc(), Drive.id.desc(), limit=limit, offset=offset
     )
-    return list(rows.scalars()), total
 
 
 async def _check_item_types(session: AsyncSession, items: list[DriveItemIn]) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.audit.service import Actor, record
+from charity.db import page_of
 from charity.errors import Conflict, Invalid, NotFound
 from charity.models import ItemType
 from charity.text import clean
@@ -42,9 +43,7 @@ async def list_item_types(
     statement = select(ItemType)
     if active_only:
         statement = statement.where(ItemType.active.is_(True))
-    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
-    rows = (await session.execute(statement.order_by(ItemType.name).limit(limit).offset(offset))).scalars()
-    return list(rows), total
+    return await page_of(session, statement, ItemType.name, limit=limit, offset=offset)
 
 
 async def get_item_type(session: AsyncSession, item_type_id: int) -> ItemType:

@@ -93,7 +93,7 @@ async def post(
 
 async def reverse_receipt(
     session: AsyncSession, *, drive_id: int, receipt_id: int, posted_on: date, user_id: int, memo: str
-) -> list[LedgerEntry]:
+) -> None:
     """Post the opposite of every entry the receipt posted, so its gift no longer counts."""
     originals = (
         await session.execute(

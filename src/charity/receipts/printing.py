@@ -86,7 +86,6 @@ class ItemLine:
 class ReceiptDocument:
     """Everything printed on one receipt, as text ready for the template."""
 
-    number: str
     book: str
     seq: str
     title: str
@@ -166,7 +165,6 @@ def _document(receipt: ReceiptOut, extras: _Extras, copy_number: int, verify_url
     else:
         title = "BIÊN NHẬN HIỆN VẬT"
     return ReceiptDocument(
-        number=receipt.number,
         book=f"{receipt.book}-{receipt.year}",
         seq=f"{receipt.seq:05d}",
         title=title,

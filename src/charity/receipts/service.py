@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from charity.accounts.access import Principal, scope_units
 from charity.audit.service import Actor, record
 from charity.clock import local_today
-from charity.db import lock_rows
+from charity.db import lock_rows, page_of
 from charity.errors import Conflict, Invalid, NotFound
 from charity.ledger.service import reverse_receipt
 from charity.models import (
@@ -138,17 +138,9 @@ async def visible_ids(session: AsyncSession, principal: Principal, receipt_ids: 
 async def list_receipts(
     session: AsyncSession, principal: Principal, where: ReceiptFilter, *, limit: int, offset: int
 ) -> tuple[list[ReceiptOut], int]:
-    statement = _filtered(_visible(principal), where)
-    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
-    ids = (
-        await session.execute(
-            statement.with_only_columns(Receipt.id)
-            .order_by(Receipt.book_id, Receipt.seq)
-            .limit(limit)
-            .offset(offset)
-        )
-    ).scalars()
-    return await load(session, list(ids)), total
+    ids = _filtered(_visible(principal), where).with_only_columns(Receipt.id)
+    page, total = await page_of(session, ids, Receipt.book_id, Receipt.seq, limit=limit, offset=offset)
+    return await load(session, page), total
 
 
 async def get_receipt(session: AsyncSession, principal: Principal, receipt_id: int) -> ReceiptOut:
@@ -346,15 +338,9 @@ async def list_books(
         statement = statement.where(ReceiptBook.unit_id == unit_id)
     if year is not None:
         statement = statement.where(ReceiptBook.year == year)
-    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
-    books = (
-        await session.execute(
-            statement.order_by(ReceiptBook.year.desc(), ReceiptBook.unit_id, ReceiptBook.code)
-            .limit(limit)
-            .offset(offset)
-        )
-    ).scalars()
-    return await _book_out(session, list(books)), total
+    order = (ReceiptBook.year.desc(), ReceiptBook.unit_id, ReceiptBook.code)
+    books, total = await page_of(session, statement, *order, limit=limit, offset=offset)
+    return await _book_out(session, books), total
 
 
 async def get_book(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import Principal, scope_units, units_below
 from charity.audit.service import Actor, record
+from charity.db import page_of
 from charity.errors import Conflict, Invalid, NotFound
 from charity.models import Unit
 from charity.text import clean
@@ -98,10 +99,7 @@ def _visible(principal: Principal) -> Select[tuple[Unit]]:
 async def list_units(
     session: AsyncSession, principal: Principal, *, limit: int, offset: int
 ) -> tuple[list[Unit], int]:
-    visible = _visible(principal)
-    total = (await session.execute(select(func.count()).select_from(visible.subquery()))).scalar_one()
-    units = (await session.execute(visible.order_by(Unit.code).limit(limit).offset(offset))).scalars().all()
-    return list(units), total
+    return await page_of(session, _visible(principal), Unit.code, limit=limit, offset=offset)
 
 
 async def get_unit(session: AsyncSession, principal: Principal, unit_id: int) -> Unit:
