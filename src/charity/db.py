@@ -3,27 +3,37 @@
 SQLite allows one writer at a time. A transaction that starts reading and later writes can fail at once
 with "database is locked" when another writer got in first, so every write transaction takes the write
 lock up front (BEGIN IMMEDIATE); a writer in another process waits up to the busy timeout. Writers in
-this process queue on an asyncio lock first, which is cheaper than SQLite's sleeping busy handler.
-SQLite calls run on the event loop itself (see `sqlite_inline`). On PostgreSQL writers run concurrently and take row locks (`SELECT … FOR UPDATE`, see `lock_rows`) on
-the rows whose order matters, such as a receipt book's next number.
+this process queue on an asyncio lock first, which is cheaper than SQLite's sleeping busy handler, and
+writers that queue behind each other share one commit (`_GroupCommit`). SQLite calls run on the event
+loop itself (see `sqlite_inline`). On PostgreSQL writers run concurrently and take row locks
+(`SELECT … FOR UPDATE`, see `lock_rows`) on the rows whose order matters, such as a receipt book's
+next number.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, event, func, make_url, select
 from sqlalchemy.engine import URL, Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel import SQLModel
 
 from charity.sqlite_inline import connector
 
 _WRITE_OPTION = "charity_write"
+# How many write transactions one SQLite commit may carry at most.
+GROUP_COMMIT_LIMIT = 64
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
 
@@ -57,6 +67,95 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+class _Batch:
+    """One SQLite transaction carrying the write transactions of several requests, each a savepoint."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+        self.size = 0
+        self.committed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+
+class _GroupCommit:
+    """Group commit for SQLite: writers that queue behind each other share one commit.
+
+    SQLite has one writer at a time, and with synchronous=FULL each commit waits for the disk. Writers
+    in this process take turns on an asyncio lock, each as a savepoint of the current batch; a failing
+    writer rolls back its own savepoint only. After a turn, a committer task queues on the same lock
+    behind the writers already waiting, and commits the batch when its turn comes (or a turn commits
+    at once when the batch is full). Nobody leaves `savepoint()` before the commit carrying its work
+    has succeeded, so nothing is acknowledged before it is on disk; if that commit fails, every writer
+    of the batch fails with it.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._lock = asyncio.Lock()
+        self._batch: _Batch | None = None
+        self._committer: asyncio.Task[None] | None = None
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[AsyncSession]:
+        async with self._lock:
+            batch = self._batch or await self._begin()
+            try:
+                session = AsyncSession(
+                    bind=batch.connection,
+                    join_transaction_mode="create_savepoint",
+                    expire_on_commit=False,
+                    autoflush=False,
+                )
+                try:
+                    yield session
+                    await session.commit()
+                    batch.size += 1
+                except BaseException:
+                    await session.rollback()
+                    raise
+                finally:
+                    await session.close()
+            finally:
+                if batch.size >= GROUP_COMMIT_LIMIT:
+                    await self._commit(batch)
+                elif self._committer is None:
+                    self._committer = asyncio.create_task(self._commit_when_idle())
+        await asyncio.shield(batch.committed)
+
+    async def _begin(self) -> _Batch:
+        connection = await self._engine.connect()
+        try:
+            await connection.execution_options(**{_WRITE_OPTION: True})
+            await connection.begin()
+        except BaseException:
+            await connection.close()
+            raise
+        self._batch = _Batch(connection)
+        return self._batch
+
+    async def _commit(self, batch: _Batch) -> None:
+        self._batch = None
+        try:
+            if batch.size:
+                await batch.connection.commit()
+            else:
+                await batch.connection.rollback()
+        except BaseException as error:
+            batch.committed.set_exception(error)
+            batch.committed.exception()  # marked as retrieved: the writers that wait on it re-raise it
+        else:
+            batch.committed.set_result(None)
+        finally:
+            await batch.connection.close()
+
+    async def _commit_when_idle(self) -> None:
+        try:
+            async with self._lock:
+                if self._batch is not None:
+                    await self._commit(self._batch)
+        finally:
+            self._committer = None
+
+
 class Database:
     """One engine and its sessions; create one per application or command, dispose it when done."""
 
@@ -76,7 +175,7 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(self.engine)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
-        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self._group = _GroupCommit(self.engine) if self.is_sqlite else None
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -89,15 +188,20 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """A write transaction holding the write lock from its first statement; commits on success."""
-        async with self._write_lock or nullcontext(), self.sessionmaker() as session:
-            await session.connection(execution_options={_WRITE_OPTION: True})
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
+        """A write transaction holding the write lock from its first statement. It is committed (and on
+        disk) when the block ends without error, and rolled back when it raises."""
+        if self._group is None:
+            async with self.sessionmaker() as session:
+                await session.connection(execution_options={_WRITE_OPTION: True})
+                try:
+                    yield session
+                    await session.commit()
+                except BaseException:
+                    await session.rollback()
+                    raise
+            return
+        async with self._group.savepoint() as session:
+            yield session
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:

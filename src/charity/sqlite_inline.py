@@ -10,6 +10,7 @@ uses of it), but runs each sqlite3 call directly. The one call that could block 
 another process's write lock, is not left to SQLite's sleeping busy handler: the busy timeout is 0
 and the wait is an `asyncio.sleep` loop, so the event loop keeps serving other requests meanwhile.
 The price: a query that is slow in itself (a large report) holds the event loop for its duration.
+Commits, which wait for the disk, are the exception: they run in a worker thread.
 """
 
 from __future__ import annotations
@@ -122,8 +123,24 @@ class Connection:
     async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
         return await self.cursor().execute(sql, parameters)
 
+    async def fetch(self, sql: str, parameters: Sequence[Any]) -> list[Any]:
+        """Run one statement and return all its rows (see `charity.direct`)."""
+        cursor = await _patiently(lambda: self._conn.execute(sql, parameters))
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
     async def commit(self) -> None:
-        await _patiently(self._conn.commit)
+        # A commit waits for the disk (synchronous=FULL): in a worker thread, which sqlite3 lets run
+        # without the GIL, the event loop goes on serving requests meanwhile. The connection is not
+        # touched again until the commit has finished, even if the waiting task is cancelled.
+        committing = asyncio.ensure_future(asyncio.to_thread(self._conn.commit))
+        try:
+            await asyncio.shield(committing)
+        except asyncio.CancelledError:
+            await committing
+            raise
 
     async def rollback(self) -> None:
         self._conn.rollback()

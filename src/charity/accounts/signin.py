@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any, Generic, Literal, TypeVar
 
 import anyio.to_thread
-from sqlalchemy import Row, bindparam, func, literal, select, text, update
+from sqlalchemy import bindparam, func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import Grant, Principal
@@ -16,6 +16,7 @@ from charity.accounts.credentials import digest, new_secret
 from charity.accounts.passwords import hash_password, needs_rehash, verify_password
 from charity.audit.service import Actor, record
 from charity.db import Database
+from charity.direct import Direct
 from charity.models import ApiToken, LoginAttempt, Membership, Role, SetupToken, User, WebSession, utcnow
 
 TOKEN_LIFETIME = timedelta(hours=12)
@@ -205,7 +206,7 @@ _USER_WITH_GRANTS = (
     .where(User.is_active.is_(True))
     .order_by(Membership.unit_id, Membership.role)
 )
-_TOKEN_PRINCIPAL = (
+_TOKEN_PRINCIPAL = Direct(
     _USER_WITH_GRANTS.add_columns(ApiToken.id)
     .join(ApiToken, ApiToken.user_id == User.id)
     .where(
@@ -214,11 +215,11 @@ _TOKEN_PRINCIPAL = (
         ApiToken.expires_at > bindparam("now"),
     )
 )
-_SESSION_PRINCIPAL = _USER_WITH_GRANTS.add_columns(literal(0)).where(User.id == bindparam("user_id"))
+_SESSION_PRINCIPAL = Direct(_USER_WITH_GRANTS.add_columns(literal(0)).where(User.id == bindparam("user_id")))
 
 
 def _principal(
-    rows: Sequence[Row[Any]], credential: Literal["token", "session"], credential_id: int
+    rows: Sequence[Sequence[Any]], credential: Literal["token", "session"], credential_id: int
 ) -> Principal | None:
     if not rows:
         return None
@@ -237,8 +238,7 @@ def _principal(
 
 
 async def principal_for_token(session: AsyncSession, secret: str) -> Principal | None:
-    connection = await session.connection()
-    rows = (await connection.execute(_TOKEN_PRINCIPAL, {"token_hash": digest(secret), "now": utcnow()})).all()
+    rows = await _TOKEN_PRINCIPAL.rows(session, {"token_hash": digest(secret), "now": utcnow()})
     return _principal(rows, "token", rows[0][-1]) if rows else None
 
 
@@ -258,8 +258,7 @@ async def find_web_session(session: AsyncSession, secret: str) -> WebSession | N
 
 
 async def principal_for_session(session: AsyncSession, web_session: WebSession) -> Principal | None:
-    connection = await session.connection()
-    rows = (await connection.execute(_SESSION_PRINCIPAL, {"user_id": web_session.user_id})).all()
+    rows = await _SESSION_PRINCIPAL.rows(session, {"user_id": web_session.user_id})
     return _principal(rows, "session", web_session.id)
 
 

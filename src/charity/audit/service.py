@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from charity.direct import Direct
 from charity.models import AuditEvent, utcnow
 
 
@@ -23,7 +24,7 @@ class Actor:
         return cls(user_id=None, ip="cli")
 
 
-_INSERT = insert(AuditEvent.__table__)
+_INSERT = Direct(insert(AuditEvent.__table__))
 
 
 async def record(
@@ -38,8 +39,8 @@ async def record(
     after: dict[str, Any] | None = None,
 ) -> None:
     # A plain INSERT: events are never read back in the request that writes them.
-    await (await session.connection()).execute(
-        _INSERT,
+    await _INSERT.rows(
+        session,
         {
             "occurred_at": utcnow(),
             "actor_id": actor.user_id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 import msgspec
 from sqlalchemy import bindparam, insert, select, text
@@ -16,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity.accounts.access import Principal
 from charity.audit.service import Actor, record
 from charity.clock import format_date, local_today
+from charity.direct import Direct
 from charity.donations.schemas import DonationOut, GiftIn, ReceiptRef
-from charity.donors.service import RECORDERS, add_donor, clean_donor, get_donor
-from charity.drives.service import get_drive
+from charity.donors.service import RECORDERS, add_donor, check_donor, clean_donor
+from charity.drives.service import drive_window
 from charity.errors import Conflict, Invalid
 from charity.ledger.service import Posting, post
 from charity.models import (
@@ -70,7 +72,7 @@ def check_idempotency_key(key: str | None) -> str | None:
     return key
 
 
-_REPLAY = (
+_REPLAY = Direct(
     select(Donation.request_hash, Receipt.id)
     .join(Receipt, Receipt.donation_id == Donation.id)
     .where(Donation.recorded_by == bindparam("user_id"), Donation.idempotency_key == bindparam("key"))
@@ -80,7 +82,7 @@ _REPLAY = (
 async def _replay(session: AsyncSession, user_id: int, key: str | None, fingerprint: str) -> Issued | None:
     if key is None:
         return None
-    found = (await session.execute(_REPLAY, {"user_id": user_id, "key": key})).first()
+    found = await _REPLAY.first(session, {"user_id": user_id, "key": key})
     if found is None:
         return None
     if found[0] != fingerprint:
@@ -88,20 +90,25 @@ async def _replay(session: AsyncSession, user_id: int, key: str | None, fingerpr
     return Issued(DonationOut.of((await load(session, [found[1]]))[0]), replayed=True)
 
 
-_ACCEPTED_ITEMS = (
-    select(ItemType)
+class _Accepted(NamedTuple):
+    id: int
+    name: str
+    unit_of_measure: str
+
+
+_ACCEPTED_ITEMS = Direct(
+    select(ItemType.id, ItemType.name, ItemType.unit_of_measure)
     .join(DriveItemType, DriveItemType.item_type_id == ItemType.id)
     .where(DriveItemType.drive_id == bindparam("drive_id"))
 )
 
 
-async def _check_items(session: AsyncSession, gift: GiftIn) -> list[tuple[ItemType, int]]:
+async def _check_items(session: AsyncSession, gift: GiftIn) -> list[tuple[_Accepted, int]]:
     """Each goods line's item type (accepted by the drive) and estimated value."""
     if len(gift.items) > MAX_LINES:
         raise Invalid(f"Một biên nhận có tối đa {MAX_LINES} dòng hàng.", field="items")
     accepted = {
-        item_type.id: item_type
-        for item_type in (await session.execute(_ACCEPTED_ITEMS, {"drive_id": gift.drive_id})).scalars()
+        row[0]: _Accepted(*row) for row in await _ACCEPTED_ITEMS.rows(session, {"drive_id": gift.drive_id})
     }
     checked = []
     for index, line in enumerate(gift.items):
@@ -129,13 +136,16 @@ async def _check_items(session: AsyncSession, gift: GiftIn) -> list[tuple[ItemTy
 
 # A second request with the same Idempotency-Key inserts nothing and is answered with the first one.
 _INSERT_DONATION = {
-    name: dialect_insert(Donation.__table__)
-    .on_conflict_do_nothing(index_elements=["recorded_by", "idempotency_key"])
-    .returning(Donation.__table__.c.id)
+    name: Direct(
+        dialect_insert(Donation.__table__)
+        .on_conflict_do_nothing(index_elements=["recorded_by", "idempotency_key"])
+        .returning(Donation.__table__.c.id)
+    )
     for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
 }
-_INSERT_ITEM = insert(DonationItem.__table__)
-_INSERT_RECEIPT = insert(Receipt.__table__).returning(Receipt.__table__.c.id)
+_INSERT_ITEM = Direct(insert(DonationItem.__table__))
+_INSERT_RECEIPT = Direct(insert(Receipt.__table__).returning(Receipt.__table__.c.id))
+_KEY_LOCK = Direct(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"))
 
 
 async def issue_gift(
@@ -150,17 +160,15 @@ async def issue_gift(
 ) -> Issued:
     key = check_idempotency_key(idempotency_key)
     fingerprint = request_hash(gift)
-    if key and session.bind.dialect.name == "postgresql":
+    dialect = session.bind.dialect.name
+    if key and dialect == "postgresql":
         # Twin requests with one key run one after the other, so the second finds the first's gift
         # before doing anything (SQLite's write transaction already serialises them).
-        await session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"gift:{principal.user_id}:{key}"},
-        )
+        await _KEY_LOCK.rows(session, {"key": f"gift:{principal.user_id}:{key}"})
     if replayed := await _replay(session, principal.user_id, key, fingerprint):
         return replayed
 
-    drive = await get_drive(session, principal, gift.drive_id, RECORDERS)
+    drive = await drive_window(session, principal, gift.drive_id, RECORDERS)
     if drive.status != DriveStatus.OPEN:
         raise Invalid(f"Cuộc vận động «{drive.name}» không đang nhận đóng góp.", field="drive_id")
     today = local_today()
@@ -186,7 +194,8 @@ async def issue_gift(
     donor_id = None
     new_donor = None
     if gift.donor is not None and gift.donor.id is not None:
-        donor_id = (await get_donor(session, principal, gift.donor.id, RECORDERS)).id
+        await check_donor(session, principal, gift.donor.id, RECORDERS)
+        donor_id = gift.donor.id
     elif gift.donor is not None and (gift.donor.name.strip() or not gift.anonymous):
         d = gift.donor
         new_donor = clean_donor(
@@ -203,26 +212,23 @@ async def issue_gift(
 
     if new_donor is not None:
         donor_id = (await add_donor(session, actor, drive.unit_id, new_donor, audit=False)).id
-    connection = await session.connection()
-    donation_id = (
-        await connection.execute(
-            _INSERT_DONATION[connection.dialect.name],
-            {
-                "drive_id": drive.id,
-                "donor_id": donor_id,
-                "received_on": gift.received_on,
-                "anonymous": gift.anonymous,
-                "name_on_receipt": gift.name_on_receipt,
-                "cash_amount": gift.cash.amount if gift.cash else None,
-                "cash_method": gift.cash.method if gift.cash else None,
-                "note": note,
-                "recorded_by": principal.user_id,
-                "created_at": utcnow(),
-                "idempotency_key": key,
-                "request_hash": fingerprint if key else None,
-            },
-        )
-    ).scalar_one_or_none()
+    donation_id = await _INSERT_DONATION[dialect].scalar(
+        session,
+        {
+            "drive_id": drive.id,
+            "donor_id": donor_id,
+            "received_on": gift.received_on,
+            "anonymous": gift.anonymous,
+            "name_on_receipt": gift.name_on_receipt,
+            "cash_amount": gift.cash.amount if gift.cash else None,
+            "cash_method": gift.cash.method if gift.cash else None,
+            "note": note,
+            "recorded_by": principal.user_id,
+            "created_at": utcnow(),
+            "idempotency_key": key,
+            "request_hash": fingerprint if key else None,
+        },
+    )
     if donation_id is None:
         # A twin request with the same Idempotency-Key committed while this one was on its way.
         replayed = await _replay(session, principal.user_id, key, fingerprint)
@@ -231,36 +237,31 @@ async def issue_gift(
                 "Idempotency-Key này đang được dùng cho một đóng góp khác.", field="Idempotency-Key"
             )
         return replayed
-    if lines:
-        await connection.execute(
-            _INSERT_ITEM,
-            [
-                {
-                    "donation_id": donation_id,
-                    "item_type_id": item_type.id,
-                    "quantity": line.quantity,
-                    "unit_value": line.unit_value,
-                    "value": value,
-                }
-                for line, (item_type, value) in zip(gift.items, lines, strict=True)
-            ],
-        )
-    number = await take_number(session, drive.unit_id, today.year, gift.book_id)
-    receipt_id = (
-        await connection.execute(
-            _INSERT_RECEIPT,
+    for line, (item_type, value) in zip(gift.items, lines, strict=True):
+        await _INSERT_ITEM.rows(
+            session,
             {
                 "donation_id": donation_id,
-                "book_id": number.book_id,
-                "seq": number.seq,
-                "status": ReceiptStatus.ISSUED,
-                "total_value": total,
-                "issued_at": utcnow(),
-                "issued_by": principal.user_id,
-                "replaces_id": replaces,
+                "item_type_id": item_type.id,
+                "quantity": line.quantity,
+                "unit_value": line.unit_value,
+                "value": value,
             },
         )
-    ).scalar_one()
+    number = await take_number(session, drive.unit_id, today.year, gift.book_id)
+    receipt_id = await _INSERT_RECEIPT.scalar(
+        session,
+        {
+            "donation_id": donation_id,
+            "book_id": number.book_id,
+            "seq": number.seq,
+            "status": ReceiptStatus.ISSUED,
+            "total_value": total,
+            "issued_at": utcnow(),
+            "issued_by": principal.user_id,
+            "replaces_id": replaces,
+        },
+    )
     postings = ([Posting(amount=gift.cash.amount, memo="Tiền mặt/chuyển khoản")] if gift.cash else []) + [
         Posting(amount=value, item_type_id=item_type.id, quantity=line.quantity, memo=item_type.name)
         for line, (item_type, value) in zip(gift.items, lines, strict=True)

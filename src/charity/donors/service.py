@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import SCOPE, Principal, scope_parameters, scope_units
+from charity.accounts.access import SCOPE, Principal, in_scope, scope_parameters, scope_units
 from charity.audit.service import Actor, record
 from charity.db import page_of
+from charity.direct import Direct
 from charity.errors import Conflict, Invalid, NotFound
 from charity.models import Donor, DonorKind, Role, Unit
 from charity.text import clean, fold
@@ -103,6 +104,7 @@ async def list_donors(
     return await page_of(session, statement, Donor.name, Donor.id, limit=limit, offset=offset)
 
 
+_NO_DONOR = "Không có nhà hảo tâm này."
 _DONOR_IN_SCOPE = select(Donor).where(Donor.id == bindparam("donor_id"), Donor.unit_id.in_(SCOPE))
 
 
@@ -113,8 +115,20 @@ async def get_donor(
         await session.execute(_DONOR_IN_SCOPE, {"donor_id": donor_id, **scope_parameters(principal, roles)})
     ).scalar_one_or_none()
     if donor is None:
-        raise NotFound("Không có nhà hảo tâm này.", field="donor")
+        raise NotFound(_NO_DONOR, field="donor")
     return donor
+
+
+_DONOR_UNIT = Direct(select(Donor.unit_id).where(Donor.id == bindparam("donor_id")))
+
+
+async def check_donor(
+    session: AsyncSession, principal: Principal, donor_id: int, roles: tuple[Role, ...]
+) -> None:
+    """`get_donor` for the gift path, which needs only to know the donor is there and in scope."""
+    unit_id = await _DONOR_UNIT.scalar(session, {"donor_id": donor_id})
+    if unit_id is None or not await in_scope(session, principal, roles, unit_id):
+        raise NotFound(_NO_DONOR, field="donor")
 
 
 async def same_phone(session: AsyncSession, principal: Principal, phone: str) -> list[Donor]:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from charity.direct import Direct
 from charity.ledger.chain import GENESIS_HASH, HASHED_FIELDS, entry_hash
 from charity.models import Drive, EntrySource, LedgerEntry, utcnow
 
@@ -31,14 +32,15 @@ _DRIVE = Drive.__table__
 # The chain's end, read from the drive's row under its lock. A locking read returns the row as the
 # writer before us left it, so the end is current even after waiting. FOR NO KEY UPDATE does not
 # conflict with the key-share locks that inserting a donation (pointing at the drive) takes.
-_CHAIN_HEAD = select(_DRIVE.c.ledger_seq, _DRIVE.c.ledger_hash).where(_DRIVE.c.id == bindparam("drive_id"))
-_CHAIN_HEAD_LOCKED = _CHAIN_HEAD.with_for_update(key_share=True)
-_MOVE_HEAD = (
+_chain_head = select(_DRIVE.c.ledger_seq, _DRIVE.c.ledger_hash).where(_DRIVE.c.id == bindparam("drive_id"))
+_CHAIN_HEAD = Direct(_chain_head)
+_CHAIN_HEAD_LOCKED = Direct(_chain_head.with_for_update(key_share=True))
+_MOVE_HEAD = Direct(
     update(_DRIVE)
     .where(_DRIVE.c.id == bindparam("drive_id"))
     .values(ledger_seq=bindparam("new_seq"), ledger_hash=bindparam("new_hash"))
 )
-_INSERT_ENTRY = insert(LedgerEntry.__table__)
+_INSERT_ENTRY = Direct(insert(LedgerEntry.__table__))
 
 
 async def post(
@@ -58,16 +60,17 @@ async def post(
     will post to next (a replacement in another drive): both are locked now, in id order."""
     if not postings:
         return
-    connection = await session.connection()
-    postgres = connection.dialect.name == "postgresql"
+    postgres = session.bind.dialect.name == "postgresql"
     if postgres and also_lock is not None and also_lock < drive_id:
-        await connection.execute(_CHAIN_HEAD_LOCKED, {"drive_id": also_lock})
+        await _CHAIN_HEAD_LOCKED.rows(session, {"drive_id": also_lock})
     head = _CHAIN_HEAD_LOCKED if postgres else _CHAIN_HEAD
-    seq, prev_hash = (await connection.execute(head, {"drive_id": drive_id})).one()
+    found = await head.first(session, {"drive_id": drive_id})
+    if found is None:
+        raise LookupError(f"drive {drive_id} does not exist")
+    seq, prev_hash = found
     if postgres and also_lock is not None and also_lock > drive_id:
-        await connection.execute(_CHAIN_HEAD_LOCKED, {"drive_id": also_lock})
+        await _CHAIN_HEAD_LOCKED.rows(session, {"drive_id": also_lock})
     now = utcnow()
-    rows = []
     for offset, posting in enumerate(postings, start=1):
         row = {
             "drive_id": drive_id,
@@ -84,10 +87,9 @@ async def post(
             "prev_hash": prev_hash,
         }
         prev_hash = entry_hash(row)
-        rows.append(row | {"hash": prev_hash})
-    await connection.execute(_INSERT_ENTRY, rows)
-    await connection.execute(
-        _MOVE_HEAD, {"drive_id": drive_id, "new_seq": seq + len(rows), "new_hash": prev_hash}
+        await _INSERT_ENTRY.rows(session, row | {"hash": prev_hash})
+    await _MOVE_HEAD.rows(
+        session, {"drive_id": drive_id, "new_seq": seq + len(postings), "new_hash": prev_hash}
     )
 
 

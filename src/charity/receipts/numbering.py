@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from charity.direct import Direct
 from charity.errors import Conflict, Invalid, NotFound
 from charity.models import BookStatus, ReceiptBook
 
@@ -46,20 +47,24 @@ _TAKE = (
     .values(next_seq=_BOOK.c.next_seq + 1)
     .returning(_BOOK.c.id, _BOOK.c.code, _BOOK.c.year, _BOOK.c.next_seq - 1)
 )
-_TAKE_FROM_DEFAULT = _TAKE.where(
-    _OPEN,
-    _BOOK.c.id
-    == select(_BOOK.c.id)
-    .where(_BOOK.c.unit_id == bindparam("for_unit"), _BOOK.c.year == bindparam("for_year"), _OPEN)
-    .order_by(_BOOK.c.id)
-    .limit(1)
-    .scalar_subquery(),
+_TAKE_FROM_DEFAULT = Direct(
+    _TAKE.where(
+        _OPEN,
+        _BOOK.c.id
+        == select(_BOOK.c.id)
+        .where(_BOOK.c.unit_id == bindparam("for_unit"), _BOOK.c.year == bindparam("for_year"), _OPEN)
+        .order_by(_BOOK.c.id)
+        .limit(1)
+        .scalar_subquery(),
+    )
 )
-_TAKE_FROM_CHOSEN = _TAKE.where(
-    _OPEN,
-    _BOOK.c.id == bindparam("for_book"),
-    _BOOK.c.unit_id == bindparam("for_unit"),
-    _BOOK.c.year == bindparam("for_year"),
+_TAKE_FROM_CHOSEN = Direct(
+    _TAKE.where(
+        _OPEN,
+        _BOOK.c.id == bindparam("for_book"),
+        _BOOK.c.unit_id == bindparam("for_unit"),
+        _BOOK.c.year == bindparam("for_year"),
+    )
 )
 
 
@@ -76,7 +81,6 @@ async def _ensure_default_book(session: AsyncSession, unit_id: int, year: int) -
 async def take_number(session: AsyncSession, unit_id: int, year: int, book_id: int | None = None) -> Number:
     """The next number of the unit's book for the year (the one asked for, or its first open book),
     locked until the transaction ends: a failure later in the transaction gives the number back."""
-    connection = await session.connection()
     if book_id is not None:
         statement, parameters = (
             _TAKE_FROM_CHOSEN,
@@ -84,7 +88,7 @@ async def take_number(session: AsyncSession, unit_id: int, year: int, book_id: i
         )
     else:
         statement, parameters = _TAKE_FROM_DEFAULT, {"for_unit": unit_id, "for_year": year}
-    row = (await connection.execute(statement, parameters)).first()
+    row = await statement.first(session, parameters)
     if row is None and book_id is None:
         books = await session.execute(
             select(ReceiptBook.id).where(ReceiptBook.unit_id == unit_id, ReceiptBook.year == year).limit(1)
@@ -92,7 +96,7 @@ async def take_number(session: AsyncSession, unit_id: int, year: int, book_id: i
         if books.first() is None:
             await _ensure_default_book(session, unit_id, year)
         # Either the default book now exists, or another writer committed a book since the first try.
-        row = (await connection.execute(statement, parameters)).first()
+        row = await statement.first(session, parameters)
     if row is not None:
         return Number(*row)
     if book_id is None:
