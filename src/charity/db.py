@@ -140,6 +140,8 @@ class _GroupCommit:
             else:
                 await batch.connection.rollback()
         except BaseException as error:
+            # A failed COMMIT may leave SQLite's transaction open: the connection is discarded, not pooled.
+            await batch.connection.invalidate()
             batch.committed.set_exception(error)
             batch.committed.exception()  # marked as retrieved: the writers that wait on it re-raise it
         else:

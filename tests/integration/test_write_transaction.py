@@ -1,14 +1,22 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
+import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 
+from charity import sqlite_inline
 from charity.db import Database, lock_rows
 from charity.models import ReceiptBook
 from tests import factories
 
 WRITERS = 20
+
+
+class Boom(Exception):
+    pass
 
 
 async def _take_numbers(database: Database, book_id: int, count: int) -> list[int]:
@@ -61,14 +69,71 @@ async def test_writers_of_separate_engines_queue_on_the_database_lock(database_u
 async def test_a_failed_write_transaction_leaves_nothing(database: Database) -> None:
     book_id = await _new_book(database)
 
-    class Boom(Exception):
-        pass
-
     try:
         async with database.write() as session:
             await session.execute(update(ReceiptBook).where(ReceiptBook.id == book_id).values(next_seq=99))
             raise Boom
     except Boom:
         pass
+    async with database.read() as session:
+        assert (await session.get(ReceiptBook, book_id)).next_seq == 1
+
+
+async def _bump(
+    database: Database, book_id: int, *, fail: bool = False, check: Database | None = None
+) -> None:
+    """One writer adding 1 to the book's counter, failing at the end when asked; with `check`, confirms
+    through another engine (another process) that its change is on disk the moment it returns."""
+    async with database.write() as session:
+        (book,) = await lock_rows(session, ReceiptBook, [book_id])
+        seen = book.next_seq
+        await session.execute(update(ReceiptBook).where(ReceiptBook.id == book_id).values(next_seq=seen + 1))
+        await asyncio.sleep(0)  # others queue behind this writer, so they share its commit
+        if fail:
+            raise Boom
+    if check is not None:
+        async with check.read() as session:
+            committed = (
+                await session.execute(select(ReceiptBook.next_seq).where(ReceiptBook.id == book_id))
+            ).scalar_one()
+        assert committed >= seen + 1
+
+
+async def test_a_failing_writer_among_concurrent_ones_loses_only_its_own_change(database: Database) -> None:
+    book_id = await _new_book(database)
+    outcomes = await asyncio.gather(
+        *(_bump(database, book_id, fail=n % 4 == 0) for n in range(WRITERS)), return_exceptions=True
+    )
+    failed = [outcome for outcome in outcomes if isinstance(outcome, Boom)]
+    assert len(failed) == WRITERS // 4
+    assert all(outcome is None or isinstance(outcome, Boom) for outcome in outcomes)
+    async with database.read() as session:
+        assert (await session.get(ReceiptBook, book_id)).next_seq == 1 + WRITERS - len(failed)
+
+
+async def test_a_write_is_on_disk_when_its_block_ends(database: Database, database_url: str) -> None:
+    other = Database(database_url)
+    try:
+        book_id = await _new_book(database)
+        await asyncio.gather(*(_bump(database, book_id, check=other) for _ in range(WRITERS)))
+    finally:
+        await other.dispose()
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # PostgreSQL commits each writer alone
+async def test_when_a_shared_commit_fails_every_writer_sharing_it_fails(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book_id = await _new_book(database)
+
+    async def disk_error(_connection: sqlite_inline.Connection) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(sqlite_inline.Connection, "commit", disk_error)
+    outcomes = await asyncio.gather(
+        *(_bump(database, book_id) for _ in range(WRITERS)), return_exceptions=True
+    )
+    assert all(isinstance(outcome, DBAPIError) for outcome in outcomes)
+    monkeypatch.undo()
     async with database.read() as session:
         assert (await session.get(ReceiptBook, book_id)).next_seq == 1

@@ -40,8 +40,7 @@ async def _from_bearer(connection: ASGIConnection) -> Principal | None:
     scheme, _, secret = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    async with _database(connection).read() as session:
-        return await principal_for_token(session, secret.strip())
+    return await principal_for_token(_database(connection).engine, secret.strip())
 
 
 async def _from_cookie(connection: ASGIConnection) -> Principal | None:
