@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
 import asyncpg
+import httpx
 from sqlalchemy import make_url
 
 from charity import migrate
@@ -82,3 +84,16 @@ class SqliteDatabases:
                 migrate.upgrade(f"sqlite+aiosqlite:///{self.template}")
             shutil.copyfile(self.template, path)
         return f"sqlite+aiosqlite:///{path}"
+
+
+def wait_until_serving(url: str, *, seconds: float = 30) -> None:
+    """Wait for `charity serve` at `url` to answer /health."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, f"{url} did not start"
+        time.sleep(0.1)

@@ -17,8 +17,11 @@ from charity.accounts.access import public
 from charity.accounts.api import AuthController, MeController, UserController
 from charity.accounts.guard import LoginRequired, enforce_access
 from charity.db import Database
+from charity.donations import web as gift_pages
 from charity.donations.api import create_donation
+from charity.donors import web as donor_pages
 from charity.donors.api import DonorController
+from charity.drives import web as drive_pages
 from charity.drives.api import DriveController
 from charity.errors import DomainError
 from charity.health.api import health
@@ -37,10 +40,11 @@ from charity.money import decode_dong, is_dong
 from charity.openapi import DongSchema
 from charity.pages import STATIC_DIR, template_config
 from charity.receipts import printing
+from charity.receipts import web as receipt_pages
 from charity.receipts.api import ReceiptBookController, ReceiptController
-from charity.receipts.web import verify
 from charity.security_headers import add_security_headers
 from charity.settings import Settings
+from charity.units import web as unit_pages
 from charity.units.api import UnitController
 
 
@@ -65,7 +69,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             ReceiptController,
             ReceiptBookController,
             *account_pages.routes,
-            verify,
+            *gift_pages.routes,
+            *receipt_pages.routes,
+            *drive_pages.routes,
+            *donor_pages.routes,
+            *unit_pages.routes,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
         ],
         guards=[enforce_access],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote
 
@@ -12,7 +12,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import QueryParameter
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import Principal
@@ -20,6 +20,7 @@ from charity.accounts.guard import LoginRequired, is_api_path
 from charity.audit.service import Actor
 from charity.db import Database
 from charity.errors import DomainError
+from charity.pages import message_page
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_PAGE = 200
@@ -58,6 +59,24 @@ async def provide_session(request: Request, state: State) -> AsyncIterator[Async
             yield session
 
 
+async def submit_form(
+    state: State,
+    change: Callable[[AsyncSession], Awaitable[str]],
+    again: Callable[[AsyncSession, DomainError], Awaitable[Template]],
+) -> Template | Redirect:
+    """A page's form: `change` runs in a write transaction of its own and names the page to show next
+    (a 303, so reloading that page sends nothing again). When a rule refuses the change, nothing of it
+    is kept, and `again` shows the form with the error from a read transaction."""
+    database = database_of(state)
+    try:
+        async with database.write() as session:
+            target = await change(session)
+    except DomainError as error:
+        async with database.read() as session:
+            return await again(session, error)
+    return Redirect(target, status_code=303)
+
+
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
 
@@ -89,7 +108,27 @@ def _json_error(
     return Response(content, status_code=status_code, headers=headers)
 
 
-def domain_error_handler(_request: Request, error: DomainError) -> Response[Any]:
+_PAGE_ERROR_TITLES = {
+    403: "Không có quyền",
+    404: "Không tìm thấy",
+    409: "Không thực hiện được",
+    422: "Dữ liệu chưa hợp lệ",
+    429: "Thử lại sau",
+}
+
+
+def _is_page(request: Request) -> bool:
+    return not is_api_path(request.url.path) and request.url.path != "/health"
+
+
+def _error_page(request: Request, status_code: int, detail: str) -> Response[Any]:
+    title = _PAGE_ERROR_TITLES.get(status_code, "Có lỗi")
+    return message_page(request, title, detail, status_code=status_code, link="/", link_text="Về trang chủ")
+
+
+def domain_error_handler(request: Request, error: DomainError) -> Response[Any]:
+    if _is_page(request):
+        return _error_page(request, error.status_code, error.message)
     return _json_error(error.status_code, error.message, {"field": error.field} if error.field else None)
 
 
@@ -143,7 +182,9 @@ def login_required_handler(request: Request, error: LoginRequired) -> Response[A
     return Redirect(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
-def http_error_handler(_request: Request, error: HTTPException) -> Response[Any]:
+def http_error_handler(request: Request, error: HTTPException) -> Response[Any]:
+    if _is_page(request) and error.status_code in _PAGE_ERROR_TITLES:
+        return _error_page(request, error.status_code, error.detail)
     return _json_error(error.status_code, error.detail, error.extra or None, error.headers)
 
 

@@ -12,16 +12,11 @@ from litestar.response import Template
 from litestar.template import TemplateConfig
 
 from charity.accounts.access import Principal
+from charity.labels import ROLES
 from charity.models import Role
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 STATIC_DIR = TEMPLATES_DIR / "static"
-
-ROLE_LABELS = {
-    Role.VOLUNTEER: "Tình nguyện viên",
-    Role.COORDINATOR: "Điều phối viên",
-    Role.AUDITOR: "Kiểm tra viên",
-}
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
@@ -35,10 +30,33 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
 
 
 def role_summary(principal: Principal) -> str:
-    labels = sorted({ROLE_LABELS[grant.role] for grant in principal.grants})
+    labels = sorted({ROLES[grant.role] for grant in principal.grants})
     if principal.is_admin:
         labels.insert(0, "Quản trị viên")
     return ", ".join(labels)
+
+
+def navigation(principal: Principal | None, path: str) -> list[dict[str, Any]]:
+    """The menu a signed-in user sees: only what their roles may open."""
+    if principal is None:
+        return []
+    roles = {grant.role for grant in principal.grants}
+    recorders = roles & {Role.VOLUNTEER, Role.COORDINATOR}
+    readers = roles & {Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR}
+    links = [("/", "Tổng quan", True)]
+    links += [
+        ("/gifts/new", "Ghi nhận", bool(recorders)),
+        ("/receipts", "Biên nhận", bool(readers)),
+        ("/drives", "Cuộc vận động", bool(readers)),
+        ("/donors", "Nhà hảo tâm", bool(readers)),
+        ("/admin/units", "Đơn vị", principal.is_admin),
+        ("/admin/users", "Người dùng", principal.is_admin or Role.COORDINATOR in roles),
+    ]
+    return [
+        {"href": href, "label": label, "current": path == href or (href != "/" and path.startswith(href))}
+        for href, label, shown in links
+        if shown
+    ]
 
 
 def page(
@@ -55,6 +73,7 @@ def page(
         context={
             "principal": principal,
             "role_summary": role_summary(principal) if principal else "",
+            "nav": navigation(principal, request.url.path),
             **context,
         },
         status_code=status_code,

@@ -72,6 +72,11 @@ def allow(*grantees: Grantee) -> dict[str, Any]:
     return {ACCESS_KEY: Access(grantees=frozenset(str(grantee) for grantee in grantees))}
 
 
+def may(principal: Principal, *grantees: Grantee) -> bool:
+    """Whether the principal passes `allow(*grantees)`: pages offer an action only to those who may use it."""
+    return Access(grantees=frozenset(str(grantee) for grantee in grantees)).permits(principal)
+
+
 @dataclass(frozen=True, slots=True)
 class Grant:
     unit_id: int

@@ -10,15 +10,23 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from charity import forms
 from charity.accounts import service, signin
-from charity.accounts.access import public, signed_in
-from charity.accounts.api import THROTTLED
+from charity.accounts.access import Principal, allow, may, public, signed_in
+from charity.accounts.api import THROTTLED, USER_MANAGERS
 from charity.accounts.guard import SESSION_COOKIE
 from charity.audit.service import Actor, record
-from charity.errors import Conflict, DomainError
-from charity.http import Caller, DbSession, client_ip, database_of
-from charity.models import User
-from charity.pages import ROLE_LABELS, message_page, page
+from charity.clock import local_today
+from charity.drives.web import drives_with_progress
+from charity.errors import Conflict, DomainError, Invalid
+from charity.http import Acting, Caller, DbSession, client_ip, database_of, submit_form
+from charity.labels import ROLES
+from charity.models import DriveStatus, ReceiptStatus, Role, User
+from charity.money import format_vnd
+from charity.pages import message_page, page
+from charity.receipts.service import ReceiptFilter, list_receipts, not_printed_count
+from charity.receipts.web import receipt_rows
+from charity.units.service import list_units
 
 WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
 
@@ -155,12 +163,126 @@ async def setup(request: Request, state: State, session: DbSession, token: FromP
 
 @get("/", opt=signed_in())
 async def home(request: Request, session: DbSession, principal: Caller) -> Template:
+    """The dashboard: open drives with their progress, today's gifts, receipts still to print."""
     view = await service.view_of(session, await session.get_one(User, principal.user_id))
     memberships = [
-        {"role_label": ROLE_LABELS[m.role], "unit_name": m.unit_name, "unit_code": m.unit_code}
+        {"role_label": ROLES[m.role], "unit_name": m.unit_name, "unit_code": m.unit_code}
         for m in view.memberships
     ]
-    return page(request, "home", title="Trang chủ", memberships=memberships)
+    context: dict[str, Any] = {"memberships": memberships}
+    if may(principal, Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR):
+        today = local_today()
+        todays, count = await list_receipts(
+            session,
+            principal,
+            ReceiptFilter(status=ReceiptStatus.ISSUED, date_from=today, date_to=today),
+            limit=200,
+            offset=0,
+        )
+        context |= {
+            "drives": await drives_with_progress(session, principal, DriveStatus.OPEN),
+            "today_count": count,
+            "today_total": format_vnd(sum(receipt.total_value for receipt in todays)),
+            "today_rows": (await receipt_rows(session, todays))[:10],
+            "can_record": may(principal, Role.VOLUNTEER, Role.COORDINATOR),
+        }
+    if may(principal, Role.COORDINATOR):
+        context["not_printed"] = await not_printed_count(session, principal)
+    return page(request, "home", title="Trang chủ", **context)
 
 
-routes = [login_form, login, logout, setup_form, setup, home]
+@get("/admin/users", opt=allow(*USER_MANAGERS))
+async def users_page(request: Request, session: DbSession, principal: Caller) -> Template:
+    return await _users_page(request, session, principal, {}, {})
+
+
+async def _users_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    status_code: int = 200,
+) -> Template:
+    views, total = await service.list_users(session, principal, limit=200, offset=0)
+    units, _ = await list_units(session, principal, limit=500, offset=0)
+    return page(
+        request,
+        "admin_users",
+        status_code=status_code,
+        title="Người dùng",
+        users=[
+            {
+                "id": v.user.id,
+                "username": v.user.username,
+                "full_name": v.user.full_name,
+                "is_admin": v.user.is_admin,
+                "active": v.user.is_active,
+                "memberships": [f"{ROLES[m.role]} – {m.unit_name}" for m in v.memberships],
+            }
+            for v in views
+        ],
+        total=total,
+        units=[(unit.id, f"{unit.name} ({unit.code})") for unit in units],
+        roles=ROLES if principal.is_admin else {Role.VOLUNTEER: ROLES[Role.VOLUNTEER]},
+        values=values,
+        errors=errors,
+    )
+
+
+@post("/admin/users", opt=allow(*USER_MANAGERS))
+async def create_user(
+    request: Request, state: State, principal: Caller, actor: Acting
+) -> Template | Redirect:
+    form = await request.form()
+    values = {name: forms.text(form, name) for name in ("username", "full_name", "unit_id", "role")}
+
+    async def create(session: AsyncSession) -> str:
+        unit_id, role = forms.whole_number(values["unit_id"]), forms.choice(Role, values["role"])
+        if unit_id is None or role is None:
+            raise Invalid("Chọn đơn vị và vai trò.", field="unit_id")
+        await service.create_user_as(
+            session,
+            principal,
+            actor,
+            username=values["username"],
+            password=forms.text(form, "password"),
+            full_name=values["full_name"],
+            is_admin=False,
+            grants=[(unit_id, role)],
+        )
+        return "/admin/users"
+
+    async def again(session: AsyncSession, error: DomainError) -> Template:
+        return await _users_page(
+            request, session, principal, values, forms.errors_of(error), status_code=error.status_code
+        )
+
+    return await submit_form(state, create, again)
+
+
+@post("/admin/users/memberships", opt=allow(*USER_MANAGERS))
+async def grant_role(request: Request, state: State, principal: Caller, actor: Acting) -> Template | Redirect:
+    form = await request.form()
+
+    async def grant(session: AsyncSession) -> str:
+        user_id, unit_id = (
+            forms.whole_number(forms.text(form, "user_id")),
+            forms.whole_number(forms.text(form, "unit_id")),
+        )
+        role = forms.choice(Role, forms.text(form, "role"))
+        if user_id is None or unit_id is None or role is None:
+            raise Invalid("Chọn người dùng, đơn vị và vai trò.", field="grant")
+        await service.add_membership(session, principal, actor, user_id, unit_id=unit_id, role=role)
+        return "/admin/users"
+
+    async def again(session: AsyncSession, error: DomainError) -> Template:
+        return await _users_page(
+            request, session, principal, {}, {"grant": error.message}, status_code=error.status_code
+        )
+
+    return await submit_form(state, grant, again)
+
+
+routes = [login_form, login, logout, setup_form, setup, home, users_page, create_user, grant_role]

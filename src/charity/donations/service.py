@@ -324,3 +324,15 @@ async def replace_receipt(
     )
     await void_receipt(session, principal, actor, receipt_id, reason)
     return issued
+
+
+async def last_drive_of(session: AsyncSession, user_id: int) -> int | None:
+    """The drive of the user's latest gift: the gift form starts there."""
+    return (
+        await session.execute(
+            select(Donation.drive_id)
+            .where(Donation.recorded_by == user_id)
+            .order_by(Donation.id.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()

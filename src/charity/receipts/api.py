@@ -10,15 +10,14 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import Principal, allow
-from charity.audit.service import Actor
+from charity.accounts.access import allow
 from charity.donations.api import answer
 from charity.donations.schemas import DonationOut, ReplaceIn
 from charity.donations.service import replace_receipt
-from charity.errors import NotFound
-from charity.http import Acting, Caller, DbSession, Page, PageParams, client_ip, database_of
+from charity.http import Acting, Caller, DbSession, Page, PageParams
 from charity.models import ReceiptStatus, Role
-from charity.receipts import printing, service
+from charity.receipts import service
+from charity.receipts.delivery import one_receipt_pdf, pdf_response, print_receipts
 from charity.receipts.schemas import BookCreate, BookOut, PrintRequest, ReceiptOut, VoidRequest
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
@@ -60,30 +59,24 @@ class ReceiptController(Controller):
         self, request: Request, state: State, principal: Caller, receipt_id: FromPath[int]
     ) -> Response[bytes]:
         """The receipt as a PDF: the first print is the original, later ones say "BẢN SAO"."""
-        async with database_of(state).write() as session:
-            receipt = await service.get_receipt(session, principal, receipt_id)
-            documents = await _record_prints(session, request, state, principal, [receipt.id])
-        return _pdf(
-            await printing.render(documents), f"bien-nhan-{receipt.book}-{receipt.year}-{receipt.seq:05d}"
-        )
+        return await one_receipt_pdf(request, state, principal, receipt_id)
 
     @post("/print", opt=COORDINATE, status_code=HTTP_200_OK, media_type="application/pdf")
     async def print_batch(
         self, request: Request, state: State, principal: Caller, data: JSONBody[PrintRequest]
     ) -> Response[bytes]:
         """Several receipts as one PDF: the ids given, or a filter's receipts in book and number order."""
-        async with database_of(state).write() as session:
+
+        async def chosen(session: AsyncSession) -> list[int]:
             if data.ids is not None:
-                ids = await service.visible_ids(session, principal, data.ids)
-            else:
-                where = service.ReceiptFilter(
-                    data.drive_id, data.book_id, data.status, data.date_from, data.date_to, None
-                )
-                ids = await service.batch_ids(session, principal, where, not_printed=data.not_printed)
-            if not ids:
-                raise NotFound("Không có biên nhận nào để in.")
-            documents = await _record_prints(session, request, state, principal, ids)
-        return _pdf(await printing.render(documents), f"bien-nhan-{len(ids)}")
+                return await service.visible_ids(session, principal, data.ids)
+            where = service.ReceiptFilter(
+                data.drive_id, data.book_id, data.status, data.date_from, data.date_to, None
+            )
+            return await service.batch_ids(session, principal, where, not_printed=data.not_printed)
+
+        content, ids = await print_receipts(request, state, principal, chosen)
+        return pdf_response(content, f"bien-nhan-{len(ids)}")
 
     @post("/{receipt_id:int}/void", opt=COORDINATE, status_code=HTTP_200_OK)
     async def void(
@@ -109,24 +102,6 @@ class ReceiptController(Controller):
     ) -> Response[DonationOut]:
         """Void the receipt and issue the corrected gift, which points to it."""
         return answer(await replace_receipt(session, principal, actor, receipt_id, data.reason, data.gift))
-
-
-async def _record_prints(
-    session: AsyncSession, request: Request, state: State, principal: Principal, ids: list[int]
-) -> list[printing.ReceiptDocument]:
-    settings = state.settings
-    actor = Actor(principal.user_id, client_ip(request))
-    return await printing.record_prints(
-        session, actor, ids, secret_key=settings.secret_key, base_url=settings.base_url
-    )
-
-
-def _pdf(content: bytes, name: str) -> Response[bytes]:
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}.pdf"', "Cache-Control": "no-store"},
-    )
 
 
 class ReceiptBookController(Controller):

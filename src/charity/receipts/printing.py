@@ -26,11 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity import pdf
 from charity.audit.service import Actor, record
 from charity.clock import VIETNAM
+from charity.labels import PAYMENT_METHODS
 from charity.models import (
     Donation,
     Donor,
     Drive,
-    PaymentMethod,
     Receipt,
     ReceiptPaper,
     ReceiptPrint,
@@ -44,11 +44,6 @@ from charity.receipts.schemas import ReceiptOut
 from charity.receipts.service import load, lock_receipts
 
 ANONYMOUS = "Nhà hảo tâm (ẩn danh)"
-METHODS = {
-    PaymentMethod.CASH: "tiền mặt",
-    PaymentMethod.BANK_TRANSFER: "chuyển khoản",
-    PaymentMethod.E_WALLET: "ví điện tử",
-}
 PARTS = {
     ReceiptPaper.A5: [""],
     ReceiptPaper.A4_TWO: ["Liên 1: Lưu tại đơn vị", "Liên 2: Giao người nộp"],
@@ -178,7 +173,7 @@ def _document(receipt: ReceiptOut, extras: _Extras, copy_number: int, verify_url
         payer_address=extras.donor_address if show_name else "",
         drive_name=receipt.drive.name,
         cash=format_vnd(cash) if receipt.cash else "",
-        cash_method=METHODS[receipt.cash.method] if receipt.cash else "",
+        cash_method=PAYMENT_METHODS[receipt.cash.method] if receipt.cash else "",
         cash_words=words(cash) if receipt.cash else "",
         items=[
             ItemLine(

@@ -403,3 +403,18 @@ async def close_book(session: AsyncSession, principal: Principal, actor: Actor, 
         after={"next_seq": book.next_seq},
     )  # fmt: skip
     return (await _book_out(session, [book]))[0]
+
+
+async def print_counts(session: AsyncSession, receipt_ids: list[int]) -> dict[int, int]:
+    """How many times each receipt was printed (0: never, its original is still to print)."""
+    rows = await session.execute(
+        select(ReceiptPrint.receipt_id, func.count())
+        .where(ReceiptPrint.receipt_id.in_(receipt_ids))
+        .group_by(ReceiptPrint.receipt_id)
+    )
+    return dict.fromkeys(receipt_ids, 0) | dict(rows.all())
+
+
+async def not_printed_count(session: AsyncSession, principal: Principal) -> int:
+    statement = _visible(principal).where(~exists().where(ReceiptPrint.receipt_id == Receipt.id))
+    return (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()

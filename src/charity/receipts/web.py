@@ -1,20 +1,265 @@
-"""The public page a receipt's QR code opens: is this receipt real, and is it still valid?"""
+"""Pages: a receipt, the coordinators' receipt desk (filters, printing, voids), and the public page a
+receipt's QR code opens."""
 
 from __future__ import annotations
 
-from litestar import Request, get
-from litestar.params import FromPath
-from litestar.response import Template
-from sqlalchemy import select
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
 
-from charity.accounts.access import public
-from charity.clock import VIETNAM
-from charity.http import DbSession
-from charity.models import ReceiptStatus, ReceiptVerification
-from charity.money import format_vnd
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity import forms
+from charity.accounts.access import Principal, allow, may, public
+from charity.clock import VIETNAM, format_date
+from charity.drives.service import list_drives
+from charity.errors import DomainError
+from charity.http import Acting, Caller, DbSession, submit_form
+from charity.labels import PAYMENT_METHODS, RECEIPT_STATUSES
+from charity.models import ReceiptStatus, ReceiptVerification, Role, Unit
+from charity.money import amount_in_words, format_quantity, format_vnd
 from charity.pages import message_page, page
+from charity.receipts import service
+from charity.receipts.delivery import one_receipt_pdf, pdf_response, print_receipts
 from charity.receipts.printing import ANONYMOUS, masked_name
-from charity.receipts.service import load
+from charity.receipts.schemas import ReceiptOut
+
+READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
+COORDINATE = allow(Role.COORDINATOR)
+DESK_PAGE = 50
+
+
+def _donor_name(receipt: ReceiptOut) -> str:
+    return receipt.donor.name if receipt.donor and not receipt.anonymous else ANONYMOUS
+
+
+def _row(receipt: ReceiptOut, prints: int) -> dict[str, Any]:
+    return {
+        "id": receipt.id,
+        "number": receipt.number,
+        "received_on": format_date(receipt.received_on),
+        "donor": _donor_name(receipt),
+        "drive": receipt.drive.name,
+        "total": format_vnd(receipt.total_value),
+        "void": receipt.status == ReceiptStatus.VOID,
+        "status": RECEIPT_STATUSES[receipt.status],
+        "prints": prints,
+    }
+
+
+async def receipt_rows(session: AsyncSession, receipts: list[ReceiptOut]) -> list[dict[str, Any]]:
+    """Receipts as the desk, a donor's page and the dashboard list them."""
+    prints = await service.print_counts(session, [receipt.id for receipt in receipts])
+    return [_row(receipt, prints[receipt.id]) for receipt in receipts]
+
+
+def _is_coordinator(principal: Principal) -> bool:
+    return may(principal, Role.COORDINATOR)
+
+
+async def _receipt_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    receipt_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    reason: str = "",
+    status_code: int = 200,
+) -> Template:
+    receipt = await service.get_receipt(session, principal, receipt_id)
+    unit = await session.get_one(Unit, receipt.unit.id)
+
+    def words(amount: int) -> str:
+        return amount_in_words(amount, zero_tens=unit.zero_tens_word)
+
+    goods_total = sum(item.value for item in receipt.items)
+    view = _row(receipt, (await service.print_counts(session, [receipt.id]))[receipt.id]) | {
+        "drive_id": receipt.drive.id,
+        "unit": receipt.unit.name,
+        "issued_at": receipt.issued_at.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y"),
+        "cash": format_vnd(receipt.cash.amount) if receipt.cash else "",
+        "cash_words": words(receipt.cash.amount) if receipt.cash else "",
+        "cash_method": PAYMENT_METHODS[receipt.cash.method] if receipt.cash else "",
+        "items": [
+            {
+                "name": item.name,
+                "unit": item.unit_of_measure,
+                "quantity": format_quantity(item.quantity),
+                "unit_value": format_vnd(item.unit_value),
+                "value": format_vnd(item.value),
+            }
+            for item in receipt.items
+        ],
+        "goods_total": format_vnd(goods_total) if receipt.items else "",
+        "total_words": words(receipt.total_value),
+        "note": receipt.note,
+        "void_reason": receipt.void_reason or "",
+        "voided_on": format_date(receipt.voided_at.astimezone(VIETNAM).date()) if receipt.voided_at else "",
+    }
+    return page(
+        request,
+        "receipt",
+        status_code=status_code,
+        title=f"Biên nhận {receipt.number}",
+        receipt=view,
+        can_void=_is_coordinator(principal) and receipt.status == ReceiptStatus.ISSUED,
+        can_record=may(principal, Role.VOLUNTEER, Role.COORDINATOR),
+        errors=errors or {},
+        reason=reason,
+    )
+
+
+@get("/receipts/{receipt_id:int}", opt=READ)
+async def receipt_page(
+    request: Request, session: DbSession, principal: Caller, receipt_id: FromPath[int]
+) -> Template:
+    return await _receipt_page(request, session, principal, receipt_id)
+
+
+@get("/receipts/{receipt_id:int}/pdf", opt=READ, media_type="application/pdf")
+async def receipt_pdf(
+    request: Request, state: State, principal: Caller, receipt_id: FromPath[int]
+) -> Response[bytes]:
+    return await one_receipt_pdf(request, state, principal, receipt_id)
+
+
+def _filter_of(
+    drive_id: int | None, book_id: int | None, status: str, date_from: str, date_to: str, donor_id: int | None
+) -> service.ReceiptFilter:
+    return service.ReceiptFilter(
+        drive_id=drive_id,
+        book_id=book_id,
+        status=forms.choice(ReceiptStatus, status),
+        date_from=_date_or_none(date_from),
+        date_to=_date_or_none(date_to),
+        donor_id=donor_id,
+    )
+
+
+def _date_or_none(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@get("/receipts", opt=READ)
+async def receipt_desk(
+    request: Request,
+    session: DbSession,
+    principal: Caller,
+    drive_id: FromQuery[int | None] = None,
+    book_id: FromQuery[int | None] = None,
+    status: FromQuery[str] = "",
+    date_from: FromQuery[str] = "",
+    date_to: FromQuery[str] = "",
+    donor_id: FromQuery[int | None] = None,
+    offset: FromQuery[int] = 0,
+    voided: FromQuery[int | None] = None,
+) -> Template:
+    """Receipts of the scope, in book and number order, with filters; coordinators print and void here."""
+    where = _filter_of(drive_id, book_id, status, date_from, date_to, donor_id)
+    offset = max(offset, 0)
+    receipts, total = await service.list_receipts(session, principal, where, limit=DESK_PAGE, offset=offset)
+    drives, _ = await list_drives(session, principal, status=None, unit_id=None, limit=200, offset=0)
+    books, _ = await service.list_books(session, principal, unit_id=None, year=None, limit=200, offset=0)
+    filters = {
+        "drive_id": drive_id or "",
+        "book_id": book_id or "",
+        "status": where.status.value if where.status else "",
+        "date_from": where.date_from.isoformat() if where.date_from else "",
+        "date_to": where.date_to.isoformat() if where.date_to else "",
+        "donor_id": donor_id or "",
+    }
+    query = {name: value for name, value in filters.items() if value}
+    notice = ""
+    if voided is not None:
+        notice = next(
+            (f"Đã hủy biên nhận {r.number}." for r in receipts if r.id == voided), "Đã hủy biên nhận."
+        )
+    return page(
+        request,
+        "receipts",
+        title="Biên nhận",
+        rows=await receipt_rows(session, receipts),
+        total=total,
+        offset=offset,
+        limit=DESK_PAGE,
+        filters=filters,
+        here="/receipts?" + urlencode(query | ({"offset": offset} if offset else {})),
+        previous_page="/receipts?" + urlencode(query | {"offset": max(offset - DESK_PAGE, 0)})
+        if offset
+        else "",
+        next_page="/receipts?" + urlencode(query | {"offset": offset + DESK_PAGE})
+        if offset + DESK_PAGE < total
+        else "",
+        drives=[(drive.id, drive.name) for drive in drives],
+        books=[(book.id, f"{book.code}-{book.year}") for book in books],
+        statuses=RECEIPT_STATUSES,
+        coordinator=_is_coordinator(principal),
+        notice=notice,
+    )
+
+
+@post("/receipts/print", opt=COORDINATE, status_code=200, media_type="application/pdf")
+async def print_selected(request: Request, state: State, principal: Caller) -> Response[bytes]:
+    """The ticked receipts, or with `all` every receipt of the desk's filter, as one PDF."""
+    form = await request.form()
+    ids = [n for n in (forms.whole_number(raw) for raw in forms.texts(form, "ids")) if n is not None]
+    everything = forms.text(form, "all") == "1"
+    not_printed = forms.text(form, "not_printed") == "1"
+
+    async def chosen(session: AsyncSession) -> list[int]:
+        if everything or not_printed:
+            where = _filter_of(
+                forms.whole_number(forms.text(form, "drive_id")),
+                forms.whole_number(forms.text(form, "book_id")),
+                forms.text(form, "status"),
+                forms.text(form, "date_from"),
+                forms.text(form, "date_to"),
+                forms.whole_number(forms.text(form, "donor_id")),
+            )
+            return await service.batch_ids(session, principal, where, not_printed=not_printed)
+        return await service.visible_ids(session, principal, ids)
+
+    content, printed = await print_receipts(request, state, principal, chosen)
+    return pdf_response(content, f"bien-nhan-{len(printed)}")
+
+
+def _safe_back(target: str) -> str:
+    return target if target.startswith("/receipts") and "//" not in target else "/receipts"
+
+
+@post("/receipts/{receipt_id:int}/void", opt=COORDINATE)
+async def void_receipt(
+    request: Request, state: State, principal: Caller, actor: Acting, receipt_id: FromPath[int]
+) -> Template | Redirect:
+    form = await request.form()
+    reason = forms.text(form, "reason")
+
+    async def void(session: AsyncSession) -> str:
+        await service.void_receipt(session, principal, actor, receipt_id, reason)
+        back = _safe_back(forms.text(form, "back"))
+        return f"{back}{'' if back.endswith(('?', '&')) else '&' if '?' in back else '?'}voided={receipt_id}"
+
+    async def again(session: AsyncSession, error: DomainError) -> Template:
+        return await _receipt_page(
+            request,
+            session,
+            principal,
+            receipt_id,
+            errors={"reason": error.message},
+            reason=reason,
+            status_code=error.status_code,
+        )
+
+    return await submit_form(state, void, again)
 
 
 @get("/verify/{token:str}", opt=public())
@@ -31,7 +276,7 @@ async def verify(request: Request, session: DbSession, token: FromPath[str]) -> 
             "Mã kiểm tra không khớp với biên nhận nào. Biên nhận này có thể không do hệ thống phát hành.",
             status_code=404,
         )
-    (receipt,) = await load(session, [receipt_id])
+    (receipt,) = await service.load(session, [receipt_id])
     donor = masked_name(receipt.donor.name) if receipt.donor and not receipt.anonymous else ANONYMOUS
     return page(
         request,
@@ -44,3 +289,6 @@ async def verify(request: Request, session: DbSession, token: FromPath[str]) -> 
         issued_on=receipt.issued_at.astimezone(VIETNAM).strftime("%d/%m/%Y"),
         voided_on=receipt.voided_at.astimezone(VIETNAM).strftime("%d/%m/%Y") if receipt.voided_at else "",
     )
+
+
+routes = [receipt_page, receipt_pdf, receipt_desk, print_selected, void_receipt, verify]

@@ -70,6 +70,11 @@ def coordinators(ok: int) -> dict[str, int]:
     return signed_in(403, coordinator=ok, outsider=404)
 
 
+def on_page(expected: dict[str, int]) -> dict[str, int]:
+    """The same rule on a page: anonymous visitors are sent to the sign-in form instead of a 401."""
+    return expected | {ANON: 303}
+
+
 def pages(status: int) -> dict[str, int]:
     """Pages send anonymous visitors to the sign-in form."""
     return everyone(status, anonymous=303)
@@ -304,6 +309,125 @@ MATRIX = [
         "/api/receipt-books/{book_id:int}/close",
         coordinators(200),
         path=lambda w: f"/api/receipt-books/{w.ids['book']}/close",
+    ),
+    Case("GET", "/gifts/new", on_page(recorders(200) | {"outsider": 200})),
+    Case(
+        "POST",
+        "/gifts/new",
+        on_page(recorders(303)),
+        body=lambda w: {
+            "key": "matrix-0001",
+            "drive_id": str(w.ids["drive"]),
+            "received_on": TODAY,
+            "donor_id": str(w.ids["donor"]),
+            "cash_amount": "100.000",
+        },
+    ),
+    Case(
+        "GET",
+        "/gifts/donors",
+        on_page(recorders(200) | {"outsider": 200}),
+        path=lambda _w: "/gifts/donors?q=hong",
+    ),
+    Case("GET", "/receipts", on_page(readers(200, outsider=200))),
+    Case(
+        "GET",
+        "/receipts/{receipt_id:int}",
+        on_page(readers(200)),
+        path=lambda w: f"/receipts/{w.ids['receipt']}",
+    ),
+    Case(
+        "GET",
+        "/receipts/{receipt_id:int}/pdf",
+        on_page(readers(200)),
+        path=lambda w: f"/receipts/{w.ids['receipt']}/pdf",
+    ),
+    Case(
+        "POST", "/receipts/print", on_page(coordinators(200)), body=lambda w: {"ids": str(w.ids["receipt"])}
+    ),
+    Case(
+        "POST",
+        "/receipts/{receipt_id:int}/void",
+        on_page(coordinators(303)),
+        path=lambda w: f"/receipts/{w.ids['receipt']}/void",
+        body=lambda _w: {"reason": "Ghi nhầm số tiền", "back": "/receipts"},
+    ),
+    Case("GET", "/drives", on_page(readers(200, outsider=200))),
+    Case("GET", "/drives/{drive_id:int}", on_page(readers(200)), path=lambda w: f"/drives/{w.ids['drive']}"),
+    Case("GET", "/drives/new", on_page(coordinators(200) | {"outsider": 200})),
+    Case(
+        "POST",
+        "/drives/new",
+        on_page(coordinators(303)),
+        body=lambda w: {
+            "unit_id": str(w.units["COMMUNE"]),
+            "name": "Quyển vở tình thương",
+            "kind": "notebooks",
+            "starts_on": f"{YEAR}-08-01",
+            "ends_on": f"{YEAR}-09-05",
+        },
+    ),
+    Case(
+        "GET",
+        "/drives/{drive_id:int}/edit",
+        on_page(coordinators(200)),
+        path=lambda w: f"/drives/{w.ids['drive']}/edit",
+    ),
+    Case(
+        "POST",
+        "/drives/{drive_id:int}/edit",
+        on_page(coordinators(303)),
+        path=lambda w: f"/drives/{w.ids['draft']}/edit",
+        body=lambda _w: {
+            "name": "Áo trắng tặng học sinh",
+            "kind": "goods",
+            "starts_on": f"{YEAR}-08-01",
+            "ends_on": f"{YEAR}-09-05",
+        },
+    ),
+    Case(
+        "POST",
+        "/drives/{drive_id:int}/open",
+        on_page(coordinators(303)),
+        path=lambda w: f"/drives/{w.ids['draft']}/open",
+    ),
+    Case(
+        "POST",
+        "/drives/{drive_id:int}/close",
+        on_page(coordinators(303)),
+        path=lambda w: f"/drives/{w.ids['drive']}/close",
+    ),
+    Case("GET", "/donors", on_page(readers(200, outsider=200))),
+    Case("GET", "/donors/{donor_id:int}", on_page(readers(200)), path=lambda w: f"/donors/{w.ids['donor']}"),
+    Case("GET", "/admin/units", on_page(admin_only(200))),
+    Case(
+        "POST",
+        "/admin/units",
+        on_page(admin_only(303)),
+        body=lambda _w: {"code": "NEW", "name": "Chi hội mới", "parent_code": "COMMUNE"},
+    ),
+    Case("GET", "/admin/users", on_page(signed_in(403, admin=200, coordinator=200, outsider=200))),
+    Case(
+        "POST",
+        "/admin/users",
+        on_page(managers(303)),
+        body=lambda w: {
+            "username": "tinh-nguyen-moi",
+            "password": STRONG,
+            "full_name": "Nguyễn Thị Mới",
+            "unit_id": str(w.units["COMMUNE"]),
+            "role": "volunteer",
+        },
+    ),
+    Case(
+        "POST",
+        "/admin/users/memberships",
+        on_page(managers(303)),
+        body=lambda w: {
+            "user_id": str(w.users["volunteer"]),
+            "unit_id": str(w.units["SIBLING"]),
+            "role": "volunteer",
+        },
     ),
     Case("GET", "/login", everyone(303, anonymous=200)),
     Case("POST", "/login", everyone(401), body=lambda _w: {"username": "nobody", "password": "sai"}),

@@ -7,7 +7,6 @@ import asyncio
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -21,6 +20,7 @@ from charity.db import Database
 from charity.ledger.service import verify_chain
 from charity.models import Receipt, ReceiptBook
 from tests.gifts_world import build_gifts_world
+from tests.support import wait_until_serving
 
 CLIENTS = 30
 GIFTS_PER_CLIENT = 10
@@ -47,16 +47,8 @@ def servers(database_url: str, cli_env: dict[str, str]) -> Iterator[list[str]]:
     ]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
-        deadline = time.monotonic() + 30
         for url in urls:
-            while True:
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, f"{url} did not start"
-                time.sleep(0.1)
+            wait_until_serving(url)
         yield urls
     finally:
         for process in processes:

@@ -1,0 +1,192 @@
+"""Pages: the gift form. A saved gift goes to its receipt's page (receipts/web.py)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+from litestar import Request, get, post
+from litestar.datastructures import FormMultiDict, State
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity import forms
+from charity.accounts.access import Principal, allow
+from charity.clock import local_today
+from charity.donations.schemas import CashIn, DonorIn, GiftIn, ItemIn
+from charity.donations.service import issue_gift, last_drive_of
+from charity.donors.service import list_donors
+from charity.drives.schemas import DriveOut
+from charity.drives.service import list_drives, to_out
+from charity.errors import Conflict, DomainError, Invalid
+from charity.http import Acting, Caller, DbSession, submit_form
+from charity.labels import DONOR_KINDS, PAYMENT_METHODS
+from charity.models import DonorKind, DriveStatus, PaymentMethod, Role
+from charity.pages import page
+
+RECORD = allow(Role.VOLUNTEER, Role.COORDINATOR)
+KEY_REUSED = (
+    "Biểu mẫu này đã được lưu thành một biên nhận. Biểu mẫu đã được làm mới: kiểm tra lại rồi bấm Lưu "
+    "nếu đây là một đóng góp khác."
+)
+
+
+async def _open_drives(session: AsyncSession, principal: Principal) -> list[DriveOut]:
+    drives, _ = await list_drives(
+        session, principal, status=DriveStatus.OPEN, unit_id=None, limit=200, offset=0
+    )
+    return await to_out(session, drives)
+
+
+def _values(form: FormMultiDict) -> dict[str, Any]:
+    """What the volunteer typed, kept as typed so the form can come back with it."""
+    lines = zip(
+        forms.texts(form, "item_type_id"),
+        forms.texts(form, "quantity"),
+        forms.texts(form, "unit_value"),
+        strict=False,
+    )
+    return {
+        "key": forms.text(form, "key") or uuid.uuid4().hex,
+        "drive_id": forms.whole_number(forms.text(form, "drive_id")),
+        "received_on": forms.text(form, "received_on"),
+        "donor_id": forms.whole_number(forms.text(form, "donor_id")),
+        "donor_label": forms.text(form, "donor_label"),
+        "donor_name": forms.text(form, "donor_name"),
+        "donor_kind": forms.text(form, "donor_kind") or DonorKind.PERSON.value,
+        "donor_phone": forms.text(form, "donor_phone"),
+        "donor_address": forms.text(form, "donor_address"),
+        "cash_amount": forms.text(form, "cash_amount"),
+        "cash_method": forms.text(form, "cash_method") or PaymentMethod.CASH.value,
+        "items": [
+            {"item_type_id": forms.whole_number(kind), "quantity": amount, "unit_value": value}
+            for kind, amount, value in lines
+            if kind.strip() or amount.strip() or value.strip()
+        ],
+        "anonymous": forms.text(form, "anonymous") == "on",
+        "name_on_receipt": forms.text(form, "name_on_receipt") == "on",
+        "note": forms.text(form, "note"),
+    }
+
+
+def _gift_of(values: dict[str, Any]) -> GiftIn:
+    if values["drive_id"] is None:
+        raise Invalid("Chọn cuộc vận động.", field="drive_id")
+    cash_amount = forms.dong(values["cash_amount"], field="cash.amount")
+    items = []
+    for index, line in enumerate(values["items"]):
+        field = f"items[{index}]"
+        if line["item_type_id"] is None:
+            raise Invalid("Chọn loại hàng.", field=f"{field}.item_type_id")
+        quantity = forms.quantity(line["quantity"], field=f"{field}.quantity")
+        if quantity is None:
+            raise Invalid("Nhập số lượng.", field=f"{field}.quantity")
+        unit_value = forms.dong(line["unit_value"], field=f"{field}.unit_value", label="Đơn giá") or 0
+        items.append(ItemIn(item_type_id=line["item_type_id"], quantity=quantity, unit_value=unit_value))
+    if values["donor_id"] is not None:
+        donor = DonorIn(id=values["donor_id"])
+    elif values["donor_name"].strip() or values["donor_phone"].strip():
+        donor = DonorIn(
+            name=values["donor_name"],
+            kind=forms.choice(DonorKind, values["donor_kind"]) or DonorKind.PERSON,
+            phone=values["donor_phone"],
+            address=values["donor_address"],
+        )
+    else:
+        donor = None
+    method = values["cash_method"]
+    return GiftIn(
+        drive_id=values["drive_id"],
+        received_on=forms.day(values["received_on"], field="received_on", label="Ngày nhận"),
+        donor=donor,
+        cash=CashIn(cash_amount, forms.choice(PaymentMethod, method) or PaymentMethod.CASH)
+        if cash_amount is not None
+        else None,
+        items=items,
+        anonymous=values["anonymous"],
+        name_on_receipt=values["name_on_receipt"],
+        note=values["note"],
+    )
+
+
+def _form_page(
+    request: Request,
+    drives: list[DriveOut],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    status_code: int = 200,
+) -> Template:
+    drive_items = {
+        str(drive.id): [
+            {"id": item.item_type_id, "name": item.name, "unit": item.unit_of_measure} for item in drive.items
+        ]
+        for drive in drives
+    }
+    return page(
+        request,
+        "gift_form",
+        status_code=status_code,
+        title="Ghi nhận đóng góp",
+        drives=drives,
+        drive_items=drive_items,
+        drive_items_json=msgspec.json.encode(drive_items).decode(),
+        values=values,
+        errors=errors,
+        methods=PAYMENT_METHODS,
+        donor_kinds=DONOR_KINDS,
+        today=local_today().isoformat(),
+    )
+
+
+@get("/gifts/new", opt=RECORD)
+async def gift_form(
+    request: Request, session: DbSession, principal: Caller, drive_id: FromQuery[int | None] = None
+) -> Template:
+    drives = await _open_drives(session, principal)
+    open_ids = [drive.id for drive in drives]
+    chosen = drive_id if drive_id in open_ids else await last_drive_of(session, principal.user_id)
+    values = _values(FormMultiDict({}))
+    values |= {"drive_id": chosen if chosen in open_ids else None, "received_on": local_today().isoformat()}
+    return _form_page(request, drives, values, {})
+
+
+@post("/gifts/new", opt=RECORD)
+async def record_gift(
+    request: Request, state: State, principal: Caller, actor: Acting
+) -> Template | Redirect:
+    """Save the gift and show its receipt. The form carries its own Idempotency-Key, so a double click
+    or a form sent again after a lost answer shows the same receipt instead of issuing a second one."""
+    values = _values(await request.form())
+
+    async def save(session: AsyncSession) -> str:
+        gift = _gift_of(values)
+        issued = await issue_gift(session, principal, actor, gift, idempotency_key=values["key"])
+        return f"/receipts/{issued.donation.receipt.id}"
+
+    async def again(session: AsyncSession, error: DomainError) -> Template:
+        errors = forms.errors_of(error)
+        if isinstance(error, Conflict) and error.field == "Idempotency-Key":
+            values["key"] = uuid.uuid4().hex
+            errors = {"": KEY_REUSED}
+        drives = await _open_drives(session, principal)
+        return _form_page(request, drives, values, errors, status_code=error.status_code)
+
+    return await submit_form(state, save, again)
+
+
+@get("/gifts/donors", opt=RECORD)
+async def donor_lookup(session: DbSession, principal: Caller, q: FromQuery[str] = "") -> list[dict[str, Any]]:
+    """Donors matching what was typed (name, phone or address, without diacritics), for the gift form."""
+    if len(q.strip()) < 2:
+        return []
+    donors, _ = await list_donors(session, principal, query=q[:100], limit=10, offset=0)
+    return [
+        {"id": donor.id, "name": donor.name, "phone": donor.phone, "address": donor.address}
+        for donor in donors
+    ]
+
+
+routes = [gift_form, record_gift, donor_lookup]

@@ -1,0 +1,303 @@
+"""Pages: drives with their progress toward targets; coordinators create, edit, open and close them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import FormMultiDict, State
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity import forms
+from charity.accounts.access import Principal, allow, may, scope_units
+from charity.audit.service import Actor
+from charity.clock import format_date, local_today
+from charity.drives import service
+from charity.drives.schemas import DriveItemIn, DriveOut, DriveSummary
+from charity.errors import DomainError, Invalid
+from charity.http import Acting, Caller, DbSession, submit_form
+from charity.item_types.service import list_item_types
+from charity.labels import DRIVE_KINDS, DRIVE_STATUSES
+from charity.models import DriveKind, DriveStatus, Role, Unit
+from charity.money import format_quantity, format_vnd
+from charity.pages import page
+
+READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
+MANAGE = allow(Role.COORDINATOR)
+
+
+def _percent(progress: float | None) -> int | None:
+    return None if progress is None else max(0, min(100, round(progress * 100)))
+
+
+def progress_view(drive: DriveOut, summary: DriveSummary) -> dict[str, Any]:
+    """A drive with its totals and bars, as the dashboard and the drive pages show it."""
+    return {
+        "id": drive.id,
+        "name": drive.name,
+        "unit": drive.unit_name,
+        "kind": DRIVE_KINDS[drive.kind],
+        "status": drive.status.value,
+        "status_label": DRIVE_STATUSES[drive.status],
+        "window": f"{format_date(drive.starts_on)} – {format_date(drive.ends_on)}",
+        "deadline": format_date(drive.distribution_deadline) if drive.distribution_deadline else "",
+        "receipts": summary.receipts_issued,
+        "voids": summary.receipts_void,
+        "donors": summary.donors,
+        "cash": format_vnd(summary.cash_total),
+        "goods_value": format_vnd(summary.goods_value),
+        "total": format_vnd(summary.total_value),
+        "target": format_vnd(summary.target_amount) if summary.target_amount else "",
+        "cash_percent": _percent(summary.cash_progress),
+        "items": [
+            {
+                "name": item.name,
+                "quantity": f"{format_quantity(item.quantity)} {item.unit_of_measure}",
+                "value": format_vnd(item.value),
+                "target": f"{format_quantity(item.target_quantity)} {item.unit_of_measure}"
+                if item.target_quantity
+                else "",
+                "percent": _percent(item.progress),
+            }
+            for item in summary.items
+        ],
+    }
+
+
+async def drives_with_progress(
+    session: AsyncSession, principal: Principal, status: DriveStatus | None = None
+) -> list[dict[str, Any]]:
+    drives, _ = await service.list_drives(
+        session, principal, status=status, unit_id=None, limit=100, offset=0
+    )
+    return [
+        progress_view(drive, await service.summary(session, principal, drive.id))
+        for drive in await service.to_out(session, drives)
+    ]
+
+
+@get("/drives", opt=READ)
+async def drives_page(request: Request, session: DbSession, principal: Caller) -> Template:
+    return page(
+        request,
+        "drives",
+        title="Cuộc vận động",
+        drives=await drives_with_progress(session, principal),
+        can_manage=may(principal, Role.COORDINATOR),
+    )
+
+
+@get("/drives/{drive_id:int}", opt=READ)
+async def drive_page(
+    request: Request, session: DbSession, principal: Caller, drive_id: FromPath[int]
+) -> Template:
+    drive = (await service.to_out(session, [await service.get_drive(session, principal, drive_id)]))[0]
+    view = progress_view(drive, await service.summary(session, principal, drive_id))
+    return page(
+        request,
+        "drive",
+        title=drive.name,
+        drive=view,
+        details=drive,
+        can_manage=await _manages(session, principal, drive.unit_id),
+        can_record=drive.status == DriveStatus.OPEN and may(principal, Role.VOLUNTEER, Role.COORDINATOR),
+    )
+
+
+async def _manages(session: AsyncSession, principal: Principal, unit_id: int) -> bool:
+    return unit_id in await _managed_unit_ids(session, principal)
+
+
+async def _managed_units(session: AsyncSession, principal: Principal) -> list[Unit]:
+    units = await session.execute(
+        select(Unit).where(Unit.id.in_(scope_units(principal, [Role.COORDINATOR]))).order_by(Unit.name)
+    )
+    return list(units.scalars())
+
+
+async def _managed_unit_ids(session: AsyncSession, principal: Principal) -> set[int]:
+    return {unit.id for unit in await _managed_units(session, principal)}
+
+
+def _values_of(drive: DriveOut | None) -> dict[str, Any]:
+    if drive is None:
+        today = local_today().isoformat()
+        return {
+            "name": "",
+            "unit_id": None,
+            "kind": DriveKind.FUND.value,
+            "starts_on": today,
+            "ends_on": today,
+            "target_amount": "",
+            "items": {},
+            "bank_account": "",
+            "is_public": False,
+            "description": "",
+        }
+    return {
+        "name": drive.name,
+        "unit_id": drive.unit_id,
+        "kind": drive.kind.value,
+        "starts_on": drive.starts_on.isoformat(),
+        "ends_on": drive.ends_on.isoformat(),
+        "target_amount": f"{drive.target_amount:,}".replace(",", ".") if drive.target_amount else "",
+        "items": {
+            item.item_type_id: format_quantity(item.target_quantity) if item.target_quantity else ""
+            for item in drive.items
+        },
+        "bank_account": drive.bank_account,
+        "is_public": drive.is_public,
+        "description": drive.description,
+    }
+
+
+def _values_from(form: FormMultiDict) -> dict[str, Any]:
+    chosen = {forms.whole_number(raw) for raw in forms.texts(form, "item")}
+    return {
+        "name": forms.text(form, "name"),
+        "unit_id": forms.whole_number(forms.text(form, "unit_id")),
+        "kind": forms.text(form, "kind"),
+        "starts_on": forms.text(form, "starts_on"),
+        "ends_on": forms.text(form, "ends_on"),
+        "target_amount": forms.text(form, "target_amount"),
+        "items": {
+            item_id: forms.text(form, f"target_{item_id}") for item_id in chosen if item_id is not None
+        },
+        "bank_account": forms.text(form, "bank_account"),
+        "is_public": forms.text(form, "is_public") == "on",
+        "description": forms.text(form, "description"),
+    }
+
+
+def _fields_of(values: dict[str, Any]) -> service.DriveFields:
+    kind = forms.choice(DriveKind, values["kind"])
+    if kind is None:
+        raise Invalid("Chọn loại cuộc vận động.", field="kind")
+    items = []
+    for item_id, target in values["items"].items():
+        items.append(DriveItemIn(item_id, forms.quantity(target, field="items")))
+    return service.DriveFields(
+        name=values["name"],
+        kind=kind,
+        starts_on=forms.day(values["starts_on"], field="starts_on", label="Ngày bắt đầu"),
+        ends_on=forms.day(values["ends_on"], field="ends_on", label="Ngày kết thúc"),
+        target_amount=forms.dong(values["target_amount"], field="target_amount", label="Mục tiêu tiền"),
+        items=items,
+        bank_account=values["bank_account"],
+        is_public=values["is_public"],
+        description=values["description"],
+    )
+
+
+async def _form_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    values: dict[str, Any],
+    *,
+    drive_id: int | None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    item_types, _ = await list_item_types(session, active_only=True, limit=200, offset=0)
+    return page(
+        request,
+        "drive_form",
+        status_code=status_code,
+        title="Sửa cuộc vận động" if drive_id else "Cuộc vận động mới",
+        values=values,
+        drive_id=drive_id,
+        errors=errors or {},
+        units=[(unit.id, unit.name) for unit in await _managed_units(session, principal)],
+        kinds=DRIVE_KINDS,
+        item_types=item_types,
+    )
+
+
+@get("/drives/new", opt=MANAGE)
+async def new_drive_form(request: Request, session: DbSession, principal: Caller) -> Template:
+    return await _form_page(request, session, principal, _values_of(None), drive_id=None)
+
+
+@get("/drives/{drive_id:int}/edit", opt=MANAGE)
+async def edit_drive_form(
+    request: Request, session: DbSession, principal: Caller, drive_id: FromPath[int]
+) -> Template:
+    drive = await service.get_drive(session, principal, drive_id, service.MANAGERS)
+    values = _values_of((await service.to_out(session, [drive]))[0])
+    return await _form_page(request, session, principal, values, drive_id=drive_id)
+
+
+async def _save(
+    request: Request, state: State, principal: Principal, actor: Actor, drive_id: int | None
+) -> Template | Redirect:
+    values = _values_from(await request.form())
+
+    async def save(session: AsyncSession) -> str:
+        fields = _fields_of(values)
+        if drive_id is not None:
+            changes = {name: getattr(fields, name) for name in service.DriveFields.__slots__}
+            return f"/drives/{(await service.update_drive(session, principal, actor, drive_id, changes)).id}"
+        if values["unit_id"] is None:
+            raise Invalid("Chọn đơn vị tổ chức.", field="unit_id")
+        return (
+            f"/drives/{(await service.create_drive(session, principal, actor, values['unit_id'], fields)).id}"
+        )
+
+    async def again(session: AsyncSession, error: DomainError) -> Template:
+        return await _form_page(
+            request,
+            session,
+            principal,
+            values,
+            drive_id=drive_id,
+            errors=forms.errors_of(error),
+            status_code=error.status_code,
+        )
+
+    return await submit_form(state, save, again)
+
+
+@post("/drives/new", opt=MANAGE)
+async def create_drive(
+    request: Request, state: State, principal: Caller, actor: Acting
+) -> Template | Redirect:
+    return await _save(request, state, principal, actor, None)
+
+
+@post("/drives/{drive_id:int}/edit", opt=MANAGE)
+async def update_drive(
+    request: Request, state: State, principal: Caller, actor: Acting, drive_id: FromPath[int]
+) -> Template | Redirect:
+    return await _save(request, state, principal, actor, drive_id)
+
+
+@post("/drives/{drive_id:int}/open", opt=MANAGE)
+async def open_drive(
+    session: DbSession, principal: Caller, actor: Acting, drive_id: FromPath[int]
+) -> Redirect:
+    await service.set_status(session, principal, actor, drive_id, DriveStatus.OPEN)
+    return Redirect(f"/drives/{drive_id}", status_code=303)
+
+
+@post("/drives/{drive_id:int}/close", opt=MANAGE)
+async def close_drive(
+    session: DbSession, principal: Caller, actor: Acting, drive_id: FromPath[int]
+) -> Redirect:
+    await service.set_status(session, principal, actor, drive_id, DriveStatus.CLOSED)
+    return Redirect(f"/drives/{drive_id}", status_code=303)
+
+
+routes = [
+    drives_page,
+    drive_page,
+    new_drive_form,
+    edit_drive_form,
+    create_drive,
+    update_drive,
+    open_drive,
+    close_drive,
+]

@@ -1,0 +1,85 @@
+"""Reading web forms: amounts and quantities as Vietnamese people type them, and errors per field.
+
+Pages post HTML forms, not JSON, so their values arrive as text. These helpers turn the text into the
+values the services take, raising the same `Invalid` errors the services raise, so a page shows every
+error next to its field the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TypeVar
+
+from litestar.datastructures import FormMultiDict
+
+from charity.errors import DomainError, Invalid
+from charity.models import MAX_AMOUNT
+
+E = TypeVar("E", bound=StrEnum)
+_DONG = re.compile(r"\d{1,3}(?:[.\s]\d{3})+|\d+")
+
+
+def text(form: FormMultiDict, name: str) -> str:
+    value = form.get(name, "")
+    return value if isinstance(value, str) else ""
+
+
+def texts(form: FormMultiDict, name: str) -> list[str]:
+    return [value if isinstance(value, str) else "" for value in form.getall(name, [])]
+
+
+def dong(raw: str, *, field: str, label: str = "Số tiền") -> int | None:
+    """ "1.250.000", "1 250 000", "1250000 đ" → 1250000; empty → None."""
+    cleaned = raw.strip().removesuffix("đ").removesuffix("₫").strip()
+    if not cleaned:
+        return None
+    if not _DONG.fullmatch(cleaned):
+        raise Invalid(f"{label} phải là số nguyên đồng, ví dụ 500.000.", field=field)
+    amount = int(re.sub(r"[.\s]", "", cleaned))
+    if amount > MAX_AMOUNT:
+        raise Invalid(f"{label} quá lớn.", field=field)
+    return amount
+
+
+def quantity(raw: str, *, field: str) -> Decimal | None:
+    """ "12,5" or "12.5" → 12.5; with a comma, dots group thousands ("1.200,5" → 1200.5)."""
+    cleaned = raw.strip().replace(" ", "")
+    if not cleaned:
+        return None
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise Invalid("Số lượng phải là một số, ví dụ 12,5.", field=field) from None
+    if not value.is_finite():
+        raise Invalid("Số lượng phải là một số, ví dụ 12,5.", field=field)
+    return value
+
+
+def day(raw: str, *, field: str, label: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise Invalid(f"{label} không hợp lệ.", field=field) from None
+
+
+def choice(kind: type[E], raw: str) -> E | None:
+    """The member of a string enumeration a select sent, or None for anything else."""
+    try:
+        return kind(raw)
+    except ValueError:
+        return None
+
+
+def whole_number(raw: str) -> int | None:
+    raw = raw.strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def errors_of(error: DomainError) -> dict[str, str]:
+    """The error keyed by its field ("" when it concerns the whole form), for the template."""
+    return {error.field or "": error.message}

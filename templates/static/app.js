@@ -1,0 +1,222 @@
+// Progressive enhancement for the pages: every form also works without this file.
+"use strict";
+
+function groupThousands(digits) {
+  return digits.replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+}
+
+// Amounts in đồng show dots between thousands as they are typed: 1250000 → 1.250.000.
+function formatMoney(input) {
+  const digits = input.value.replace(/\D/g, "");
+  const caretFromEnd = input.value.length - (input.selectionStart ?? input.value.length);
+  input.value = digits ? groupThousands(digits) : "";
+  const caret = Math.max(0, input.value.length - caretFromEnd);
+  if (document.activeElement === input) input.setSelectionRange(caret, caret);
+}
+
+document.addEventListener("input", (event) => {
+  if (event.target.matches("input[data-money]")) formatMoney(event.target);
+});
+
+// A form marked data-once is sent once: a second click while it is on its way does nothing.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+    return;
+  }
+  if (!form.hasAttribute("data-once")) return;
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "1";
+  for (const button of form.querySelectorAll("button[type=submit]")) {
+    button.setAttribute("aria-disabled", "true");
+    button.classList.add("busy");
+  }
+});
+
+function debounce(fn, ms) {
+  let timer;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+async function findDonors(text) {
+  const response = await fetch(`/gifts/donors?q=${encodeURIComponent(text)}`, {
+    headers: { Accept: "application/json" },
+    credentials: "same-origin",
+  });
+  return response.ok ? response.json() : [];
+}
+
+function setupGiftForm(form) {
+  const donorId = form.querySelector("#donor_id");
+  const donorLabel = form.querySelector("#donor_label");
+  const chosen = form.querySelector("#donor-chosen");
+  const chosenName = form.querySelector("#donor-chosen-name");
+  const find = form.querySelector("#donor-find");
+  const query = form.querySelector("#donor-q");
+  const results = form.querySelector("#donor-results");
+  const phone = form.querySelector("#donor_phone");
+  const phoneHint = form.querySelector("#phone-hint");
+
+  function describe(donor) {
+    return [donor.name, donor.phone, donor.address].filter(Boolean).join(" · ");
+  }
+
+  function choose(donor) {
+    donorId.value = donor.id;
+    donorLabel.value = describe(donor);
+    chosenName.textContent = donorLabel.value;
+    chosen.hidden = false;
+    find.hidden = true;
+    results.replaceChildren();
+    for (const name of ["donor_name", "donor_phone", "donor_address"]) form.elements[name].value = "";
+    form.querySelector("#donor-clear").focus();
+  }
+
+  function choices(list, donors) {
+    list.replaceChildren(
+      ...donors.map((donor) => {
+        const item = document.createElement("li");
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "result";
+        button.textContent = describe(donor);
+        button.addEventListener("click", () => choose(donor));
+        item.append(button);
+        return item;
+      }),
+    );
+  }
+
+  form.querySelector("#donor-clear").addEventListener("click", () => {
+    donorId.value = "";
+    donorLabel.value = "";
+    chosen.hidden = true;
+    find.hidden = false;
+    query.focus();
+  });
+
+  query.addEventListener(
+    "input",
+    debounce(async () => {
+      const text = query.value.trim();
+      if (text.length < 2) {
+        results.replaceChildren();
+        return;
+      }
+      const donors = await findDonors(text);
+      if (query.value.trim() !== text) return;
+      choices(results, donors);
+      if (!donors.length) {
+        const none = document.createElement("li");
+        none.className = "muted";
+        none.textContent = "Không tìm thấy. Nhập nhà hảo tâm mới bên dưới.";
+        results.append(none);
+      }
+    }, 250),
+  );
+
+  // A new donor whose phone is already known: offer the existing donor instead of a duplicate.
+  phone.addEventListener("change", async () => {
+    const digits = phone.value.replace(/\D/g, "");
+    phoneHint.hidden = true;
+    if (digits.length < 8) return;
+    const donors = (await findDonors(digits)).filter((d) => d.phone.replace(/\D/g, "") === digits);
+    if (!donors.length) return;
+    const list = document.createElement("ul");
+    list.className = "results";
+    choices(list, donors);
+    const text = document.createElement("p");
+    text.textContent = "Số điện thoại này đã có. Có phải người này không?";
+    phoneHint.replaceChildren(text, list);
+    phoneHint.hidden = false;
+  });
+
+  // Goods lines offer the item types of the chosen drive.
+  const driveSelect = form.querySelector("#drive_id");
+  const itemsByDrive = JSON.parse(form.querySelector("#drive-items").dataset.items || "{}");
+  const lines = form.querySelector("#goods-lines");
+  const template = form.querySelector("#goods-line-template");
+  let lineNumber = lines.children.length;
+
+  function fillItems(select) {
+    const keep = select.value;
+    const options = (itemsByDrive[driveSelect.value] || []).map((item) => {
+      const option = document.createElement("option");
+      option.value = item.id;
+      option.textContent = `${item.name} (${item.unit})`;
+      option.selected = String(item.id) === keep;
+      return option;
+    });
+    const empty = document.createElement("option");
+    empty.value = "";
+    empty.textContent = "— Chọn —";
+    select.replaceChildren(empty, ...options);
+  }
+
+  driveSelect.addEventListener("change", () => {
+    for (const select of lines.querySelectorAll(".item-select")) fillItems(select);
+  });
+
+  form.querySelector("#add-line").addEventListener("click", () => {
+    const line = template.content.firstElementChild.cloneNode(true);
+    const n = `new${lineNumber++}`;
+    for (const field of line.querySelectorAll(".field")) {
+      const control = field.querySelector("select, input");
+      control.id = `${control.name}-${n}`;
+      field.querySelector("label").htmlFor = control.id;
+    }
+    fillItems(line.querySelector(".item-select"));
+    lines.append(line);
+    line.querySelector("select").focus();
+  });
+
+  lines.addEventListener("click", (event) => {
+    if (event.target.matches(".remove-line")) event.target.closest(".goods-line").remove();
+  });
+}
+
+function setupDesk() {
+  const all = document.querySelector("#select-all");
+  if (all) {
+    all.addEventListener("change", () => {
+      for (const box of document.querySelectorAll("input[name=ids]")) box.checked = all.checked;
+    });
+  }
+  const printForm = document.querySelector("#print-form");
+  if (printForm) {
+    printForm.addEventListener("submit", (event) => {
+      const selected = event.submitter && event.submitter.name === "selected";
+      if (selected && !document.querySelector("input[name=ids]:checked")) {
+        event.preventDefault();
+        window.alert("Hãy chọn ít nhất một biên nhận để in.");
+      }
+    });
+  }
+  const dialog = document.querySelector("#void-dialog");
+  if (!dialog) return;
+  const form = dialog.querySelector("#void-form");
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-void-id]");
+    if (!button) return;
+    form.action = `/receipts/${button.dataset.voidId}/void`;
+    dialog.querySelector("#void-number").textContent = button.dataset.voidNumber;
+    dialog.querySelector("#void-reason").value = "";
+    delete form.dataset.sent;
+    dialog.showModal();
+    dialog.querySelector("#void-reason").focus();
+  });
+  dialog.querySelector("#void-cancel").addEventListener("click", () => dialog.close());
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const giftForm = document.querySelector("form.gift-form");
+  if (giftForm) setupGiftForm(giftForm);
+  setupDesk();
+});
