@@ -66,6 +66,17 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         write = connection.get_execution_options().get(_WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
+    # Every writer of a group commit is a savepoint. SQLAlchemy compiles each SAVEPOINT statement anew,
+    # which costs more than the savepoint itself; its names ("sa_savepoint_1") need no quoting.
+    dialect: Any = engine.sync_engine.dialect
+    dialect.do_savepoint = lambda connection, name: connection.exec_driver_sql(f"SAVEPOINT {name}")
+    dialect.do_release_savepoint = lambda connection, name: connection.exec_driver_sql(
+        f"RELEASE SAVEPOINT {name}"
+    )
+    dialect.do_rollback_to_savepoint = lambda connection, name: connection.exec_driver_sql(
+        f"ROLLBACK TO SAVEPOINT {name}"
+    )
+
 
 class _Batch:
     """One SQLite transaction carrying the write transactions of several requests, each a savepoint."""
@@ -84,8 +95,8 @@ class _GroupCommit:
     writer rolls back its own savepoint only. After a turn, a committer task queues on the same lock
     behind the writers already waiting, and commits the batch when its turn comes (or a turn commits
     at once when the batch is full). Nobody leaves `savepoint()` before the commit carrying its work
-    has succeeded, so nothing is acknowledged before it is on disk; if that commit fails, every writer
-    of the batch fails with it.
+    has succeeded, so nothing is acknowledged before it is on disk; if that commit fails, or SQLite
+    rolls back the whole transaction under one writer, every writer of the batch fails with it.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -109,17 +120,35 @@ class _GroupCommit:
                     yield session
                     await session.commit()
                     batch.size += 1
-                except BaseException:
-                    await session.rollback()
+                except BaseException as error:
+                    await self._undo(batch, session, error)
                     raise
                 finally:
                     await session.close()
             finally:
-                if batch.size >= GROUP_COMMIT_LIMIT:
+                # The batch is still open unless this writer's failure took it down (see `_undo`).
+                if self._batch is batch and batch.size >= GROUP_COMMIT_LIMIT:
                     await self._commit(batch)
-                elif self._committer is None:
+                elif self._batch is batch and self._committer is None:
                     self._committer = asyncio.create_task(self._commit_when_idle())
         await asyncio.shield(batch.committed)
+
+    async def _undo(self, batch: _Batch, session: AsyncSession, error: BaseException) -> None:
+        """Roll back one writer's savepoint. Some SQLite errors (disk full, I/O error, out of memory)
+        roll back the whole transaction instead, taking the writers before this one with it: then the
+        batch fails as a whole, so that none of them is told its change was saved."""
+        try:
+            await session.rollback()
+        except Exception as rollback_error:
+            await self._fail(batch, rollback_error)
+            return
+        if not await self._in_transaction(batch):
+            await self._fail(batch, error)
+
+    @staticmethod
+    async def _in_transaction(batch: _Batch) -> bool:
+        driver = (await batch.connection.get_raw_connection()).driver_connection
+        return bool(driver is not None and driver.in_transaction)
 
     async def _begin(self) -> _Batch:
         connection = await self._engine.connect()
@@ -132,7 +161,20 @@ class _GroupCommit:
         self._batch = _Batch(connection)
         return self._batch
 
+    async def _fail(self, batch: _Batch, error: BaseException) -> None:
+        """Every writer of the batch fails with `error`; the connection is discarded, not pooled, since
+        its transaction may still be open."""
+        if self._batch is batch:
+            self._batch = None
+        await batch.connection.invalidate()
+        await batch.connection.close()
+        batch.committed.set_exception(error)
+        batch.committed.exception()  # marked as retrieved: the writers that wait on it re-raise it
+
     async def _commit(self, batch: _Batch) -> None:
+        if batch.size and not await self._in_transaction(batch):
+            await self._fail(batch, RuntimeError("the group commit's transaction was rolled back by SQLite"))
+            return
         self._batch = None
         try:
             if batch.size:
@@ -140,13 +182,9 @@ class _GroupCommit:
             else:
                 await batch.connection.rollback()
         except BaseException as error:
-            # A failed COMMIT may leave SQLite's transaction open: the connection is discarded, not pooled.
-            await batch.connection.invalidate()
-            batch.committed.set_exception(error)
-            batch.committed.exception()  # marked as retrieved: the writers that wait on it re-raise it
+            await self._fail(batch, error)
         else:
             batch.committed.set_result(None)
-        finally:
             await batch.connection.close()
 
     async def _commit_when_idle(self) -> None:

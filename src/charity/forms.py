@@ -20,6 +20,7 @@ from charity.models import MAX_AMOUNT
 
 E = TypeVar("E", bound=StrEnum)
 _DONG = re.compile(r"\d{1,3}(?:[.\s]\d{3})+|\d+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
 def text(form: FormMultiDict, name: str) -> str:
@@ -45,11 +46,13 @@ def dong(raw: str, *, field: str, label: str = "Số tiền") -> int | None:
 
 
 def quantity(raw: str, *, field: str) -> Decimal | None:
-    """ "12,5" or "12.5" → 12.5; with a comma, dots group thousands ("1.200,5" → 1200.5)."""
+    """Quantities as written in Vietnam: a comma before decimals, dots between thousands ("1.200,5" →
+    1200.5, "2.500" → 2500). A lone dot before one, two or four digits can only be a decimal point
+    ("12.5" → 12.5)."""
     cleaned = raw.strip().replace(" ", "")
     if not cleaned:
         return None
-    if "," in cleaned:
+    if "," in cleaned or _THOUSANDS.fullmatch(cleaned):
         cleaned = cleaned.replace(".", "").replace(",", ".")
     try:
         value = Decimal(cleaned)
@@ -77,7 +80,7 @@ def choice(kind: type[E], raw: str) -> E | None:
 
 def whole_number(raw: str) -> int | None:
     raw = raw.strip()
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 def errors_of(error: DomainError) -> dict[str, str]:

@@ -37,6 +37,18 @@ document.addEventListener("submit", (event) => {
   }
 });
 
+// A page the browser brings back (Back, or a restored tab) can be sent again: the form's own
+// idempotency key makes that safe, and the volunteer must not have to retype the gift.
+window.addEventListener("pageshow", () => {
+  for (const form of document.querySelectorAll("form[data-sent]")) {
+    delete form.dataset.sent;
+    for (const button of form.querySelectorAll("button.busy")) {
+      button.classList.remove("busy");
+      button.removeAttribute("aria-disabled");
+    }
+  }
+});
+
 function debounce(fn, ms) {
   let timer;
   return (...args) => {
@@ -100,6 +112,11 @@ function setupGiftForm(form) {
     chosen.hidden = true;
     find.hidden = false;
     query.focus();
+  });
+
+  // Enter in the search box searches; it must not send the gift.
+  query.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") event.preventDefault();
   });
 
   query.addEventListener(

@@ -4,10 +4,11 @@ import asyncio
 import sqlite3
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from charity import sqlite_inline
+from charity.audit.service import Actor, record
 from charity.db import Database, lock_rows
 from charity.models import ReceiptBook
 from tests import factories
@@ -137,3 +138,36 @@ async def test_when_a_shared_commit_fails_every_writer_sharing_it_fails(
     monkeypatch.undo()
     async with database.read() as session:
         assert (await session.get(ReceiptBook, book_id)).next_seq == 1
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # PostgreSQL commits each writer alone
+async def test_when_sqlite_drops_a_shared_transaction_no_writer_of_it_is_told_it_was_saved(
+    database: Database,
+) -> None:
+    """Disk full rolls back SQLite's whole transaction, not just the failing statement: the writers
+    that shared it must fail too, and the writers after it start afresh."""
+    book_id = await _new_book(database)
+
+    async def fill_the_disk() -> None:
+        async with database.write() as session:
+            pages = (await session.execute(text("PRAGMA page_count"))).scalar_one()
+            await session.execute(text(f"PRAGMA max_page_count = {pages}"))
+            await record(session, Actor.command_line(), "filler", after={"text": "x" * 200_000})
+
+    async def later_bump() -> None:
+        await asyncio.sleep(0.05)
+        await _bump(database, book_id)
+
+    outcomes = await asyncio.gather(
+        _bump(database, book_id),
+        _bump(database, book_id),
+        fill_the_disk(),
+        later_bump(),
+        return_exceptions=True,
+    )
+    assert isinstance(outcomes[2], sqlite3.OperationalError)
+    assert outcomes[3] is None
+    acknowledged = [n for n, outcome in enumerate(outcomes) if outcome is None and n != 2]
+    async with database.read() as session:
+        next_seq = (await session.get(ReceiptBook, book_id)).next_seq
+    assert next_seq == 1 + len(acknowledged)

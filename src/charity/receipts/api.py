@@ -69,7 +69,7 @@ class ReceiptController(Controller):
 
         async def chosen(session: AsyncSession) -> list[int]:
             if data.ids is not None:
-                return await service.visible_ids(session, principal, data.ids)
+                return await service.printable_ids(session, principal, data.ids)
             where = service.ReceiptFilter(
                 data.drive_id, data.book_id, data.status, data.date_from, data.date_to, None
             )

@@ -69,6 +69,17 @@ def _visible(principal: Principal) -> Select[tuple[Receipt]]:
     )
 
 
+def _printable(principal: Principal) -> Select[tuple[Receipt]]:
+    """Receipts a principal may print in batches: those of the units where they coordinate (an auditor
+    reads, and a volunteer prints their own gift's receipt one at a time)."""
+    return (
+        select(Receipt)
+        .join(Donation, Donation.id == Receipt.donation_id)
+        .join(Drive, Drive.id == Donation.drive_id)
+        .where(Drive.unit_id.in_(scope_units(principal, [Role.COORDINATOR])))
+    )
+
+
 def _filtered(statement: Select[tuple[Receipt]], where: ReceiptFilter) -> Select[tuple[Receipt]]:
     if where.drive_id is not None:
         statement = statement.where(Donation.drive_id == where.drive_id)
@@ -91,10 +102,10 @@ MAX_BATCH = 2000
 async def batch_ids(
     session: AsyncSession, principal: Principal | None, where: ReceiptFilter, *, not_printed: bool
 ) -> list[int]:
-    """Receipts of a filter in book and number order, for a batch print: those the principal may see,
+    """Receipts of a filter in book and number order, for a batch print: those the principal may print,
     or every receipt for the command line on the server (principal None)."""
     base = (
-        _visible(principal)
+        _printable(principal)
         if principal is not None
         else select(Receipt).join(Donation, Donation.id == Receipt.donation_id)
     )
@@ -117,12 +128,12 @@ async def batch_ids(
     return list(ids)
 
 
-async def visible_ids(session: AsyncSession, principal: Principal, receipt_ids: list[int]) -> list[int]:
-    """The receipts asked for, in the order asked, all of them visible to the principal (else 404)."""
+async def printable_ids(session: AsyncSession, principal: Principal, receipt_ids: list[int]) -> list[int]:
+    """The receipts asked for, in the order asked, all of them printable by the principal (else 404)."""
     found = set(
         (
             await session.execute(
-                _visible(principal).where(Receipt.id.in_(receipt_ids)).with_only_columns(Receipt.id)
+                _printable(principal).where(Receipt.id.in_(receipt_ids)).with_only_columns(Receipt.id)
             )
         )
         .scalars()
@@ -416,5 +427,5 @@ async def print_counts(session: AsyncSession, receipt_ids: list[int]) -> dict[in
 
 
 async def not_printed_count(session: AsyncSession, principal: Principal) -> int:
-    statement = _visible(principal).where(~exists().where(ReceiptPrint.receipt_id == Receipt.id))
+    statement = _printable(principal).where(~exists().where(ReceiptPrint.receipt_id == Receipt.id))
     return (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()

@@ -226,7 +226,7 @@ async def print_selected(request: Request, state: State, principal: Caller) -> R
                 forms.whole_number(forms.text(form, "donor_id")),
             )
             return await service.batch_ids(session, principal, where, not_printed=not_printed)
-        return await service.visible_ids(session, principal, ids)
+        return await service.printable_ids(session, principal, ids)
 
     content, printed = await print_receipts(request, state, principal, chosen)
     return pdf_response(content, f"bien-nhan-{len(printed)}")

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from charity.clock import local_today
 from charity.db import Database
-from charity.models import AuditEvent, Unit
+from charity.models import AuditEvent, Membership, ReceiptPrint, Role, Unit
 from tests.gifts_world import GiftsWorld, build_gifts_world
 
 
@@ -307,3 +307,25 @@ async def test_copies_keep_the_originals_qr_code_after_the_secret_key_changes(
         urls.append(document.verify_url)
     assert urls[0] == urls[1]
     assert (await client.get(urls[1].removeprefix("https://tuthien.example"))).status_code == 200
+
+
+async def test_batches_print_only_where_the_caller_coordinates(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    """The outsider coordinates another commune; made auditor here, they may read but not print here."""
+    receipt = await gift(client, world)
+    async with database.write() as session:
+        session.add(Membership(user_id=world.users["outsider"], unit_id=world.unit_id, role=Role.AUDITOR))
+    assert (
+        await client.get(f"/api/receipts/{receipt['id']}", headers=world.auth("outsider"))
+    ).status_code == 200
+    by_id = await client.post(
+        "/api/receipts/print", json={"ids": [receipt["id"]]}, headers=world.auth("outsider")
+    )
+    assert by_id.status_code == 404
+    by_filter = await client.post(
+        "/api/receipts/print", json={"not_printed": True}, headers=world.auth("outsider")
+    )
+    assert by_filter.status_code == 404
+    async with database.read() as session:
+        assert (await session.execute(select(ReceiptPrint))).first() is None
