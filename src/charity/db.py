@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, event, func, make_url, select
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy.engine import URL, Connection, Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -202,11 +202,14 @@ class Database:
     def __init__(self, url: str | URL, *, pool_size: int = 10) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self._sqlite_path: Path | None = None
+        self._reader: Any = None
         if self.is_sqlite:
             path = _sqlite_file(self.url)
             if path is None:
                 raise ValueError(f"SQLite needs a database file, not {self.url.database!r}")
             path.parent.mkdir(parents=True, exist_ok=True)
+            self._sqlite_path = path
             self.engine = create_async_engine(self.url, async_creator=connector(str(path)))
         else:
             self.engine = create_async_engine(
@@ -218,7 +221,24 @@ class Database:
         self._group = _GroupCommit(self.engine) if self.is_sqlite else None
 
     async def dispose(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         await self.engine.dispose()
+
+    @asynccontextmanager
+    async def standalone(self) -> AsyncIterator[tuple[Any, Dialect]]:
+        """A driver connection outside any transaction, and its dialect, for a read that is one
+        statement (one statement sees one consistent state): the bearer-token lookup of every API
+        request. On SQLite it is one connection kept for the purpose (statements run inline on the
+        loop, so they never overlap); on PostgreSQL a pooled one."""
+        if self._sqlite_path is not None:
+            if self._reader is None:
+                self._reader = await connector(str(self._sqlite_path))()
+            yield self._reader, self.engine.dialect
+            return
+        async with self.engine.connect() as connection:
+            yield (await connection.get_raw_connection()).driver_connection, self.engine.dialect
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import Numeric, TypeEngine
+
+if TYPE_CHECKING:
+    from charity.db import Database
 
 Row = tuple[Any, ...]
 
@@ -135,28 +138,27 @@ class Direct:
         return found
 
     async def rows(
-        self, where: AsyncSession | AsyncEngine, params: Mapping[str, Any] | None = None
+        self, where: AsyncSession | Database, params: Mapping[str, Any] | None = None
     ) -> list[Row]:
-        """The statement's rows, run in the session's transaction; or, given the engine, a read that
-        needs no transaction of its own (one statement sees one consistent state) on a pooled
-        connection, which costs a fraction of opening a session."""
+        """The statement's rows, run in the session's transaction; or, given the database, a read
+        that needs no transaction of its own (see `Database.standalone`), which costs a fraction of
+        opening a session."""
         params = params or {}
-        if isinstance(where, AsyncEngine):
-            async with where.connect() as connection:
-                pooled = await connection.get_raw_connection()
-                return await self._run(_Driver(None, where.dialect, pooled.driver_connection), params)
-        return await self._run(await _driver(where), params)
+        if isinstance(where, AsyncSession):
+            return await self._run(await _driver(where), params)
+        async with where.standalone() as (connection, dialect):
+            return await self._run(_Driver(None, dialect, connection), params)
 
     async def _run(self, driver: _Driver, params: Mapping[str, Any]) -> list[Row]:
         compiled = self._for(driver.dialect, params)
         return [compiled.row(row) for row in await driver.fetch(compiled.sql, compiled.arguments(params))]
 
     async def first(
-        self, where: AsyncSession | AsyncEngine, params: Mapping[str, Any] | None = None
+        self, where: AsyncSession | Database, params: Mapping[str, Any] | None = None
     ) -> Row | None:
         rows = await self.rows(where, params)
         return rows[0] if rows else None
 
-    async def scalar(self, where: AsyncSession | AsyncEngine, params: Mapping[str, Any] | None = None) -> Any:
+    async def scalar(self, where: AsyncSession | Database, params: Mapping[str, Any] | None = None) -> Any:
         row = await self.first(where, params)
         return None if row is None else row[0]

@@ -40,7 +40,7 @@ async def _from_bearer(connection: ASGIConnection) -> Principal | None:
     scheme, _, secret = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    return await principal_for_token(_database(connection).engine, secret.strip())
+    return await principal_for_token(_database(connection), secret.strip())
 
 
 async def _from_cookie(connection: ASGIConnection) -> Principal | None:

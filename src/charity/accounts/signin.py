@@ -9,7 +9,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import anyio.to_thread
 from sqlalchemy import bindparam, func, literal, select, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import Grant, Principal
 from charity.accounts.credentials import digest, new_secret
@@ -237,7 +237,7 @@ def _principal(
     )
 
 
-async def principal_for_token(where: AsyncSession | AsyncEngine, secret: str) -> Principal | None:
+async def principal_for_token(where: AsyncSession | Database, secret: str) -> Principal | None:
     rows = await _TOKEN_PRINCIPAL.rows(where, {"token_hash": digest(secret), "now": utcnow()})
     return _principal(rows, "token", rows[0][-1]) if rows else None
 
