@@ -93,7 +93,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         type_decoders=[(is_dong, decode_dong)],
         plugins=[DongSchema()],
         # A 5xx is always a bug: log its traceback, whatever the debug setting.
-        logging_config=LoggingConfig(log_exceptions="always"),
+        logging_config=LoggingConfig(
+            log_exceptions="always",
+            # A refused or unknown request is the caller's error, answered with a 4xx: not worth a
+            # stack trace in the log (a browser asking for /favicon.ico would write one every time).
+            disable_stack_trace={400, 401, 403, 404, 405, 409, 422, 429, DomainError, LoginRequired},
+            # WeasyPrint reports each step of every receipt it renders at INFO.
+            loggers={"weasyprint": {"level": "WARNING", "propagate": False}},
+        ),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="charity_csrf",

@@ -30,10 +30,11 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
 
 
 def role_summary(principal: Principal) -> str:
-    labels = sorted({ROLES[grant.role] for grant in principal.grants})
+    """Who the reader is acting as, for the page header: each role with its unit."""
+    labels = [f"{ROLES[grant.role]} – {grant.unit_name}" for grant in principal.grants]
     if principal.is_admin:
         labels.insert(0, "Quản trị viên")
-    return ", ".join(labels)
+    return "; ".join(labels)
 
 
 def navigation(principal: Principal | None, path: str) -> list[dict[str, Any]]:

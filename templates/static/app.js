@@ -155,6 +155,15 @@ function setupGiftForm(form) {
     phoneHint.hidden = false;
   });
 
+  // Keeping the name on an anonymous gift's receipt only means something for an anonymous gift.
+  const anonymous = form.querySelector("#anonymous");
+  const nameOnReceipt = form.querySelector("#name-on-receipt");
+  const showNameOnReceipt = () => {
+    nameOnReceipt.hidden = !anonymous.checked;
+  };
+  anonymous.addEventListener("change", showNameOnReceipt);
+  showNameOnReceipt();
+
   // Goods lines offer the item types of the chosen drive.
   const driveSelect = form.querySelector("#drive_id");
   const itemsByDrive = JSON.parse(form.querySelector("#drive-items").dataset.items || "{}");
@@ -171,6 +180,8 @@ function setupGiftForm(form) {
       option.selected = String(item.id) === keep;
       return option;
     });
+    // A drive that takes one kind of goods needs no choosing.
+    if (options.length === 1) options[0].selected = true;
     const empty = document.createElement("option");
     empty.value = "";
     empty.textContent = "— Chọn —";

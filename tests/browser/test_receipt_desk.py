@@ -47,7 +47,7 @@ def test_a_coordinator_prints_a_batch_and_voids_a_receipt(visit) -> None:
     text = "".join(p.extract_text() for p in pdf.pages)
     assert all(number.split("/")[1] in text for number in numbers)
     page.reload()
-    assert rows.locator("td:nth-child(7)").all_inner_texts() == ["Đã in"] * len(numbers)
+    assert rows.locator("td:nth-child(4)").all_inner_texts() == ["Đã in"] * len(numbers)
 
     target = rows.filter(has_text="120.000 đ").first
     number = target.locator("td:nth-child(2)").inner_text()

@@ -81,6 +81,7 @@ def may(principal: Principal, *grantees: Grantee) -> bool:
 class Grant:
     unit_id: int
     role: Role
+    unit_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

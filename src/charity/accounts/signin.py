@@ -17,7 +17,17 @@ from charity.accounts.passwords import hash_password, needs_rehash, verify_passw
 from charity.audit.service import Actor, record
 from charity.db import Database
 from charity.direct import Direct
-from charity.models import ApiToken, LoginAttempt, Membership, Role, SetupToken, User, WebSession, utcnow
+from charity.models import (
+    ApiToken,
+    LoginAttempt,
+    Membership,
+    Role,
+    SetupToken,
+    Unit,
+    User,
+    WebSession,
+    utcnow,
+)
 
 TOKEN_LIFETIME = timedelta(hours=12)
 SESSION_IDLE = timedelta(minutes=30)
@@ -201,8 +211,11 @@ async def revoke_credentials(session: AsyncSession, user_id: int, *, keep: Princ
 
 # One statement per request: the user behind a credential, with every membership (outer join).
 _USER_WITH_GRANTS = (
-    select(User.id, User.username, User.full_name, User.is_admin, Membership.unit_id, Membership.role)
+    select(
+        User.id, User.username, User.full_name, User.is_admin, Membership.unit_id, Membership.role, Unit.name
+    )
     .outerjoin(Membership, Membership.user_id == User.id)
+    .outerjoin(Unit, Unit.id == Membership.unit_id)
     .where(User.is_active.is_(True))
     .order_by(Membership.unit_id, Membership.role)
 )
@@ -230,7 +243,9 @@ def _principal(
         full_name=full_name,
         is_admin=is_admin,
         grants=tuple(
-            Grant(unit_id, Role(role)) for *_, unit_id, role, _credential in rows if unit_id is not None
+            Grant(unit_id, Role(role), unit_name)
+            for *_, unit_id, role, unit_name, _credential in rows
+            if unit_id is not None
         ),
         credential=credential,
         credential_id=credential_id,

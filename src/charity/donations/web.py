@@ -17,7 +17,7 @@ from charity.accounts.access import Principal, allow
 from charity.clock import local_today
 from charity.donations.schemas import CashIn, DonorIn, GiftIn, ItemIn
 from charity.donations.service import issue_gift, last_drive_of
-from charity.donors.service import list_donors
+from charity.donors.service import RECORDERS, list_donors
 from charity.drives.schemas import DriveOut
 from charity.drives.service import list_drives, to_out
 from charity.errors import Conflict, DomainError, Invalid
@@ -148,6 +148,8 @@ async def gift_form(
     drives = await _open_drives(session, principal)
     open_ids = [drive.id for drive in drives]
     chosen = drive_id if drive_id in open_ids else await last_drive_of(session, principal.user_id)
+    if chosen not in open_ids and len(open_ids) == 1:
+        chosen = open_ids[0]
     values = _values(FormMultiDict({}))
     values |= {"drive_id": chosen if chosen in open_ids else None, "received_on": local_today().isoformat()}
     return _form_page(request, drives, values, {})
@@ -182,7 +184,7 @@ async def donor_lookup(session: DbSession, principal: Caller, q: FromQuery[str] 
     """Donors matching what was typed (name, phone or address, without diacritics), for the gift form."""
     if len(q.strip()) < 2:
         return []
-    donors, _ = await list_donors(session, principal, query=q[:100], limit=10, offset=0)
+    donors, _ = await list_donors(session, principal, query=q[:100], limit=10, offset=0, roles=RECORDERS)
     return [
         {"id": donor.id, "name": donor.name, "phone": donor.phone, "address": donor.address}
         for donor in donors

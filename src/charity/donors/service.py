@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import SCOPE, Principal, in_scope, scope_parameters, scope_units
@@ -98,10 +98,28 @@ def matching(statement: Select[tuple[Donor]], query: str) -> Select[tuple[Donor]
 
 
 async def list_donors(
-    session: AsyncSession, principal: Principal, *, query: str, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    query: str,
+    limit: int,
+    offset: int,
+    roles: tuple[Role, ...] = READERS,
 ) -> tuple[list[Donor], int]:
-    statement = matching(_visible(principal), query) if query.strip() else _visible(principal)
-    return await page_of(session, statement, Donor.name, Donor.id, limit=limit, offset=offset)
+    """Donors in scope, the best matches of `query` first: names that start with it, then names, phones
+    and addresses that contain it; otherwise in alphabetical order ignoring diacritics (Đ with D)."""
+    visible = _visible(principal, roles)
+    if not query.strip():
+        return await page_of(session, visible, Donor.search_text, Donor.id, limit=limit, offset=offset)
+    needle = _escape_like(fold(query).strip())
+    text = Donor.search_text
+    rank = case(
+        (text.like(f"{needle}%", escape="\\"), 0),
+        (text.like(f"%{needle}% | % | %", escape="\\"), 1),
+        (text.like(f"%{needle}% | %", escape="\\"), 2),
+        else_=3,
+    )
+    return await page_of(session, matching(visible, query), rank, text, Donor.id, limit=limit, offset=offset)
 
 
 _NO_DONOR = "Không có nhà hảo tâm này."

@@ -98,6 +98,7 @@ async def _receipt_page(
         ],
         "goods_total": format_vnd(goods_total) if receipt.items else "",
         "total_words": words(receipt.total_value),
+        "valued": receipt.total_value > 0,
         "note": receipt.note,
         "void_reason": receipt.void_reason or "",
         "voided_on": format_date(receipt.voided_at.astimezone(VIETNAM).date()) if receipt.voided_at else "",

@@ -50,6 +50,34 @@ async def test_search_ignores_case_and_diacritics(
     assert sorted(d["name"] for d in response.json()["items"]) == sorted(expected)
 
 
+async def test_names_that_match_come_before_addresses_and_phones(
+    client: AsyncTestClient[Litestar], donors: GiftsWorld, database: Database
+) -> None:
+    async with database.write() as session:
+        await factories.donor(
+            session, donors.unit_id, name="Võ Văn Kiệt", address="Khu phố 4, thị trấn Hậu Nghĩa"
+        )
+        await factories.donor(session, donors.unit_id, name="Dương Văn Khánh", phone="0913 000 111")
+    response = await client.get("/api/donors", params={"q": "tran"}, headers=donors.auth("volunteer"))
+    assert [d["name"] for d in response.json()["items"]] == ["Trần Văn Đức", "Võ Văn Kiệt"]
+
+
+async def test_the_list_is_alphabetical_ignoring_diacritics(
+    client: AsyncTestClient[Litestar], donors: GiftsWorld, database: Database
+) -> None:
+    async with database.write() as session:
+        await factories.donor(session, donors.unit_id, name="Dương Văn Khánh")
+    response = await client.get("/api/donors", headers=donors.auth("volunteer"))
+    assert [d["name"] for d in response.json()["items"]] == [
+        "Đặng Thị Ngọc Ánh",
+        "Dương Văn Khánh",
+        "Lê Thị Mỹ Hạnh",
+        "Nguyễn Hoàng Nam",
+        "Nguyễn Thị Hồng",
+        "Trần Văn Đức",
+    ]
+
+
 async def test_a_known_phone_offers_the_existing_donors(
     client: AsyncTestClient[Litestar], donors: GiftsWorld
 ) -> None:

@@ -99,6 +99,10 @@ async def test_goods_only_and_a_unit_that_says_le(
     assert "BIÊN NHẬN HIỆN VẬT" in text
     assert "Một trăm lẻ năm nghìn đồng" in text
     assert "Số tiền:" not in text
+    # Goods are handed over and kept in store: no one pays money or keeps cash for them.
+    assert "Người giao hàng" in text
+    assert "Thủ kho" in text
+    assert "Người nộp tiền" not in text
 
 
 async def test_later_prints_are_numbered_copies_and_each_print_is_audited(
