@@ -15,7 +15,7 @@ from litestar.static_files import create_static_files_router
 from charity.accounts import web as account_pages
 from charity.accounts.access import public
 from charity.accounts.api import AuthController, MeController, UserController
-from charity.accounts.guard import LoginRequired, enforce_access
+from charity.accounts.guard import CSRF_COOKIE, LoginRequired, enforce_access
 from charity.db import Database
 from charity.donations import web as gift_pages
 from charity.donations.api import create_donation
@@ -103,7 +103,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         ),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            cookie_name="charity_csrf",
+            cookie_name=CSRF_COOKIE,
             cookie_httponly=True,
             cookie_secure=settings.secure_cookies,
             cookie_samesite="lax",

@@ -21,6 +21,7 @@ from charity.accounts.signin import (
 from charity.db import Database
 
 SESSION_COOKIE = "charity_session"
+CSRF_COOKIE = "charity_csrf"
 API_PREFIX = "/api/"
 
 

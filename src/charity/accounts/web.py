@@ -14,7 +14,7 @@ from charity import forms
 from charity.accounts import service, signin
 from charity.accounts.access import Principal, allow, may, public, signed_in
 from charity.accounts.api import THROTTLED, USER_MANAGERS
-from charity.accounts.guard import SESSION_COOKIE
+from charity.accounts.guard import CSRF_COOKIE, SESSION_COOKIE
 from charity.audit.service import Actor, record
 from charity.clock import local_today
 from charity.drives.web import drives_with_progress
@@ -50,13 +50,20 @@ def _session_cookie(state: State, secret: str) -> Cookie:
     )
 
 
+def _signed_in(state: State, secret: str, target: str) -> Redirect:
+    """On to `target` with the new session; the form token is dropped too, so that the signed-in
+    session gets a fresh one and a token planted before sign-in is worth nothing."""
+    expired_token = Cookie(key=CSRF_COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax")
+    return Redirect(target, status_code=303, cookies=[_session_cookie(state, secret), expired_token])
+
+
 async def _signed_in_redirect(
     request: Request, state: State, session: AsyncSession, user: User, target: str
 ) -> Redirect:
     secret, _ = await signin.start_web_session(
         session, user, client_ip(request), replacing=request.cookies.get(SESSION_COOKIE)
     )
-    return Redirect(target, status_code=303, cookies=[_session_cookie(state, secret)])
+    return _signed_in(state, secret, target)
 
 
 @get("/login", opt=public())
@@ -94,7 +101,7 @@ async def login(request: Request, state: State) -> Response[Any]:
             username=username,
         )
     secret, _ = outcome.result
-    return Redirect(target, status_code=303, cookies=[_session_cookie(state, secret)])
+    return _signed_in(state, secret, target)
 
 
 @post("/logout", opt=signed_in())

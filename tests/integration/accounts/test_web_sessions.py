@@ -121,6 +121,16 @@ async def test_the_session_id_changes_at_sign_in_and_the_old_one_dies(
     assert (await client.get("/")).status_code == 200
 
 
+async def test_the_form_token_is_renewed_at_sign_in(client: AsyncTestClient[Litestar], member: int) -> None:
+    before = await _form_token(client)
+    signed_in = await _sign_in(client)
+    assert "Max-Age=0" in _set_cookie(signed_in, "charity_csrf=")
+    after = await _form_token(client, "/")
+    assert after != before
+    stale = await client.post("/logout", data={"_csrf_token": before}, follow_redirects=False)
+    assert stale.status_code == 403
+
+
 async def test_anonymous_pages_lead_to_the_sign_in_form_and_back(
     client: AsyncTestClient[Litestar], member: int
 ) -> None:
