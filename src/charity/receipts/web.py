@@ -18,7 +18,7 @@ from charity import forms
 from charity.accounts.access import Principal, allow, may, public
 from charity.clock import VIETNAM, format_date
 from charity.drives.service import list_drives
-from charity.errors import DomainError
+from charity.errors import DomainError, Forbidden
 from charity.http import Acting, Caller, DbSession, submit_form
 from charity.labels import PAYMENT_METHODS, RECEIPT_STATUSES
 from charity.models import ReceiptStatus, ReceiptVerification, Role, Unit
@@ -127,6 +127,10 @@ async def receipt_page(
 async def receipt_pdf(
     request: Request, state: State, principal: Caller, receipt_id: FromPath[int]
 ) -> Response[bytes]:
+    """Opening the PDF records a print, and the first print is the original. A link on another site must
+    not spend it behind the reader's back (the browser tells where a navigation came from)."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        raise Forbidden("Hãy mở biên nhận từ trang Biên nhận của hệ thống để in.")
     return await one_receipt_pdf(request, state, principal, receipt_id)
 
 
