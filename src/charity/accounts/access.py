@@ -28,10 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ScalarSelect, Select, bindparam, select
 
-from charity.direct import Direct
 from charity.models import Role, Unit
 
 ACCESS_KEY = "access"
@@ -120,19 +118,19 @@ def scope_parameters(principal: Principal, roles: Iterable[Role]) -> dict[str, l
     return {"scope_roots": principal.units_where(roles)}
 
 
-# A unit and every unit above it, for checking one object's unit against a principal's roots.
-_up = select(Unit.id, Unit.parent_id).where(Unit.id == bindparam("unit_id")).cte(recursive=True)
-_up = _up.union(select(Unit.id, Unit.parent_id).where(Unit.id == _up.c.parent_id))
-_UNIT_AND_ABOVE = Direct(select(_up.c.id))
+def with_units_above(statement: Select[Any], unit_of: ScalarSelect[int]) -> Select[Any]:
+    """`statement` (one object's row) with a last column added: the object's unit (`unit_of`) and each
+    unit above it, a row each. One query then fetches the object and tells whether it is in a
+    principal's scope (`holds`): the same rule as `SCOPE`, asked from the unit upwards."""
+    up = select(Unit.id, Unit.parent_id).where(Unit.id == unit_of).cte(recursive=True)
+    up = up.union(select(Unit.id, Unit.parent_id).where(Unit.id == up.c.parent_id))
+    return statement.add_columns(up.c.id)
 
 
-async def in_scope(session: AsyncSession, principal: Principal, roles: Iterable[Role], unit_id: int) -> bool:
-    """Whether one unit is in the principal's scope for these roles: the same rule as `SCOPE`, asked
-    from the unit upwards, for the single-object checks on the busiest paths."""
-    roots = principal.units_where(roles)
-    return bool(roots) and any(
-        row[0] in roots for row in await _UNIT_AND_ABOVE.rows(session, {"unit_id": unit_id})
-    )
+def holds(principal: Principal, roles: Iterable[Role], units: Iterable[int]) -> bool:
+    """Whether one of these units (an object's unit and those above it) is a root of the principal's
+    scope for these roles."""
+    return not set(principal.units_where(roles)).isdisjoint(units)
 
 
 def units_below(unit_ids: Iterable[int]) -> Select[tuple[int]]:

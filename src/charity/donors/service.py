@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, bindparam, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import SCOPE, Principal, in_scope, scope_parameters, scope_units
+from charity.accounts.access import SCOPE, Principal, holds, scope_parameters, scope_units, with_units_above
 from charity.audit.service import Actor, record
 from charity.db import page_of
 from charity.direct import Direct
@@ -137,15 +137,20 @@ async def get_donor(
     return donor
 
 
-_DONOR_UNIT = Direct(select(Donor.unit_id).where(Donor.id == bindparam("donor_id")))
+_DONOR_UNITS = Direct(
+    with_units_above(
+        select(Donor.unit_id).where(Donor.id == bindparam("donor_id")),
+        select(Donor.unit_id).where(Donor.id == bindparam("donor_id")).scalar_subquery(),
+    )
+)
 
 
 async def check_donor(
     session: AsyncSession, principal: Principal, donor_id: int, roles: tuple[Role, ...]
 ) -> None:
     """`get_donor` for the gift path, which needs only to know the donor is there and in scope."""
-    unit_id = await _DONOR_UNIT.scalar(session, {"donor_id": donor_id})
-    if unit_id is None or not await in_scope(session, principal, roles, unit_id):
+    rows = await _DONOR_UNITS.rows(session, {"donor_id": donor_id})
+    if not rows or not holds(principal, roles, (row[-1] for row in rows)):
         raise NotFound(_NO_DONOR, field="donor")
 
 

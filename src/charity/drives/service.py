@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import SCOPE, Principal, in_scope, scope_parameters, scope_units
+from charity.accounts.access import SCOPE, Principal, holds, scope_parameters, scope_units, with_units_above
 from charity.audit.service import Actor, record
 from charity.clock import format_date
 from charity.db import page_of
@@ -141,8 +141,11 @@ class DriveWindow:
 
 
 _DRIVE_WINDOW = Direct(
-    select(Drive.id, Drive.unit_id, Drive.name, Drive.status, Drive.starts_on, Drive.ends_on).where(
-        Drive.id == bindparam("drive_id")
+    with_units_above(
+        select(Drive.id, Drive.unit_id, Drive.name, Drive.status, Drive.starts_on, Drive.ends_on).where(
+            Drive.id == bindparam("drive_id")
+        ),
+        select(Drive.unit_id).where(Drive.id == bindparam("drive_id")).scalar_subquery(),
     )
 )
 
@@ -151,10 +154,10 @@ async def drive_window(
     session: AsyncSession, principal: Principal, drive_id: int, roles: tuple[Role, ...]
 ) -> DriveWindow:
     """`get_drive` for the gift path: the same 404 outside the scope, without loading the whole row."""
-    row = await _DRIVE_WINDOW.first(session, {"drive_id": drive_id})
-    if row is None or not await in_scope(session, principal, roles, row[1]):
+    rows = await _DRIVE_WINDOW.rows(session, {"drive_id": drive_id})
+    if not rows or not holds(principal, roles, (row[-1] for row in rows)):
         raise NotFound(_NO_DRIVE)
-    return DriveWindow(*row)
+    return DriveWindow(*rows[0][:-1])
 
 
 async def accepted_items(session: AsyncSession, drive_ids: list[int]) -> dict[int, list[DriveItemOut]]:
