@@ -13,6 +13,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -89,17 +91,28 @@ async def _prepare(database_url: str) -> list[dict]:
         await database.dispose()
 
 
-def _serve(argv: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"server on port {port} did not start")
+@contextmanager
+def _serving(command: list[str], env: dict[str, str]) -> Iterator[str]:
+    """The server `command` on a free port (given as `--port P`) until the block ends; its address."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{url}/", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{command} did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait()
 
 
 def _load(url: str, connections: list[dict], spec_dir: Path) -> dict:
@@ -119,37 +132,11 @@ def measure(database_url: str, label: str) -> dict:
     connections = asyncio.run(_prepare(database_url))
     env = {**os.environ, "CHARITY_DATABASE_URL": database_url, "CHARITY_SECRET_KEY": "b" * 48}
     with tempfile.TemporaryDirectory() as spec_dir:
-        port = _free_port()
-        bare = _serve(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "bench.bare_app:app",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            env,
-            port,
-        )
-        try:
-            baseline = _load(f"http://127.0.0.1:{port}/bare", connections, Path(spec_dir))
-        finally:
-            bare.terminate()
-            bare.wait()
-        port = _free_port()
-        server = _serve(
-            [sys.executable, "-m", "charity.cli", "serve", "--port", str(port)],
-            env,
-            port,
-        )
-        try:
-            gifts = _load(f"http://127.0.0.1:{port}/api/donations", connections, Path(spec_dir))
-        finally:
-            server.terminate()
-            server.wait()
+        bare_app = [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--log-level", "warning"]
+        with _serving(bare_app, env) as url:
+            baseline = _load(f"{url}/bare", connections, Path(spec_dir))
+        with _serving([sys.executable, "-m", "charity.cli", "serve"], env) as url:
+            gifts = _load(f"{url}/api/donations", connections, Path(spec_dir))
     return {
         "label": label,
         "gifts": gifts,

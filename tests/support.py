@@ -1,13 +1,19 @@
 """Throwaway databases for tests: a migrated SQLite file or PostgreSQL database per test, copied from a
-template migrated once per run, so tests build their own data and never see each other's."""
+template migrated once per run, so tests build their own data and never see each other's; and real
+`charity serve` processes for the tests that need one."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -86,6 +92,12 @@ class SqliteDatabases:
         return f"sqlite+aiosqlite:///{path}"
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def wait_until_serving(url: str, *, seconds: float = 30) -> None:
     """Wait for `charity serve` at `url` to answer /health."""
     deadline = time.monotonic() + seconds
@@ -97,3 +109,23 @@ def wait_until_serving(url: str, *, seconds: float = 30) -> None:
             pass
         assert time.monotonic() < deadline, f"{url} did not start"
         time.sleep(0.1)
+
+
+@contextmanager
+def serving(env: dict[str, str], port: int | None = None) -> Iterator[str]:
+    """`charity serve` with this environment (on `port`, or a free one) until the block ends; gives its
+    address once it answers."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [f"{sys.prefix}/bin/charity", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(url)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

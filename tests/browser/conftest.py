@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Response, sync_playwright
 
-from tests.support import wait_until_serving
+from tests.support import free_port, serving
 
 CHROMIUM = os.environ.get("CHARITY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -36,12 +35,6 @@ class LiveServer:
     database_url: str
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _charity(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
     subprocess.run(
         [f"{sys.prefix}/bin/charity", *args], env=env, input=stdin, text=True, check=True, capture_output=True
@@ -54,7 +47,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     (hoa) of the commune women's union that runs the rice-jar drive."""
     data_dir = tmp_path_factory.mktemp("browser")
     database_url = f"sqlite+aiosqlite:///{data_dir}/charity.db"
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         "CHARITY_DATABASE_URL": database_url,
         "CHARITY_DATA_DIR": str(data_dir),
@@ -92,19 +85,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "--password-stdin",
             stdin=PASSWORDS[username],
         )
-    process = subprocess.Popen(
-        [f"{sys.prefix}/bin/charity", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(url)
+    with serving(env, port) as url:
         yield LiveServer(url, database_url)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from charity.labels import ROLES
 from charity.models import DriveStatus, ReceiptStatus, Role, User
 from charity.money import format_vnd
 from charity.pages import message_page, page
-from charity.receipts.service import ReceiptFilter, list_receipts, not_printed_count
+from charity.receipts.service import ReceiptFilter, list_receipts, not_printed_count, total_value
 from charity.receipts.web import receipt_rows
 from charity.units.service import list_units
 
@@ -179,18 +179,13 @@ async def home(request: Request, session: DbSession, principal: Caller) -> Templ
     context: dict[str, Any] = {"memberships": memberships}
     if may(principal, Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR):
         today = local_today()
-        todays, count = await list_receipts(
-            session,
-            principal,
-            ReceiptFilter(status=ReceiptStatus.ISSUED, date_from=today, date_to=today),
-            limit=200,
-            offset=0,
-        )
+        todays_gifts = ReceiptFilter(status=ReceiptStatus.ISSUED, date_from=today, date_to=today)
+        latest, count = await list_receipts(session, principal, todays_gifts, limit=10, offset=0)
         context |= {
             "drives": await drives_with_progress(session, principal, DriveStatus.OPEN),
             "today_count": count,
-            "today_total": format_vnd(sum(receipt.total_value for receipt in todays)),
-            "today_rows": (await receipt_rows(session, todays))[:10],
+            "today_total": format_vnd(await total_value(session, principal, todays_gifts)),
+            "today_rows": await receipt_rows(session, latest),
             "can_record": may(principal, Role.VOLUNTEER, Role.COORDINATOR),
         }
     if may(principal, Role.COORDINATOR):

@@ -108,7 +108,7 @@ async def drive_page(
 
 
 async def _manages(session: AsyncSession, principal: Principal, unit_id: int) -> bool:
-    return unit_id in await _managed_unit_ids(session, principal)
+    return unit_id in {unit.id for unit in await _managed_units(session, principal)}
 
 
 async def _managed_units(session: AsyncSession, principal: Principal) -> list[Unit]:
@@ -116,10 +116,6 @@ async def _managed_units(session: AsyncSession, principal: Principal) -> list[Un
         select(Unit).where(Unit.id.in_(scope_units(principal, [Role.COORDINATOR]))).order_by(Unit.name)
     )
     return list(units.scalars())
-
-
-async def _managed_unit_ids(session: AsyncSession, principal: Principal) -> set[int]:
-    return {unit.id for unit in await _managed_units(session, principal)}
 
 
 def _values_of(drive: DriveOut | None) -> dict[str, Any]:
@@ -275,20 +271,25 @@ async def update_drive(
     return await _save(request, state, principal, actor, drive_id)
 
 
+async def _move_to(
+    session: AsyncSession, principal: Principal, actor: Actor, drive_id: int, status: DriveStatus
+) -> Redirect:
+    await service.set_status(session, principal, actor, drive_id, status)
+    return Redirect(f"/drives/{drive_id}", status_code=303)
+
+
 @post("/drives/{drive_id:int}/open", opt=MANAGE)
 async def open_drive(
     session: DbSession, principal: Caller, actor: Acting, drive_id: FromPath[int]
 ) -> Redirect:
-    await service.set_status(session, principal, actor, drive_id, DriveStatus.OPEN)
-    return Redirect(f"/drives/{drive_id}", status_code=303)
+    return await _move_to(session, principal, actor, drive_id, DriveStatus.OPEN)
 
 
 @post("/drives/{drive_id:int}/close", opt=MANAGE)
 async def close_drive(
     session: DbSession, principal: Caller, actor: Acting, drive_id: FromPath[int]
 ) -> Redirect:
-    await service.set_status(session, principal, actor, drive_id, DriveStatus.CLOSED)
-    return Redirect(f"/drives/{drive_id}", status_code=303)
+    return await _move_to(session, principal, actor, drive_id, DriveStatus.CLOSED)
 
 
 routes = [

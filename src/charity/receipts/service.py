@@ -154,6 +154,15 @@ async def list_receipts(
     return await load(session, page), total
 
 
+async def total_value(session: AsyncSession, principal: Principal, where: ReceiptFilter) -> int:
+    """What the receipts of a filter add up to, in đồng."""
+    statement = _filtered(_visible(principal), where).with_only_columns(
+        func.coalesce(func.sum(Receipt.total_value), 0)
+    )
+    # PostgreSQL sums BIGINT into NUMERIC.
+    return int((await session.execute(statement)).scalar_one())
+
+
 async def get_receipt(session: AsyncSession, principal: Principal, receipt_id: int) -> ReceiptOut:
     found = (await session.execute(_visible(principal).where(Receipt.id == receipt_id))).scalar_one_or_none()
     if found is None:

@@ -4,10 +4,8 @@ processes (two of them, as behind a load balancer), and when a gift fails after 
 from __future__ import annotations
 
 import asyncio
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import httpx
 import pytest
@@ -20,41 +18,18 @@ from charity.db import Database
 from charity.ledger.service import verify_chain
 from charity.models import Receipt, ReceiptBook
 from tests.gifts_world import build_gifts_world
-from tests.support import wait_until_serving
+from tests.support import serving
 
 CLIENTS = 30
 GIFTS_PER_CLIENT = 10
 SERVERS = 2
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def servers(database_url: str, cli_env: dict[str, str]) -> Iterator[list[str]]:
-    ports = [_free_port() for _ in range(SERVERS)]
-    processes = [
-        subprocess.Popen(
-            [f"{sys.prefix}/bin/charity", "serve", "--port", str(port)],
-            env=cli_env | {"CHARITY_DATABASE_URL": database_url},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
-    try:
-        for url in urls:
-            wait_until_serving(url)
-        yield urls
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=10)
+    with ExitStack() as running:
+        env = cli_env | {"CHARITY_DATABASE_URL": database_url}
+        yield [running.enter_context(serving(env)) for _ in range(SERVERS)]
 
 
 @pytest.mark.xdist_group("servers")
