@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -90,6 +91,17 @@ class SqliteDatabases:
                 migrate.upgrade(f"sqlite+aiosqlite:///{self.template}")
             shutil.copyfile(self.template, path)
         return f"sqlite+aiosqlite:///{path}"
+
+
+def pdf_pages(content: bytes, *, as_drawn: bool = False) -> list[str]:
+    """The text of each page of a PDF as poppler's pdftotext reads it: in reading order, as a person
+    would, whatever order it was drawn in (runs of spaces made one); or `as_drawn`, in the order it
+    was drawn, which keeps a turned stamp's words together."""
+    mode = "-raw" if as_drawn else "-layout"
+    result = subprocess.run(
+        ["pdftotext", mode, "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True
+    )
+    return [re.sub(" +", " ", page) for page in result.stdout.decode().split("\f")[:-1]]
 
 
 def free_port() -> int:

@@ -39,7 +39,7 @@ from charity.item_types.api import ItemTypeController
 from charity.money import decode_dong, is_dong
 from charity.openapi import DongSchema
 from charity.pages import STATIC_DIR, template_config
-from charity.receipts import printing
+from charity.receipts import rendering
 from charity.receipts import web as receipt_pages
 from charity.receipts.api import ReceiptBookController, ReceiptController
 from charity.security_headers import add_security_headers
@@ -53,7 +53,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
 
     async def close_database() -> None:
         await database.dispose()
-        printing.shutdown_pool()
+        rendering.shutdown_pool()
 
     return Litestar(
         route_handlers=[

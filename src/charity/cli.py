@@ -161,7 +161,7 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
 def cmd_receipts_print(settings: Settings, args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
-    from charity.receipts import printing
+    from charity.receipts import printing, rendering
     from charity.receipts.service import ReceiptFilter, batch_ids
 
     where = ReceiptFilter(
@@ -180,11 +180,11 @@ def cmd_receipts_print(settings: Settings, args: argparse.Namespace) -> int:
     documents = _in_write_transaction(settings, prepare)
     if not documents:
         raise CommandError("Không có biên nhận nào khớp bộ lọc.")
-    chunks = printing.chunked(documents)
+    chunks = rendering.chunked(documents)
     with Progress() as progress:
         task = progress.add_task(f"In {len(documents)} biên nhận", total=len(chunks))
-        content = printing.render_chunks(chunks, lambda done: progress.update(task, completed=done))
-    printing.shutdown_pool()
+        content = rendering.render_chunks(chunks, lambda done: progress.update(task, completed=done))
+    rendering.shutdown_pool()
     args.out.write_bytes(content)
     print(f"Đã ghi {len(documents)} biên nhận vào {args.out}")
     return 0

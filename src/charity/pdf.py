@@ -1,25 +1,19 @@
-"""PDF documents from HTML with WeasyPrint, with no web or database knowledge.
+"""WeasyPrint with what the printed forms may use, with no web or database knowledge.
 
 Everything a document may load is bundled under templates/pdf (stylesheet, fonts): the URL fetcher
 serves those files and data: URLs, nothing from the network or elsewhere on disk. Fonts are cut down
-ahead of time (see templates/pdf/fonts/README.md), so the per-document subsetting WeasyPrint still
-does works on a few hundred glyphs, never on a large font. (Embedding them whole was measured slower:
-compressing the fonts again for every document costs more than subsetting them.) The stylesheet and
-font configuration are built once per process.
-Rendering is CPU work: call it off the event loop (`render_in_thread`, or a process pool for batches).
+ahead of time to Vietnamese (see templates/pdf/fonts/README.md). The stylesheet and font
+configuration are built once per process.
 """
 
 from __future__ import annotations
 
 import mimetypes
 from functools import cache
-from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import anyio.to_thread
-from pypdf import PdfWriter
-from weasyprint import CSS, HTML
+from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -46,28 +40,8 @@ def _read(path: Path) -> bytes:
 
 
 @cache
-def _toolkit() -> tuple[BundledAssets, FontConfiguration, CSS]:
+def toolkit() -> tuple[BundledAssets, FontConfiguration, CSS]:
     fetcher = BundledAssets(fail_on_errors=True)
     fonts = FontConfiguration()
     stylesheet = CSS(filename=str(ASSETS_DIR / "receipt.css"), font_config=fonts, url_fetcher=fetcher)
     return fetcher, fonts, stylesheet
-
-
-def render(html: str) -> bytes:
-    fetcher, fonts, stylesheet = _toolkit()
-    document = HTML(string=html, base_url=str(ASSETS_DIR) + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
-
-
-async def render_in_thread(html: str) -> bytes:
-    return await anyio.to_thread.run_sync(render, html)
-
-
-def merge(documents: list[bytes]) -> bytes:
-    """One PDF with the pages of every document, in order."""
-    writer = PdfWriter()
-    for document in documents:
-        writer.append(BytesIO(document))
-    output = BytesIO()
-    writer.write(output)
-    return output.getvalue()

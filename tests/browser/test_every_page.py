@@ -4,12 +4,11 @@ saved as a screenshot under var/screenshots/ to be looked at."""
 from __future__ import annotations
 
 import re
-from io import BytesIO
 
 import pytest
-from pypdf import PdfReader
 
 from tests.browser.conftest import WIDTHS
+from tests.support import pdf_pages
 
 COORDINATOR_PAGES = {
     "home": "/",
@@ -41,7 +40,7 @@ def test_every_page_opens_and_is_captured(visit, width: int) -> None:
     pdf = page.request.get(
         hoa.server.url + page.get_by_role("link", name="In biên nhận").get_attribute("href")
     )
-    text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.body())).pages)
+    text = "".join(pdf_pages(pdf.body()))
     verify_path = re.search(r"/verify/[\w-]+", text.replace("\n", ""))
     assert verify_path
     anonymous.go(verify_path.group())

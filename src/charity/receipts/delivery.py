@@ -13,7 +13,7 @@ from charity.accounts.access import Principal
 from charity.audit.service import Actor
 from charity.errors import NotFound
 from charity.http import client_ip, database_of
-from charity.receipts import printing, service
+from charity.receipts import printing, rendering, service
 
 
 async def print_receipts(
@@ -35,7 +35,7 @@ async def print_receipts(
             secret_key=settings.secret_key,
             base_url=settings.base_url,
         )
-    return await printing.render(documents), ids
+    return await rendering.render(documents), ids
 
 
 async def one_receipt_pdf(

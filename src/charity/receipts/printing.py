@@ -3,6 +3,8 @@
 A print is recorded (who, when, which copy) in the database before the PDF is rendered, and the PDF
 is rendered after the commit, off the event loop: the first print of a receipt is the original, every
 later print says "BẢN SAO" with its number, and a void receipt says "ĐÃ HỦY" with reason and date.
+
+What is printed is made in charity.receipts.rendering.
 """
 
 from __future__ import annotations
@@ -10,20 +12,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import multiprocessing
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
-import anyio.to_thread
-import segno
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity import pdf
 from charity.audit.service import Actor, record
 from charity.clock import VIETNAM
 from charity.labels import PAYMENT_METHODS
@@ -49,8 +44,6 @@ PARTS = {
     ReceiptPaper.A4_TWO: ["Liên 1: Lưu tại đơn vị", "Liên 2: Giao người nộp"],
     ReceiptPaper.A4_THREE: ["Liên 1: Lưu tại đơn vị", "Liên 2: Giao người nộp", "Liên 3: Kế toán"],
 }
-# Receipts per rendering task of a batch: big enough to amortise a task, small enough to spread.
-BATCH_CHUNK = 100
 
 
 def verification_token(secret_key: str, receipt: ReceiptOut) -> str:
@@ -85,7 +78,6 @@ class ReceiptDocument:
     seq: str
     title: str
     paper: str
-    parts: list[str]
     unit_name: str
     unit_address: str
     issued_on: date
@@ -108,7 +100,6 @@ class ReceiptDocument:
     void_reason: str
     voided_on: date | None
     verify_url: str
-    qr: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +155,6 @@ def _document(receipt: ReceiptOut, extras: _Extras, copy_number: int, verify_url
         seq=f"{receipt.seq:05d}",
         title=title,
         paper=extras.paper,
-        parts=PARTS[ReceiptPaper(extras.paper)],
         unit_name=receipt.unit.name,
         unit_address=extras.unit_address,
         issued_on=receipt.issued_at.astimezone(VIETNAM).date(),
@@ -196,8 +186,6 @@ def _document(receipt: ReceiptOut, extras: _Extras, copy_number: int, verify_url
         void_reason=receipt.void_reason or "",
         voided_on=receipt.voided_at.astimezone(VIETNAM).date() if receipt.voided_at else None,
         verify_url=verify_url,
-        # A small PNG: WeasyPrint draws it far faster than the same code as SVG.
-        qr=segno.make(verify_url, error="m").png_data_uri(scale=3, border=0),
     )
 
 
@@ -249,47 +237,3 @@ async def record_prints(
         documents.append(_document(receipt, extras[receipt.id], copy_number, f"{base_url}/verify/{token}"))
     await session.flush()
     return documents
-
-
-_templates = Environment(
-    loader=FileSystemLoader(pdf.ASSETS_DIR), autoescape=select_autoescape(default=True), trim_blocks=True
-)
-
-
-def html_of(documents: list[ReceiptDocument]) -> str:
-    return _templates.get_template("receipt.html").render(documents=documents)
-
-
-async def render(documents: list[ReceiptDocument]) -> bytes:
-    """One PDF: a single receipt in a thread, a batch in parallel processes merged in order."""
-    if len(documents) <= BATCH_CHUNK:
-        return await pdf.render_in_thread(html_of(documents))
-    return await anyio.to_thread.run_sync(render_chunks, chunked(documents))
-
-
-_pool: ProcessPoolExecutor | None = None
-
-
-def render_chunks(chunks: list[str], progress: Callable[[int], None] | None = None) -> bytes:
-    """Render chunks of a batch in worker processes (one per core, started once, from a clean
-    fork server rather than a copy of this process) and merge their pages in order."""
-    global _pool
-    if _pool is None:
-        _pool = ProcessPoolExecutor(mp_context=multiprocessing.get_context("forkserver"))
-    rendered = []
-    for document in _pool.map(pdf.render, chunks):
-        rendered.append(document)
-        if progress:
-            progress(len(rendered))
-    return pdf.merge(rendered)
-
-
-def chunked(documents: list[ReceiptDocument]) -> list[str]:
-    return [html_of(documents[i : i + BATCH_CHUNK]) for i in range(0, len(documents), BATCH_CHUNK)]
-
-
-def shutdown_pool() -> None:
-    global _pool
-    if _pool is not None:
-        _pool.shutdown(cancel_futures=True)
-        _pool = None

@@ -1,0 +1,87 @@
+"""A receipt is its blank form, laid out once, with its values stamped in: it must read exactly as
+WeasyPrint laying out the same form filled in, and every form shape must be covered."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+from weasyprint import HTML
+
+from charity import pdf
+from charity.receipts.printing import ItemLine, ReceiptDocument
+from charity.receipts.rendering import filled_html, render_now
+from tests.support import pdf_pages
+
+RICE = ItemLine("Gạo tám thơm", "kg", "12,5", "18.000 đ", "225.000 đ")
+NOTEBOOKS = ItemLine("Vở học sinh 96 trang", "quyển", "40", "8.000 đ", "320.000 đ")
+RECEIPT = ReceiptDocument(
+    book="01-2026",
+    seq="00042",
+    title="BIÊN NHẬN ĐÓNG GÓP",
+    paper="a5",
+    unit_name="Hội Liên hiệp Phụ nữ huyện Đức Hòa",
+    unit_address="Khu phố 4, thị trấn Hậu Nghĩa, huyện Đức Hòa, tỉnh Long An",
+    issued_on=date(2026, 6, 15),
+    received_on=date(2026, 6, 14),
+    payer_name="Trần Văn Đức",
+    payer_address="Ấp Rừng Sến, xã Hòa Khánh Tây",
+    drive_name="Quỹ Vì người nghèo năm 2026",
+    cash="1.250.000 đ",
+    cash_method="chuyển khoản",
+    cash_words="Một triệu hai trăm năm mươi nghìn đồng",
+    items=[RICE, NOTEBOOKS],
+    goods_total="545.000 đ",
+    goods_words="Năm trăm bốn mươi lăm nghìn đồng",
+    total="1.795.000 đ",
+    total_words="Một triệu bảy trăm chín mươi lăm nghìn đồng",
+    note="",
+    issued_by="Lê Thị Lan",
+    copy_number=0,
+    void=False,
+    void_reason="",
+    voided_on=None,
+    verify_url="https://charity.example/verify/7QGK6Lf5pwZcaxdyYLPyKw",
+)
+SHAPES = {
+    "cash-and-goods": RECEIPT,
+    "cash": dataclasses.replace(RECEIPT, title="PHIẾU THU", items=[]),
+    "goods": dataclasses.replace(RECEIPT, title="BIÊN NHẬN HIỆN VẬT", cash=""),
+    "goods-over-three-pages": dataclasses.replace(RECEIPT, items=[RICE, NOTEBOOKS] * 20),
+    "note-and-copy": dataclasses.replace(RECEIPT, note="Gửi kèm hai thùng mì", copy_number=3),
+    "a4-two-copies": dataclasses.replace(RECEIPT, paper="a4x2"),
+    "a4-three-copies-a-copy": dataclasses.replace(RECEIPT, paper="a4x3", copy_number=1),
+    "a4-three-copies-long": dataclasses.replace(RECEIPT, paper="a4x3", items=[RICE, NOTEBOOKS] * 6),
+}
+
+
+def _words(pages: list[str]) -> list[list[str]]:
+    return [page.split() for page in pages]
+
+
+@pytest.mark.parametrize("receipt", SHAPES.values(), ids=SHAPES.keys())
+def test_a_stamped_receipt_reads_as_the_form_filled_in_by_weasyprint(receipt: ReceiptDocument) -> None:
+    fetcher, fonts, stylesheet = pdf.toolkit()
+    whole = HTML(string=filled_html(receipt), base_url=str(pdf.ASSETS_DIR) + "/", url_fetcher=fetcher)
+    expected = whole.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    assert _words(pdf_pages(render_now([receipt]))) == _words(pdf_pages(expected))
+
+
+def test_long_values_shrink_to_their_line_and_are_printed_whole() -> None:
+    name = "Công ty Trách nhiệm hữu hạn Một thành viên Thương mại và Dịch vụ Vận tải Đức Hòa Long An"
+    address = "Số 123, đường Nguyễn Trung Trực, khu phố 4, thị trấn Hậu Nghĩa, huyện Đức Hòa, tỉnh Long An"
+    receipt = dataclasses.replace(RECEIPT, payer_name=name, payer_address=address)
+    (page,) = pdf_pages(render_now([receipt]))
+    lines = [" ".join(line.split()) for line in page.splitlines()]
+    assert f"Họ và tên người nộp: {name}" in lines
+    assert f"Địa chỉ: {address}" in lines
+
+
+def test_receipts_of_several_shapes_print_together_in_order() -> None:
+    receipts = [SHAPES["cash"], SHAPES["a4-two-copies"], dataclasses.replace(SHAPES["cash"], seq="00043")]
+    pages = pdf_pages(render_now(receipts))
+    assert len(pages) == 3
+    assert ["Số: 00042" in page for page in pages] == [True, True, False]
+    assert "Số: 00043" in pages[2]
+    assert pages[1].count("BIÊN NHẬN ĐÓNG GÓP") == 2
