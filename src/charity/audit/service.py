@@ -24,7 +24,31 @@ class Actor:
         return cls(user_id=None, ip="cli")
 
 
-_INSERT = Direct(insert(AuditEvent.__table__))
+INSERT_EVENT = Direct(insert(AuditEvent.__table__))
+
+
+def event(
+    actor: Actor,
+    action: str,
+    *,
+    object_type: str = "",
+    object_id: int | None = None,
+    unit_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """An audit event's row, for `record` or for a statement that writes it with other rows."""
+    return {
+        "occurred_at": utcnow(),
+        "actor_id": actor.user_id,
+        "actor_ip": actor.ip,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "unit_id": unit_id,
+        "before": before,
+        "after": after,
+    }
 
 
 async def record(
@@ -39,17 +63,13 @@ async def record(
     after: dict[str, Any] | None = None,
 ) -> None:
     # A plain INSERT: events are never read back in the request that writes them.
-    await _INSERT.rows(
-        session,
-        {
-            "occurred_at": utcnow(),
-            "actor_id": actor.user_id,
-            "actor_ip": actor.ip,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "unit_id": unit_id,
-            "before": before,
-            "after": after,
-        },
+    row = event(
+        actor,
+        action,
+        object_type=object_type,
+        object_id=object_id,
+        unit_id=unit_id,
+        before=before,
+        after=after,
     )
+    await INSERT_EVENT.rows(session, row)

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import Principal
-from charity.audit.service import Actor, record
+from charity.audit.service import Actor, event
 from charity.clock import format_date, local_today
 from charity.direct import Direct
 from charity.donations.schemas import DonationOut, GiftIn, ReceiptRef
@@ -36,7 +36,7 @@ from charity.models import (
     utcnow,
 )
 from charity.money import line_value
-from charity.receipts.numbering import take_number
+from charity.receipts.numbering import issue_number
 from charity.receipts.schemas import CashOut, ItemOut
 from charity.receipts.service import clean_reason, load, lock_receipts, void_receipt, voidable
 
@@ -144,8 +144,16 @@ _INSERT_DONATION = {
     for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
 }
 _INSERT_ITEM = Direct(insert(DonationItem.__table__))
-_INSERT_RECEIPT = Direct(insert(Receipt.__table__).returning(Receipt.__table__.c.id))
 _KEY_LOCK = Direct(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"))
+
+
+def _adds_donor(gift: GiftIn) -> bool:
+    """Whether the gift describes a donor to add (rather than naming one, or being anonymous)."""
+    return (
+        gift.donor is not None
+        and gift.donor.id is None
+        and bool(gift.donor.name.strip() or not gift.anonymous)
+    )
 
 
 async def issue_gift(
@@ -161,9 +169,11 @@ async def issue_gift(
     key = check_idempotency_key(idempotency_key)
     fingerprint = request_hash(gift)
     dialect = session.bind.dialect.name
-    if key and dialect == "postgresql":
-        # Twin requests with one key run one after the other, so the second finds the first's gift
-        # before doing anything (SQLite's write transaction already serialises them).
+    if key and dialect == "postgresql" and _adds_donor(gift):
+        # Twin requests with one key that add a donor run one after the other, so the second finds
+        # the first's gift before adding the donor again (SQLite's write transaction already
+        # serialises them). Other twins meet at the gift's insert, which waits for the first to
+        # commit and then inserts nothing: the second answers the first's receipt.
         await _KEY_LOCK.rows(session, {"key": f"gift:{principal.user_id}:{key}"})
     if replayed := await _replay(session, principal.user_id, key, fingerprint):
         return replayed
@@ -196,7 +206,7 @@ async def issue_gift(
     if gift.donor is not None and gift.donor.id is not None:
         await check_donor(session, principal, gift.donor.id, RECORDERS)
         donor_id = gift.donor.id
-    elif gift.donor is not None and (gift.donor.name.strip() or not gift.anonymous):
+    elif gift.donor is not None and _adds_donor(gift):
         d = gift.donor
         new_donor = clean_donor(
             name=d.name,
@@ -248,20 +258,23 @@ async def issue_gift(
                 "value": value,
             },
         )
-    number = await take_number(session, drive.unit_id, today.year, gift.book_id)
-    receipt_id = await _INSERT_RECEIPT.scalar(
+    numbered = await issue_number(
         session,
+        drive.unit_id,
+        today.year,
+        gift.book_id,
         {
             "donation_id": donation_id,
-            "book_id": number.book_id,
-            "seq": number.seq,
             "status": ReceiptStatus.ISSUED,
             "total_value": total,
             "issued_at": utcnow(),
             "issued_by": principal.user_id,
             "replaces_id": replaces,
         },
+        # A replacement posts to two drives, locked in id order by `post`.
+        lock_chain_of=drive.id if also_lock_drive is None else None,
     )
+    number, receipt_id = numbered.number, numbered.receipt_id
     postings = ([Posting(amount=gift.cash.amount, memo="Tiền mặt/chuyển khoản")] if gift.cash else []) + [
         Posting(amount=value, item_type_id=item_type.id, quantity=line.quantity, memo=item_type.name)
         for line, (item_type, value) in zip(gift.items, lines, strict=True)
@@ -275,23 +288,23 @@ async def issue_gift(
         postings=postings,
         receipt_id=receipt_id,
         user_id=principal.user_id,
-    )
-    await record(
-        session,
-        actor,
-        "receipt.issue",
-        object_type="receipt",
-        object_id=receipt_id,
-        unit_id=drive.unit_id,
-        after={
-            "book_id": number.book_id,
-            "seq": number.seq,
-            "drive_id": drive.id,
-            "donor_id": donor_id,
-            "donor_created": new_donor is not None,
-            "total_value": total,
-            "replaces": replaces,
-        },
+        end=numbered.chain_end,
+        event=event(
+            actor,
+            "receipt.issue",
+            object_type="receipt",
+            object_id=receipt_id,
+            unit_id=drive.unit_id,
+            after={
+                "book_id": number.book_id,
+                "seq": number.seq,
+                "drive_id": drive.id,
+                "donor_id": donor_id,
+                "donor_created": new_donor is not None,
+                "total_value": total,
+                "replaces": replaces,
+            },
+        ),
     )
     donation = DonationOut(
         id=donation_id,

@@ -78,3 +78,16 @@ async def test_twin_requests_with_one_key_and_a_new_donor_record_one_gift_and_on
             await session.execute(select(func.count()).select_from(Donor).where(Donor.name == "Trần Văn Đức"))
         ).scalar_one()
     assert (donations, named) == (1, 1)
+
+
+async def test_twin_requests_with_one_key_for_a_known_donor_record_one_gift(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    headers = world.auth("volunteer") | {"Idempotency-Key": "twin-0002"}
+    answers = await asyncio.gather(
+        *(client.post("/api/donations", json=world.gift(), headers=headers) for _ in range(4))
+    )
+    assert sorted(answer.status_code for answer in answers) == [200, 200, 200, 201]
+    assert len({answer.json()["receipt"]["id"] for answer in answers}) == 1
+    async with database.read() as session:
+        assert (await session.execute(select(func.count()).select_from(Donation))).scalar_one() == 1
