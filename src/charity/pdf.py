@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import CSS
+from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -45,3 +45,10 @@ def toolkit() -> tuple[BundledAssets, FontConfiguration, CSS]:
     fonts = FontConfiguration()
     stylesheet = CSS(filename=str(ASSETS_DIR / "receipt.css"), font_config=fonts, url_fetcher=fetcher)
     return fetcher, fonts, stylesheet
+
+
+def layout(html: str) -> Document:
+    """The HTML laid out with the bundled stylesheet and fonts (`write_pdf()` makes the PDF)."""
+    fetcher, fonts, stylesheet = toolkit()
+    document = HTML(string=html, base_url=str(ASSETS_DIR) + "/", url_fetcher=fetcher)
+    return document.render(stylesheets=[stylesheet], font_config=fonts)

@@ -10,13 +10,17 @@ from hypothesis import strategies as st
 
 from charity.paper.fonts import open_font
 from charity.paper.form import Form, font_file
-from charity.paper.stamp import Sheet, fit, place
+from charity.paper.stamp import MIN_SIZE, DoesNotFit, Sheet, fit, place
 from charity.paper.writer import PdfDocument
 from tests.support import pdf_pages
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
 WORDS = st.text(alphabet=VIETNAMESE + VIETNAMESE.upper() + "0123456789.,«»()-", min_size=1, max_size=30)
 TEXTS = st.lists(WORDS, min_size=1, max_size=40).map(" ".join)
+# As long as a field's value usually is: it fits its slot at some readable size.
+FIELDS = st.lists(
+    st.text(alphabet=VIETNAMESE + "0123456789", min_size=1, max_size=8), min_size=1, max_size=6
+).map(" ".join)
 
 FORM_HTML = """<!doctype html><html lang="vi"><body style="margin: 0">
 <p class="field" style="width: 80mm"><span class="label">Họ và tên:</span>
@@ -32,30 +36,37 @@ def form() -> Form:
 
 
 def _stamped(form: Form, texts: dict[str, str]) -> bytes:
-    fonts = (open_font(font_file()),)
-    sheet = Sheet(0, fonts)
+    sheet = Sheet(0)
     for name, text in texts.items():
         (slot,) = form.slots[name]
         sheet.fill(slot, text)
     document = PdfDocument()
-    place(document, form, sheet.overlay(), fonts)
+    font = open_font(font_file())
+    place(document, form.drawing, sheet.overlay(), {font.name: font})
     return document.finish("thử")
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=TEXTS, name=st.sampled_from(["one", "two"]))
-def test_any_text_fits_its_slot_in_order_and_never_grows(form: Form, text: str, name: str) -> None:
+def test_text_fits_its_slot_in_order_or_is_refused_only_when_it_cannot_be_read(
+    form: Form, text: str, name: str
+) -> None:
     (slot,) = form.slots[name]
     font = open_font(font_file())
-    lines = fit(slot, [(text, font)])
+    try:
+        lines = fit(slot, [(text, font)])
+    except DoesNotFit:
+        # Refused only when even one line of the smallest type would not hold it.
+        assert font.width(text, MIN_SIZE) > slot.lines[0].width
+        return
     assert 1 <= len(lines) <= len(slot.lines)
     for line, words, size in lines:
-        assert size <= slot.size
+        assert MIN_SIZE <= size <= slot.size
         assert sum(font.width(word, size) for word, font in words) <= line.width + 0.01
     assert "".join(word for _, words, _ in lines for word, _ in words if word != " ") == text.replace(" ", "")
 
 
-def test_short_text_keeps_the_forms_size_and_long_text_wraps_then_shrinks(form: Form) -> None:
+def test_short_text_keeps_the_forms_size_long_text_wraps_then_shrinks_then_is_refused(form: Form) -> None:
     (slot,) = form.slots["two"]
     font = open_font(font_file())
     (short,) = fit(slot, [("Gạo", font)])
@@ -63,13 +74,24 @@ def test_short_text_keeps_the_forms_size_and_long_text_wraps_then_shrinks(form: 
     wrapped = fit(slot, [("Nguyễn Thị Hồng " * 4, font)])
     assert len(wrapped) == 2
     assert {size for _, _, size in wrapped} == {slot.size}
-    shrunk = fit(slot, [("Nguyễn Thị Hồng " * 12, font)])
+    shrunk = fit(slot, [("Nguyễn Thị Hồng " * 7, font)])
     assert len(shrunk) == 2
-    assert shrunk[0][2] < slot.size
+    assert MIN_SIZE <= shrunk[0][2] < slot.size
+    with pytest.raises(DoesNotFit):
+        fit(slot, [("Nguyễn Thị Hồng " * 20, font)])
+
+
+@pytest.mark.parametrize("text", ["陳文德 Trần Văn Đức", "Иван Петров", "Nhóm bạn 🙏"])
+def test_a_character_the_fonts_lack_is_refused_rather_than_printed_as_something_else(
+    form: Form, text: str
+) -> None:
+    (slot,) = form.slots["one"]
+    with pytest.raises(DoesNotFit):
+        Sheet(0).fill(slot, text)
 
 
 @settings(max_examples=25, deadline=None)
-@given(one=TEXTS, two=TEXTS)
+@given(one=FIELDS, two=FIELDS)
 def test_stamped_text_reads_back_exactly(form: Form, one: str, two: str) -> None:
     (page,) = pdf_pages(_stamped(form, {"one": one, "two": two}))
     read = " ".join(page.split())

@@ -23,21 +23,24 @@ class Font:
     name: str
     advance_of: dict[str, float]  # per character, in thousandths of the font size
     code_of: dict[str, str]  # per character, its glyph id in hex
-    missing: str  # a character the font has, drawn for one it lacks
     file_bytes: bytes  # compressed
     file_length: int
     descriptor: bytes  # the FontDescriptor's entries, without the font file
     widths: bytes
     to_unicode: bytes  # compressed CMap
 
+    def covers(self, text: str) -> bool:
+        return all(char in self.advance_of for char in text)
+
     def width(self, text: str, size: float) -> float:
-        advance_of, fallback = self.advance_of, self.advance_of[self.missing]
-        return sum([advance_of.get(char, fallback) for char in text]) * size / 1000
+        """The text's width at `size`; every character must be one the font `covers`."""
+        advance_of = self.advance_of
+        return sum([advance_of[char] for char in text]) * size / 1000
 
     def encode(self, text: str) -> bytes:
-        """The text as a PDF hex string of glyph ids."""
-        code_of, fallback = self.code_of, self.code_of[self.missing]
-        return b"<" + "".join([code_of.get(char, fallback) for char in text]).encode() + b">"
+        """The text as a PDF hex string of glyph ids; every character must be one the font `covers`."""
+        code_of = self.code_of
+        return b"<" + "".join([code_of[char] for char in text]).encode() + b">"
 
     def embed(self, document: PdfDocument) -> int:
         """Write the font into the document once and answer its Type0 font object."""
@@ -96,7 +99,6 @@ def open_font(path: Path) -> Font:
         name=name,
         advance_of={char: advance[glyph] for char, glyph in glyph_of.items()},
         code_of={char: f"{glyph:04x}" for char, glyph in glyph_of.items()},
-        missing="?",
         file_bytes=zlib.compress(raw, 9),
         file_length=len(raw),
         descriptor=descriptor,

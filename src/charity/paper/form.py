@@ -13,12 +13,13 @@ import re
 import zlib
 from dataclasses import dataclass
 from io import BytesIO
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject, StreamObject
-from weasyprint import HTML
+from weasyprint.formatting_structure.boxes import Box, LineBox, TextBox
 
 from charity import pdf
 from charity.paper.fonts import Font, open_font
@@ -62,7 +63,7 @@ class Slot:
     color: tuple[float, float, float]
     opacity: float
     padding: float
-    border: float  # the width of the box's border, drawn only by `Sheet.frame`
+    border: float  # the width of the box's border, drawn only by `Sheet.stamp`
     border_color: tuple[float, float, float]
     rotation: float  # degrees counterclockwise about the box's centre, from a CSS rotate()
 
@@ -74,28 +75,22 @@ class Page:
 
 
 class Form:
+    """A form laid out by WeasyPrint: its drawing and its slots."""
+
     def __init__(self, html: str) -> None:
-        fetcher, fonts, stylesheet = pdf.toolkit()
-        document = HTML(string=html, base_url=str(pdf.ASSETS_DIR) + "/", url_fetcher=fetcher).render(
-            stylesheets=[stylesheet], font_config=fonts
-        )
-        self.pages = [Page(page.width * PT_PER_PX, page.height * PT_PER_PX) for page in document.pages]
-        # A slot can be on several pages: a table's footer is repeated on each page the table is on.
+        document = pdf.layout(html)
+        # A slot can be on several pages: a table's header is repeated on each page the table is on.
         self.slots: dict[str, list[Slot]] = {}
         for number, page in enumerate(document.pages):
-            # The laid-out boxes are not public API: WeasyPrint is pinned below its next major version.
-            for name, slot in _slots(page._page_box, number, self.pages[number].height).items():
+            # The laid-out boxes are not public API: pyproject.toml pins the WeasyPrint this is tested with.
+            for name, slot in _slots(page._page_box, number, page.height * PT_PER_PX).items():
                 self.slots.setdefault(name, []).append(slot)
-        self._drawing = _Drawing(document.write_pdf())
-
-    def drawings(self, document: PdfDocument) -> list[int]:
-        """The form's pages as Form XObjects in `document`, written the first time it needs them."""
-        return document.once(self, lambda: self._drawing.write(document))
+        self.drawing = Drawing(document.write_pdf())
 
 
-def _slots(page_box: object, page: int, height: float) -> dict[str, Slot]:
+def _slots(page_box: Box, page: int, height: float) -> dict[str, Slot]:
     slots = {}
-    for box in page_box.descendants(placeholders=True):  # type: ignore[attr-defined]
+    for box in page_box.descendants(placeholders=True):
         element = getattr(box, "element", None)
         name = element.get("data-slot") if element is not None else None
         if name is None or name in slots or box.element_tag != element.tag:
@@ -108,9 +103,9 @@ def _slots(page_box: object, page: int, height: float) -> dict[str, Slot]:
                 box.width * PT_PER_PX,
             )
             for line in box.descendants(placeholders=True)
-            if type(line).__name__ == "LineBox"
-            for text in line.descendants(placeholders=True)
-            if type(text).__name__ == "TextBox"
+            if isinstance(line, LineBox)
+            # A line's baseline is where its first piece of text sits.
+            for text in islice((t for t in line.descendants(placeholders=True) if isinstance(t, TextBox)), 1)
         )
         color, border_color = style["color"], style["border_top_color"]
         if border_color == "currentcolor":
@@ -144,11 +139,11 @@ def _rgb(color: Any) -> tuple[float, float, float]:
     return red, green, blue
 
 
-class _Drawing:
-    """The pages of WeasyPrint's PDF of the form as Form XObjects, with what they use (fonts, states).
+class Drawing:
+    """The pages of a PDF (WeasyPrint's) as Form XObjects, with what they use (fonts, images, states).
 
     They are serialised once, with references counted from the first of them, and copied into each
-    document at the numbers it has free.
+    document at the numbers it has free, once per document.
     """
 
     def __init__(self, content: bytes) -> None:
@@ -187,7 +182,8 @@ class _Drawing:
             )
             return serialize(entries), value.get_data()
 
-        self.pages = []
+        self.pages: list[Page] = []
+        self._forms: list[int] = []
         for page in reader.pages:
             form = DictionaryObject(
                 {
@@ -198,14 +194,18 @@ class _Drawing:
                 }
             )
             head = serialize(form)
-            self.pages.append(len(self._objects))
+            self.pages.append(Page(float(page.mediabox.width), float(page.mediabox.height)))
+            self._forms.append(len(self._objects))
             self._objects.append((head, page.get_contents().get_data()))
         self._objects = [
             (head, None if data is None else zlib.compress(data, 6)) for head, data in self._objects
         ]
 
-    def write(self, document: PdfDocument) -> list[int]:
-        """Copy the drawing into `document`; answers the Form XObject of each page."""
+    def written(self, document: PdfDocument) -> list[int]:
+        """The Form XObject of each page in `document`, copied there the first time it is asked for."""
+        return document.once(self, lambda: self._write(document))
+
+    def _write(self, document: PdfDocument) -> list[int]:
         base = document.reserve_many(len(self._objects))
 
         def reference(match: re.Match[bytes]) -> bytes:
@@ -221,7 +221,7 @@ class _Drawing:
                     + b"\nendstream"
                 )
             document.put(base + index, head)
-        return [base + index for index in self.pages]
+        return [base + index for index in self._forms]
 
 
 _PLACEHOLDER = re.compile(rb"\x00(\d+)\x00")

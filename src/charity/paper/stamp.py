@@ -1,7 +1,9 @@
 """Stamping a form: the page's drawing, then text fitted into its slots, shapes and QR codes.
 
 Text that does not fit a slot at the form's size is wrapped over the slot's lines and, if it still
-does not fit, made smaller until it does: a long name or amount in words is never cut.
+does not fit, made smaller, down to MIN_SIZE. Text that would need smaller type, or has a character
+the form's fonts lack, raises `DoesNotFit`: the caller lays that document out whole instead. A value
+is never cut, never unreadably small and never printed as "?".
 """
 
 from __future__ import annotations
@@ -10,15 +12,20 @@ import math
 import re
 import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from charity.paper.fonts import Font
-from charity.paper.form import Form, Line, Slot
+from charity.paper.form import Drawing, Line, Slot
 from charity.paper.writer import PdfDocument
 
-SMALLEST_SCALE = 0.05
-WHITESPACE = re.compile(r"[ \t\r\n]+")
+MIN_SIZE = 5.0  # points
+# Any run of white space but the no-break space (which keeps "1.250.000 đ" on one line).
+WHITESPACE = re.compile(r"[^\S\u00a0]+")
+
+
+class DoesNotFit(Exception):
+    """A value that stamping cannot print well; the document should be laid out whole."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,21 +41,28 @@ Text = str | Sequence[Run]
 
 @dataclass(frozen=True, slots=True)
 class Overlay:
-    """What was stamped on one page of a form: small enough to send between processes."""
+    """What was stamped on one page of a drawing: small enough to send between processes."""
 
     page: int
     content: bytes  # compressed
+    fonts: tuple[str, ...]  # the fonts it names /F0, /F1, …
     states: tuple[tuple[bytes, bytes], ...]
+
+    @classmethod
+    def blank(cls, page: int) -> Overlay:
+        return cls(page, zlib.compress(_DRAWING), (), ())
+
+
+_DRAWING = b"q /Form Do Q"
 
 
 class Sheet:
-    """One page of a form being stamped. `fonts` are the fonts text may use, in the order `place`
-    will be given them."""
+    """One page of a drawing being stamped."""
 
-    def __init__(self, page: int, fonts: Sequence[Font]) -> None:
-        self._fonts = {font: f"F{index}".encode() for index, font in enumerate(fonts)}
+    def __init__(self, page: int) -> None:
+        self._fonts: dict[str, bytes] = {}
         self._page = page
-        self._ops: list[bytes] = [b"q /Form Do Q"]
+        self._ops: list[bytes] = [_DRAWING]
         self._states: dict[bytes, bytes] = {}
 
     def fill(self, slot: Slot, text: Text) -> None:
@@ -56,6 +70,9 @@ class Sheet:
         pieces = [(_printable(run.text, slot.uppercase), run.font or slot.font) for run in runs]
         if not any(text for text, _ in pieces):
             return
+        for text, font in pieces:
+            if not font.covers(text):
+                raise DoesNotFit(f"{font.name} has no glyph for some of {text!r}")
         self._ops.append(b"q %s%.3f %.3f %.3f rg" % (self._opacity(slot), *slot.color))
         for line, placed, size in fit(slot, pieces):
             self._draw_line(line, placed, size, slot.align)
@@ -104,7 +121,7 @@ class Sheet:
         for (text, font), width in zip(pieces, widths, strict=True):
             ops.append(
                 b"/%s %.2f Tf 1 0 0 1 %.2f %.2f Tm %s Tj"
-                % (self._fonts[font], size, x, line.baseline, font.encode(text))
+                % (self._font_name(font), size, x, line.baseline, font.encode(text))
             )
             x += width
         ops.append(b"ET")
@@ -132,17 +149,30 @@ class Sheet:
                 )
         self._ops.append(b"q 0 g " + b" ".join(rectangles) + b" f Q")
 
+    def _font_name(self, font: Font) -> bytes:
+        if font.name not in self._fonts:
+            self._fonts[font.name] = b"F%d" % len(self._fonts)
+        return self._fonts[font.name]
+
     def overlay(self) -> Overlay:
-        return Overlay(self._page, zlib.compress(b"\n".join(self._ops), 6), tuple(self._states.items()))
+        return Overlay(
+            self._page,
+            zlib.compress(b"\n".join(self._ops), 6),
+            tuple(self._fonts),
+            tuple(self._states.items()),
+        )
 
 
-def place(document: PdfDocument, form: Form, overlay: Overlay, fonts: Sequence[Font]) -> None:
-    """A page of `document`: the form's page with the overlay stamped on it."""
-    page = form.pages[overlay.page]
-    drawing = form.drawings(document)[overlay.page]
-    named = b" ".join(b"/F%d %d 0 R" % (index, font.embed(document)) for index, font in enumerate(fonts))
+def place(document: PdfDocument, drawing: Drawing, overlay: Overlay, fonts: Mapping[str, Font]) -> None:
+    """A page of `document`: the drawing's page with the overlay stamped on it. `fonts` has every
+    font the overlay names, by name."""
+    page = drawing.pages[overlay.page]
+    form = drawing.written(document)[overlay.page]
+    named = b" ".join(
+        b"/F%d %d 0 R" % (index, fonts[name].embed(document)) for index, name in enumerate(overlay.fonts)
+    )
     states = b" ".join(b"/%s %s" % state for state in overlay.states)
-    resources = b"<</XObject <</Form %d 0 R>> /Font <<%s>> /ExtGState <<%s>>>>" % (drawing, named, states)
+    resources = b"<</XObject <</Form %d 0 R>> /Font <<%s>> /ExtGState <<%s>>>>" % (form, named, states)
     document.add_page(page.width, page.height, resources, overlay.content)
 
 
@@ -153,19 +183,19 @@ def _printable(text: str, uppercase: bool) -> str:
 
 def fit(slot: Slot, pieces: list[tuple[str, Font]]) -> list[tuple[Line, list[tuple[str, Font]], float]]:
     """The text's words over the slot's lines, at the form's size or, if they do not fit, at the
-    largest size (in steps of 5%) at which they do."""
+    largest size (in steps of 5%, not below MIN_SIZE) at which they do."""
     words = _words(pieces)
     lines = slot.lines or (Line(slot.x, slot.y + slot.height * 0.25, slot.width),)
-    scale = 1.0
-    while scale > SMALLEST_SCALE:
-        size = slot.size * scale
+    smallest = min(slot.size, MIN_SIZE)
+    size = slot.size
+    while True:
         wrapped = _wrap(words, [line.width for line in lines], size)
         if wrapped is not None:
             return [(line, placed, size) for line, placed in zip(lines, wrapped, strict=False)]
-        scale *= 0.95
-    # Nothing this long is ever printed (fields are bounded); should it be, it stays on the page.
-    width = sum(font.width(text, slot.size) for text, font in words)
-    return [(lines[0], words, slot.size * lines[0].width / width)]
+        if size <= smallest:
+            break
+        size = max(size * 0.95, smallest)
+    raise DoesNotFit(f"{' '.join(text for text, _ in pieces)!r} needs type smaller than {MIN_SIZE} pt")
 
 
 def _words(pieces: list[tuple[str, Font]]) -> list[tuple[str, Font]]:

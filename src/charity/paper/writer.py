@@ -73,7 +73,7 @@ class PdfDocument:
     def finish(self, title: str) -> bytes:
         kids = b" ".join(b"%d 0 R" % kid for kid in self._kids)
         self.put(self.pages, b"<</Type /Pages /Kids [%s] /Count %d>>" % (kids, len(self._kids)))
-        catalog = self.add(b"<</Type /Catalog /Pages %d 0 R>>" % self.pages)
+        catalog = self.add(b"<</Type /Catalog /Pages %d 0 R /Lang (vi)>>" % self.pages)
         info = self.add(b"<</Title %s /Producer (Charity)>>" % pdf_text(title))
         chunks = [HEADER]
         offsets = []

@@ -146,7 +146,9 @@ async def issue_number(
             values["chain_drive_id"] = lock_chain_of
         row = await issue.first(session, _book_choice(unit_id, year, book_id) | values)
         if row is not None:
-            return IssuedNumber(Number(*row[:4]), row[4], (row[5], row[6]) if lock_chain_of is not None else None)
+            return IssuedNumber(
+                Number(*row[:4]), row[4], (row[5], row[6]) if lock_chain_of is not None else None
+            )
         # No open book answered: the unit's first gift of the year, or a refusal to explain.
     number = await take_number(session, unit_id, year, book_id)
     receipt_id = await _INSERT_RECEIPT.scalar(

@@ -7,10 +7,11 @@ never inside a database transaction.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import anyio.to_thread
 import segno
@@ -18,9 +19,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from charity import pdf
 from charity.models import ReceiptPaper
-from charity.paper.fonts import Font, open_font
-from charity.paper.form import Form, Slot, font_file
-from charity.paper.stamp import Overlay, Run, Sheet, Text, place
+from charity.paper.fonts import open_font
+from charity.paper.form import Drawing, Form, Line, Slot, font_file
+from charity.paper.stamp import DoesNotFit, Overlay, Run, Sheet, Text, place
 from charity.paper.writer import PdfDocument
 from charity.receipts.printing import PARTS, ReceiptDocument
 
@@ -41,7 +42,6 @@ class FormShape:
     cash: bool
     items: int
     note: bool
-    copy: bool
 
     @property
     def parts(self) -> list[str]:
@@ -62,13 +62,20 @@ def html_of(shape: FormShape, values: dict[str, str] | None = None) -> str:
 
 
 def filled_html(document: ReceiptDocument) -> str:
-    """The receipt laid out whole by WeasyPrint: what stamping the blank form must read like."""
+    """The receipt laid out whole by WeasyPrint: what stamping the blank form must read like, and
+    how a receipt is printed when stamping cannot print it well."""
     values = {
         name: text if isinstance(text, str) else "".join(run.text for run in text)
         for name, text in _values(document).items()
     }
+    for frame, texts in _stamps(document).items():
+        values |= texts | {frame: "shown"}
     values["qr"] = segno.make(document.verify_url, error="m").png_data_uri(scale=3, border=0)
     return html_of(_shape(document), values)
+
+
+REGULAR, BOLD, ITALIC = (open_font(font_file(bold=b, italic=i)) for b, i in ((0, 0), (1, 0), (0, 1)))
+FONTS = {font.name: font for font in (REGULAR, BOLD, ITALIC)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +84,18 @@ class BlankForm:
     parts: list[dict[str, list[Slot]]]  # each copy's slots by name
 
 
-@lru_cache(maxsize=256)
+_layouts = threading.Lock()
+
+
 def blank_form(shape: FormShape) -> BlankForm:
-    """The form laid out by WeasyPrint: once per shape in a process, then reused for every receipt."""
+    """The form laid out by WeasyPrint: once per shape and process (one layout at a time: threads
+    printing the same new shape wait for the first), then reused for every receipt."""
+    with _layouts:
+        return _blank_form(shape)
+
+
+@lru_cache(maxsize=128)
+def _blank_form(shape: FormShape) -> BlankForm:
     form = Form(html_of(shape))
     parts: list[dict[str, list[Slot]]] = [{} for _ in shape.parts]
     for name, slots in form.slots.items():
@@ -90,40 +106,28 @@ def blank_form(shape: FormShape) -> BlankForm:
 
 def _shape(document: ReceiptDocument) -> FormShape:
     return FormShape(
-        document.paper,
-        document.title,
-        bool(document.cash),
-        len(document.items),
-        bool(document.note),
-        document.copy_number > 0,
+        document.paper, document.title, bool(document.cash), len(document.items), bool(document.note)
     )
-
-
-@cache
-def _fonts() -> tuple[Font, Font, Font]:
-    return open_font(font_file()), open_font(font_file(bold=True)), open_font(font_file(italic=True))
 
 
 def _values(document: ReceiptDocument) -> dict[str, Text]:
     """What each slot of the receipt's form says."""
-    _, bold, italic = _fonts()
     issued, received = document.issued_on, document.received_on
     values: dict[str, Text] = {
         "unit_name": document.unit_name,
         "unit_address": document.unit_address,
         "book": document.book,
         "seq": document.seq,
-        "copy": f"BẢN SAO số {document.copy_number}",
         "date": f"Ngày {issued.day} tháng {issued.month} năm {issued.year}",
         "payer_name": document.payer_name,
         "payer_address": document.payer_address or "…………………………………………",
         "reason": f"Đóng góp cho «{document.drive_name}»"
         + (f", nhận ngày {received:%d/%m/%Y}" if received != issued else ""),
-        "cash": [Run(document.cash, bold), Run(f" ({document.cash_method})")],
-        "cash_words": [Run(document.cash_words, italic)],
+        "cash": [Run(document.cash, BOLD), Run(f" ({document.cash_method})")],
+        "cash_words": [Run(document.cash_words, ITALIC)],
         "goods_total": document.goods_total,
         "goods_words": document.goods_words,
-        "total": [Run(document.total, bold), Run(" ("), Run(document.total_words, italic), Run(")")],
+        "total": [Run(document.total, BOLD), Run(" ("), Run(document.total_words, ITALIC), Run(")")],
         "note": document.note,
         "issued_by": document.issued_by,
         "verify_url": document.verify_url,
@@ -137,43 +141,112 @@ def _values(document: ReceiptDocument) -> dict[str, Text]:
     return values
 
 
+def _stamps(document: ReceiptDocument) -> dict[str, dict[str, str]]:
+    """The marks the receipt has, by their frame's slot (a hidden element, drawn only when stamped),
+    with the texts of the frame's own slots."""
+    stamps = {}
+    if document.copy_number:
+        stamps["copy_mark"] = {"copy": f"BẢN SAO số {document.copy_number}"}
+    if document.void:
+        reason = f"Ngày {document.voided_on:%d/%m/%Y}: {document.void_reason}"
+        stamps["void"] = {"void_title": "ĐÃ HỦY", "void_reason": reason}
+    return stamps
+
+
 @dataclass(frozen=True, slots=True)
 class StampedReceipt:
-    shape: FormShape
+    """A receipt's pages: its blank form's with what was stamped on them, or (when stamping could not
+    print it well) the pages of the receipt laid out whole."""
+
     pages: list[Overlay]
+    shape: FormShape | None = None
+    whole: bytes = b""
 
 
 def stamp(documents: list[ReceiptDocument]) -> list[StampedReceipt]:
-    """Each receipt's values stamped onto its blank form, page by page."""
-    stamped = []
-    for document in documents:
-        shape = _shape(document)
-        blank = blank_form(shape)
-        sheets = [Sheet(page, _fonts()) for page in range(len(blank.form.pages))]
-        values = _values(document)
-        # Any of the eight masks makes a valid code; trying them all was most of a receipt's time.
-        qr = segno.make(document.verify_url, error="m", mask=0, micro=False).matrix
+    return [_stamp_one(document) for document in documents]
+
+
+def _stamp_one(document: ReceiptDocument) -> StampedReceipt:
+    shape = _shape(document)
+    blank = blank_form(shape)
+    sheets = [Sheet(page) for page in range(len(blank.form.drawing.pages))]
+    values = _values(document)
+    # Any of the eight masks makes a valid code; trying them all was most of a receipt's time.
+    qr = segno.make(document.verify_url, error="m", mask=0, micro=False).matrix
+    try:
         for slots in blank.parts:
             for name, text in values.items():
                 for slot in slots.get(name, ()):
                     sheets[slot.page].fill(slot, text)
             (code,) = slots["qr"]
             sheets[code.page].qr(code, qr)
-            if document.void:
-                reason = f"Ngày {document.voided_on:%d/%m/%Y}: {document.void_reason}"
-                (frame,), (title,), (because,) = slots["void"], slots["void_title"], slots["void_reason"]
-                sheets[frame.page].stamp(frame, [(title, "ĐÃ HỦY"), (because, reason)])
-        stamped.append(StampedReceipt(shape, [sheet.overlay() for sheet in sheets]))
-    return stamped
+            for frame, texts in _stamps(document).items():
+                # A void copy says so on each of its pages; a copy's mark heads its further pages.
+                pages = _pages_of(slots) if frame == "void" else [slots[frame][0].page]
+                _stamp_on(sheets, slots, pages, frame, texts)
+            heading = f"Quyển số {document.book}, số {document.seq}"
+            if document.copy_number:
+                heading += f", BẢN SAO số {document.copy_number}"
+            _continuation_headers(sheets, slots, heading)
+    except DoesNotFit:
+        content = pdf.layout(filled_html(document)).write_pdf()
+        pages = len(Drawing(content).pages)
+        return StampedReceipt([Overlay.blank(page) for page in range(pages)], whole=content)
+    return StampedReceipt([sheet.overlay() for sheet in sheets], shape=shape)
+
+
+def _stamp_on(
+    sheets: list[Sheet],
+    slots: dict[str, list[Slot]],
+    pages: list[int],
+    frame_name: str,
+    texts: dict[str, str],
+) -> None:
+    """The stamp where the form has it and, on the copy's other `pages`, in the middle of what the
+    copy has there."""
+    (frame,) = slots[frame_name]
+    placed = [(slots[name][0], text) for name, text in texts.items()]
+    for page in pages:
+        shift = 0.0 if page == frame.page else _middle(slots, page) - (frame.y + frame.height / 2)
+        sheets[page].stamp(
+            _moved(frame, page, shift), [(_moved(slot, page, shift), text) for slot, text in placed]
+        )
+
+
+def _continuation_headers(sheets: list[Sheet], slots: dict[str, list[Slot]], number: str) -> None:
+    """Each page of a copy after its first says whose it is, at the top: the number and the page."""
+    pages = _pages_of(slots)
+    (date,) = slots["date"]
+    for index, page in enumerate(pages[1:], start=2):
+        top = max(slot.y + slot.height for named in slots.values() for slot in named if slot.page == page)
+        line = Line(date.x, top + 3 * date.size, date.width)
+        header = replace(date, page=page, lines=(line,), font=ITALIC, align="center")
+        sheets[page].fill(header, f"{number} (tiếp theo, trang {index}/{len(pages)})")
+
+
+def _pages_of(slots: dict[str, list[Slot]]) -> list[int]:
+    return sorted({slot.page for named in slots.values() for slot in named})
+
+
+def _middle(slots: dict[str, list[Slot]], page: int) -> float:
+    """Halfway up what the copy has on the page."""
+    boxes = [slot for named in slots.values() for slot in named if slot.page == page]
+    return (min(slot.y for slot in boxes) + max(slot.y + slot.height for slot in boxes)) / 2
+
+
+def _moved(slot: Slot, page: int, shift: float) -> Slot:
+    lines = tuple(replace(line, baseline=line.baseline + shift) for line in slot.lines)
+    return replace(slot, page=page, y=slot.y + shift, lines=lines)
 
 
 def assemble(stamped: Iterable[StampedReceipt]) -> bytes:
     """One PDF of the stamped receipts, in order; each form's drawing and each font once."""
     output = PdfDocument()
     for receipt in stamped:
-        form = blank_form(receipt.shape).form
+        drawing = blank_form(receipt.shape).form.drawing if receipt.shape else Drawing(receipt.whole)
         for overlay in receipt.pages:
-            place(output, form, overlay, _fonts())
+            place(output, drawing, overlay, FONTS)
     return output.finish("Biên nhận")
 
 
@@ -189,6 +262,7 @@ async def render(documents: list[ReceiptDocument]) -> bytes:
 
 
 _pool: ProcessPoolExecutor | None = None
+_pool_lock = threading.Lock()
 
 
 def render_chunks(
@@ -197,13 +271,15 @@ def render_chunks(
     """Stamp chunks of a batch in worker processes (one per core, started once, from a clean fork
     server rather than a copy of this process) and put their pages together in order here."""
     global _pool
-    if _pool is None:
-        context = multiprocessing.get_context("forkserver")
-        # Workers are forked from a server that has imported WeasyPrint already.
-        context.set_forkserver_preload([__name__])
-        _pool = ProcessPoolExecutor(mp_context=context)
+    with _pool_lock:
+        if _pool is None:
+            context = multiprocessing.get_context("forkserver")
+            # Workers are forked from a server that has imported WeasyPrint already.
+            context.set_forkserver_preload([__name__])
+            _pool = ProcessPoolExecutor(mp_context=context)
+        pool = _pool
     stamped: list[StampedReceipt] = []
-    for done, chunk in enumerate(_pool.map(stamp, chunks), start=1):
+    for done, chunk in enumerate(pool.map(stamp, chunks), start=1):
         stamped.extend(chunk)
         if progress:
             progress(done)
@@ -216,6 +292,7 @@ def chunked(documents: list[ReceiptDocument]) -> list[list[ReceiptDocument]]:
 
 def shutdown_pool() -> None:
     global _pool
-    if _pool is not None:
-        _pool.shutdown(cancel_futures=True)
-        _pool = None
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(cancel_futures=True)
+            _pool = None
