@@ -82,7 +82,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     # What exists now (modules, routes, templates) lives as long as the server: moved out of the
     # collector's sight, it is not traversed again by every full collection while serving requests.
     gc.freeze()
-    uvicorn.run(app, host=host, port=port)
+    uvicorn.run(app, host=host, port=port, access_log=settings.access_log)
     return 0
 
 

@@ -29,6 +29,9 @@ class Settings:
     data_dir: Path = Path(DEFAULT_DATA_DIR)
     # Behind HTTPS the session cookie must carry the Secure flag so it never travels in clear text.
     secure_cookies: bool = False
+    # A line per request with the caller's address: personal data, kept only when asked for (the
+    # audit log already says who changed what, from where).
+    access_log: bool = False
     # Where the public reaches this server: the address printed in every receipt's QR code.
     public_url: str = ""
 
@@ -92,4 +95,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         secure_cookies=_flag("CHARITY_SECURE_COOKIES", env.get("CHARITY_SECURE_COOKIES", "")),
         public_url=env.get("CHARITY_PUBLIC_URL", ""),
+        access_log=_flag("CHARITY_ACCESS_LOG", env.get("CHARITY_ACCESS_LOG", "")),
     )

@@ -13,6 +13,7 @@ def test_defaults_use_a_sqlite_file_under_var_and_a_generated_key(tmp_path: Path
     settings = load_settings({"CHARITY_DATA_DIR": str(data_dir)})
     assert settings.database_url == f"sqlite+aiosqlite:///{data_dir / 'charity.db'}"
     assert (settings.host, settings.port) == ("127.0.0.1", 8000)
+    assert not settings.access_log
     key_file = data_dir / "secret_key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert load_settings({"CHARITY_DATA_DIR": str(data_dir)}).secret_key == settings.secret_key
@@ -26,8 +27,10 @@ def test_environment_overrides(tmp_path: Path) -> None:
             "CHARITY_SECRET_KEY": "k" * 40,
             "CHARITY_HOST": "192.0.2.10",
             "CHARITY_PORT": "8080",
+            "CHARITY_ACCESS_LOG": "1",
         }
     )
+    assert settings.access_log
     assert settings.database_url == "postgresql+asyncpg://charity@db/charity"
     assert settings.secret_key == "k" * 40
     assert (settings.host, settings.port) == ("192.0.2.10", 8080)
@@ -40,6 +43,7 @@ def test_environment_overrides(tmp_path: Path) -> None:
         ({"CHARITY_PORT": "http"}, "CHARITY_PORT"),
         ({"CHARITY_PORT": "70000"}, "CHARITY_PORT"),
         ({"CHARITY_SECRET_KEY": "short"}, "CHARITY_SECRET_KEY"),
+        ({"CHARITY_ACCESS_LOG": "sometimes"}, "CHARITY_ACCESS_LOG"),
     ],
 )
 def test_bad_settings_are_named(tmp_path: Path, env: dict[str, str], message: str) -> None:
