@@ -252,12 +252,8 @@ class Database:
                 self._reader = await connector(str(self._sqlite_path))()
             yield self._reader, self.engine.dialect
             return
-        # The pool's connection itself: no SQLAlchemy connection is built around it for one statement.
-        pooled = await self.engine.raw_connection()
-        try:
-            yield pooled.driver_connection, self.engine.dialect
-        finally:
-            pooled.close()
+        async with self.engine.connect() as connection:
+            yield (await connection.get_raw_connection()).driver_connection, self.engine.dialect
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

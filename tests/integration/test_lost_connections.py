@@ -1,5 +1,6 @@
-"""A PostgreSQL server that closed the pool's connections (a restart, an idle timeout) costs a
-volunteer nothing: the next gift is recorded on a fresh connection."""
+"""Pooled PostgreSQL connections: one the server closed (a restart, an idle timeout) costs a
+volunteer nothing, the next gift is recorded on a fresh connection; and more requests at once than
+the pool keeps are served on extra connections, closed when done."""
 
 from __future__ import annotations
 
@@ -24,10 +25,7 @@ async def test_gifts_go_on_after_the_server_closed_every_pooled_connection(
         response = await client.post("/api/donations", json=world.gift(), headers=world.auth("volunteer"))
         assert response.status_code == 201, response.text
 
-    url = make_url(database_url)
-    admin = await asyncpg.connect(
-        host=url.host, port=url.port, user=url.username, password=url.password, database=url.database
-    )
+    admin = await _server_connection(database_url)
     try:
         closed = await admin.fetchval(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
@@ -42,3 +40,37 @@ async def test_gifts_go_on_after_the_server_closed_every_pooled_connection(
         response = await client.post("/api/donations", json=world.gift(), headers=world.auth("volunteer"))
         assert response.status_code == 201, response.text
     assert (await client.get("/api/receipts", headers=world.auth("coordinator"))).json()["total"] == 6
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+async def test_more_token_lookups_at_once_than_pooled_connections(database_url: str) -> None:
+    database = Database(database_url, pool_size=1)
+    try:
+
+        async def look_up() -> int:
+            async with database.standalone() as (connection, _dialect):
+                return await connection.fetchval("SELECT 1 FROM pg_sleep(0.05)")
+
+        for _ in range(2):
+            assert await asyncio.gather(*(look_up() for _ in range(3))) == [1, 1, 1]
+            # The two extra connections are closed again: the pool keeps one, the server sees one.
+            assert await _connections_to(database_url) == 1
+    finally:
+        await database.dispose()
+
+
+async def _server_connection(database_url: str) -> asyncpg.Connection:
+    url = make_url(database_url)
+    return await asyncpg.connect(
+        host=url.host, port=url.port, user=url.username, password=url.password, database=url.database
+    )
+
+
+async def _connections_to(database_url: str) -> int:
+    admin = await _server_connection(database_url)
+    try:
+        return await admin.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
