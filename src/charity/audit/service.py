@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,49 +27,31 @@ class Actor:
 INSERT_EVENT = Direct(insert(AuditEvent.__table__))
 
 
-def event(
-    actor: Actor,
-    action: str,
-    *,
-    object_type: str = "",
-    object_id: int | None = None,
-    unit_id: int | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+class Details(TypedDict, total=False):
+    """What an audit event may say beyond who did what."""
+
+    object_type: str
+    object_id: int | None
+    unit_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def event(actor: Actor, action: str, **details: Unpack[Details]) -> dict[str, Any]:
     """An audit event's row, for `record` or for a statement that writes it with other rows."""
     return {
         "occurred_at": utcnow(),
         "actor_id": actor.user_id,
         "actor_ip": actor.ip,
         "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "unit_id": unit_id,
-        "before": before,
-        "after": after,
+        "object_type": details.get("object_type", ""),
+        "object_id": details.get("object_id"),
+        "unit_id": details.get("unit_id"),
+        "before": details.get("before"),
+        "after": details.get("after"),
     }
 
 
-async def record(
-    session: AsyncSession,
-    actor: Actor,
-    action: str,
-    *,
-    object_type: str = "",
-    object_id: int | None = None,
-    unit_id: int | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
+async def record(session: AsyncSession, actor: Actor, action: str, **details: Unpack[Details]) -> None:
     # A plain INSERT: events are never read back in the request that writes them.
-    row = event(
-        actor,
-        action,
-        object_type=object_type,
-        object_id=object_id,
-        unit_id=unit_id,
-        before=before,
-        after=after,
-    )
-    await INSERT_EVENT.rows(session, row)
+    await INSERT_EVENT.rows(session, event(actor, action, **details))

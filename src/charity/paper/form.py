@@ -12,6 +12,7 @@ import math
 import re
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from io import BytesIO
 from itertools import islice
 from pathlib import Path
@@ -85,7 +86,15 @@ class Form:
             # The laid-out boxes are not public API: pyproject.toml pins the WeasyPrint this is tested with.
             for name, slot in _slots(page._page_box, number, page.height * PT_PER_PX).items():
                 self.slots.setdefault(name, []).append(slot)
-        self.drawing = Drawing(document.write_pdf())
+        self._document = document
+
+    @cached_property
+    def drawing(self) -> Drawing:
+        """Drawn when first needed (a worker process that only stamps receipts never needs it); the
+        layout is let go then."""
+        drawing = Drawing(self._document.write_pdf())
+        del self._document
+        return drawing
 
 
 def _slots(page_box: Box, page: int, height: float) -> dict[str, Slot]:

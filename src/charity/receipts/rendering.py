@@ -190,9 +190,10 @@ def _stamp_one(document: ReceiptDocument) -> StampedReceipt:
                 heading += f", BẢN SAO số {document.copy_number}"
             _continuation_headers(sheets, slots, heading)
     except DoesNotFit:
-        content = pdf.layout(filled_html(document)).write_pdf()
-        pages = len(Drawing(content).pages)
-        return StampedReceipt([Overlay.blank(page) for page in range(pages)], whole=content)
+        whole = pdf.layout(filled_html(document))
+        return StampedReceipt(
+            [Overlay.blank(page) for page in range(len(whole.pages))], whole=whole.write_pdf()
+        )
     return StampedReceipt([sheet.overlay() for sheet in sheets], shape=shape)
 
 
