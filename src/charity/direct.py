@@ -1,9 +1,9 @@
 """Statements of the busiest paths, run straight on the driver connection of a session's transaction.
 
 SQLAlchemy spends 60–110 µs of Python on every statement it executes (execution context, events,
-result objects); SQLite answers the same statement from its page cache in 2 µs. A gift runs about
-fifteen statements, so on the paths every request takes (the bearer token's lookup, recording a gift)
-that overhead set the pace of the whole server. A `Direct` statement is still written with SQLAlchemy
+result objects); SQLite answers the same statement from its page cache in 2 µs. On the paths every
+request takes (the bearer token's lookup, recording a gift) that overhead set the pace of the whole
+server. A `Direct` statement is still written with SQLAlchemy
 Core and compiled by SQLAlchemy, once per dialect and set of parameters, with SQLAlchemy's own type
 processing for parameters and results; only the per-execution machinery is skipped. It runs in the
 session's transaction, so it commits or rolls back with everything else the session did.
@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import BindParameter, Table, bindparam
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
@@ -25,6 +26,20 @@ if TYPE_CHECKING:
     from charity.db import Database
 
 Row = tuple[Any, ...]
+
+
+def bound_row(table: Table, prefix: str, names: Sequence[str] | None = None) -> dict[str, BindParameter[Any]]:
+    """A row of `table` (these columns, or all but `id`) bound as `<prefix><column>`, for a statement
+    that writes several rows or tables. `Direct` passes every parameter name to the compiler as a
+    column key, and a name equal to a column of a table the statement writes would be taken for a
+    value to write: the prefix keeps the names apart."""
+    names = names or [column.name for column in table.c if column.name != "id"]
+    return {name: bindparam(prefix + name, type_=table.c[name].type) for name in names}
+
+
+def prefixed(prefix: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters for a `bound_row` with this prefix."""
+    return {prefix + name: value for name, value in values.items()}
 
 
 @dataclass(frozen=True, slots=True)

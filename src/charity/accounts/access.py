@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ScalarSelect, Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 
 from charity.models import Role, Unit
 
@@ -118,13 +118,12 @@ def scope_parameters(principal: Principal, roles: Iterable[Role]) -> dict[str, l
     return {"scope_roots": principal.units_where(roles)}
 
 
-def with_units_above(statement: Select[Any], unit_of: ScalarSelect[int]) -> Select[Any]:
-    """`statement` (one object's row) with a last column added: the object's unit (`unit_of`) and each
-    unit above it, a row each. One query then fetches the object and tells whether it is in a
-    principal's scope (`holds`): the same rule as `SCOPE`, asked from the unit upwards."""
+def units_above(unit_of: ColumnElement[int]) -> Select[tuple[int]]:
+    """An object's unit (`unit_of`) and each unit above it, a row each: whether the object is in a
+    principal's scope (`holds`) is then the same rule as `SCOPE`, asked from the unit upwards."""
     up = select(Unit.id, Unit.parent_id).where(Unit.id == unit_of).cte(recursive=True)
     up = up.union(select(Unit.id, Unit.parent_id).where(Unit.id == up.c.parent_id))
-    return statement.add_columns(up.c.id)
+    return select(up.c.id)
 
 
 def holds(principal: Principal, roles: Iterable[Role], units: Iterable[int]) -> bool:

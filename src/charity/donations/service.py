@@ -6,37 +6,31 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
 
 import msgspec
-from sqlalchemy import bindparam, insert, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import Principal
 from charity.audit.service import Actor, event
 from charity.clock import format_date, local_today
 from charity.direct import Direct
+from charity.donations.context import Accepted, Earlier, read_context
+from charity.donations.recording import record
 from charity.donations.schemas import DonationOut, GiftIn, ReceiptRef
-from charity.donors.service import RECORDERS, add_donor, check_donor, clean_donor
-from charity.drives.service import drive_window
+from charity.donors.service import RECORDERS, add_donor, clean_donor
 from charity.errors import Conflict, Invalid
 from charity.ledger.service import Posting, post
 from charity.models import (
     MAX_AMOUNT,
     Donation,
-    DonationItem,
-    DriveItemType,
     DriveStatus,
     EntrySource,
     ItemType,
-    Receipt,
     ReceiptStatus,
     utcnow,
 )
 from charity.money import line_value
-from charity.receipts.numbering import issue_number
 from charity.receipts.schemas import CashOut, ItemOut
 from charity.receipts.service import clean_reason, load, lock_receipts, void_receipt, voidable
 
@@ -72,44 +66,21 @@ def check_idempotency_key(key: str | None) -> str | None:
     return key
 
 
-_REPLAY = Direct(
-    select(Donation.request_hash, Receipt.id)
-    .join(Receipt, Receipt.donation_id == Donation.id)
-    .where(Donation.recorded_by == bindparam("user_id"), Donation.idempotency_key == bindparam("key"))
-)
-
-
-async def _replay(session: AsyncSession, user_id: int, key: str | None, fingerprint: str) -> Issued | None:
-    if key is None:
+async def _replay(session: AsyncSession, earlier: Earlier | None, fingerprint: str) -> Issued | None:
+    """The answer given to the request this one retries, if any (same Idempotency-Key)."""
+    if earlier is None:
         return None
-    found = await _REPLAY.first(session, {"user_id": user_id, "key": key})
-    if found is None:
-        return None
-    if found[0] != fingerprint:
+    if earlier.request_hash != fingerprint:
         raise Conflict("Idempotency-Key này đã được dùng cho một đóng góp khác.", field="Idempotency-Key")
-    return Issued(DonationOut.of((await load(session, [found[1]]))[0]), replayed=True)
+    return Issued(DonationOut.of((await load(session, [earlier.receipt_id]))[0]), replayed=True)
 
 
-class _Accepted(NamedTuple):
-    id: int
-    name: str
-    unit_of_measure: str
-
-
-_ACCEPTED_ITEMS = Direct(
-    select(ItemType.id, ItemType.name, ItemType.unit_of_measure)
-    .join(DriveItemType, DriveItemType.item_type_id == ItemType.id)
-    .where(DriveItemType.drive_id == bindparam("drive_id"))
-)
-
-
-async def _check_items(session: AsyncSession, gift: GiftIn) -> list[tuple[_Accepted, int]]:
+async def _check_items(
+    session: AsyncSession, accepted: dict[int, Accepted], gift: GiftIn
+) -> list[tuple[Accepted, int]]:
     """Each goods line's item type (accepted by the drive) and estimated value."""
     if len(gift.items) > MAX_LINES:
         raise Invalid(f"Một biên nhận có tối đa {MAX_LINES} dòng hàng.", field="items")
-    accepted = {
-        row[0]: _Accepted(*row) for row in await _ACCEPTED_ITEMS.rows(session, {"drive_id": gift.drive_id})
-    }
     checked = []
     for index, line in enumerate(gift.items):
         field = f"items[{index}]"
@@ -134,16 +105,6 @@ async def _check_items(session: AsyncSession, gift: GiftIn) -> list[tuple[_Accep
     return checked
 
 
-# A second request with the same Idempotency-Key inserts nothing and is answered with the first one.
-_INSERT_DONATION = {
-    name: Direct(
-        dialect_insert(Donation.__table__)
-        .on_conflict_do_nothing(index_elements=["recorded_by", "idempotency_key"])
-        .returning(Donation.__table__.c.id)
-    )
-    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
-}
-_INSERT_ITEM = Direct(insert(DonationItem.__table__))
 _KEY_LOCK = Direct(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"))
 
 
@@ -175,10 +136,14 @@ async def issue_gift(
         # serialises them). Other twins meet at the gift's insert, which waits for the first to
         # commit and then inserts nothing: the second answers the first's receipt.
         await _KEY_LOCK.rows(session, {"key": f"gift:{principal.user_id}:{key}"})
-    if replayed := await _replay(session, principal.user_id, key, fingerprint):
+    named_donor = gift.donor.id if gift.donor is not None else None
+    context = await read_context(
+        session, user_id=principal.user_id, key=key, drive_id=gift.drive_id, donor_id=named_donor
+    )
+    if replayed := await _replay(session, context.earlier, fingerprint):
         return replayed
 
-    drive = await drive_window(session, principal, gift.drive_id, RECORDERS)
+    drive = context.drive_for(principal, RECORDERS)
     if drive.status != DriveStatus.OPEN:
         raise Invalid(f"Cuộc vận động «{drive.name}» không đang nhận đóng góp.", field="drive_id")
     today = local_today()
@@ -192,7 +157,7 @@ async def issue_gift(
         )
     if gift.cash is not None and not _amount_ok(gift.cash.amount, minimum=1):
         raise Invalid("Số tiền phải là số nguyên dương (đồng), tối đa 10.000 tỷ đồng.", field="cash.amount")
-    lines = await _check_items(session, gift) if gift.items else []
+    lines = await _check_items(session, context.accepted, gift) if gift.items else []
     if gift.cash is None and not lines:
         raise Invalid("Cần nhập số tiền hoặc ít nhất một dòng hàng.", field="cash")
     total = (gift.cash.amount if gift.cash else 0) + sum(value for _, value in lines)
@@ -203,9 +168,9 @@ async def issue_gift(
         raise Invalid(f"Ghi chú dài quá {NOTE_MAX} ký tự.", field="note")
     donor_id = None
     new_donor = None
-    if gift.donor is not None and gift.donor.id is not None:
-        await check_donor(session, principal, gift.donor.id, RECORDERS)
-        donor_id = gift.donor.id
+    if named_donor is not None:
+        context.check_donor(principal, RECORDERS)
+        donor_id = named_donor
     elif gift.donor is not None and _adds_donor(gift):
         d = gift.donor
         new_donor = clean_donor(
@@ -222,7 +187,7 @@ async def issue_gift(
 
     if new_donor is not None:
         donor_id = (await add_donor(session, actor, drive.unit_id, new_donor, audit=False)).id
-    donation_id = await _INSERT_DONATION[dialect].scalar(
+    recorded = await record(
         session,
         {
             "drive_id": drive.id,
@@ -238,42 +203,40 @@ async def issue_gift(
             "idempotency_key": key,
             "request_hash": fingerprint if key else None,
         },
-    )
-    if donation_id is None:
-        # A twin request with the same Idempotency-Key committed while this one was on its way.
-        replayed = await _replay(session, principal.user_id, key, fingerprint)
-        if replayed is None:
-            raise Conflict(
-                "Idempotency-Key này đang được dùng cho một đóng góp khác.", field="Idempotency-Key"
-            )
-        return replayed
-    for line, (item_type, value) in zip(gift.items, lines, strict=True):
-        await _INSERT_ITEM.rows(
-            session,
+        [
             {
-                "donation_id": donation_id,
                 "item_type_id": item_type.id,
                 "quantity": line.quantity,
                 "unit_value": line.unit_value,
                 "value": value,
-            },
-        )
-    numbered = await issue_number(
-        session,
-        drive.unit_id,
-        today.year,
-        gift.book_id,
+            }
+            for line, (item_type, value) in zip(gift.items, lines, strict=True)
+        ],
         {
-            "donation_id": donation_id,
             "status": ReceiptStatus.ISSUED,
             "total_value": total,
             "issued_at": utcnow(),
             "issued_by": principal.user_id,
             "replaces_id": replaces,
         },
+        unit_id=drive.unit_id,
+        year=today.year,
+        book_id=gift.book_id,
         # A replacement posts to two drives, locked in id order by `post`.
         lock_chain_of=drive.id if also_lock_drive is None else None,
     )
+    if recorded is None:
+        # A twin request with the same Idempotency-Key committed while this one was on its way.
+        again = await read_context(
+            session, user_id=principal.user_id, key=key, drive_id=gift.drive_id, donor_id=named_donor
+        )
+        replayed = await _replay(session, again.earlier, fingerprint)
+        if replayed is None:
+            raise Conflict(
+                "Idempotency-Key này đang được dùng cho một đóng góp khác.", field="Idempotency-Key"
+            )
+        return replayed
+    donation_id, numbered = recorded
     number, receipt_id = numbered.number, numbered.receipt_id
     postings = ([Posting(amount=gift.cash.amount, memo="Tiền mặt/chuyển khoản")] if gift.cash else []) + [
         Posting(amount=value, item_type_id=item_type.id, quantity=line.quantity, memo=item_type.name)

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, bindparam, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import SCOPE, Principal, holds, scope_parameters, scope_units, with_units_above
+from charity.accounts.access import SCOPE, Principal, scope_parameters, scope_units
 from charity.audit.service import Actor, record
 from charity.db import page_of
-from charity.direct import Direct
 from charity.errors import Conflict, Invalid, NotFound
 from charity.models import Donor, DonorKind, Role, Unit
 from charity.text import clean, fold
@@ -122,7 +121,7 @@ async def list_donors(
     return await page_of(session, matching(visible, query), rank, text, Donor.id, limit=limit, offset=offset)
 
 
-_NO_DONOR = "Không có nhà hảo tâm này."
+NO_DONOR = "Không có nhà hảo tâm này."
 _DONOR_IN_SCOPE = select(Donor).where(Donor.id == bindparam("donor_id"), Donor.unit_id.in_(SCOPE))
 
 
@@ -133,25 +132,8 @@ async def get_donor(
         await session.execute(_DONOR_IN_SCOPE, {"donor_id": donor_id, **scope_parameters(principal, roles)})
     ).scalar_one_or_none()
     if donor is None:
-        raise NotFound(_NO_DONOR, field="donor")
+        raise NotFound(NO_DONOR, field="donor")
     return donor
-
-
-_DONOR_UNITS = Direct(
-    with_units_above(
-        select(Donor.unit_id).where(Donor.id == bindparam("donor_id")),
-        select(Donor.unit_id).where(Donor.id == bindparam("donor_id")).scalar_subquery(),
-    )
-)
-
-
-async def check_donor(
-    session: AsyncSession, principal: Principal, donor_id: int, roles: tuple[Role, ...]
-) -> None:
-    """`get_donor` for the gift path, which needs only to know the donor is there and in scope."""
-    rows = await _DONOR_UNITS.rows(session, {"donor_id": donor_id})
-    if not rows or not holds(principal, roles, (row[-1] for row in rows)):
-        raise NotFound(_NO_DONOR, field="donor")
 
 
 async def same_phone(session: AsyncSession, principal: Principal, phone: str) -> list[Donor]:

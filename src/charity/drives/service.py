@@ -10,11 +10,10 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import SCOPE, Principal, holds, scope_parameters, scope_units, with_units_above
+from charity.accounts.access import SCOPE, Principal, scope_parameters, scope_units
 from charity.audit.service import Actor, record
 from charity.clock import format_date
 from charity.db import page_of
-from charity.direct import Direct
 from charity.drives.schemas import DriveItemIn, DriveItemOut, DriveOut, DriveSummary, ItemProgress
 from charity.errors import Conflict, Invalid, NotFound
 from charity.ledger.service import balances
@@ -114,7 +113,7 @@ def _visible(principal: Principal, roles: tuple[Role, ...] = READERS) -> Any:
 
 
 _DRIVE_IN_SCOPE = select(Drive).where(Drive.id == bindparam("drive_id"), Drive.unit_id.in_(SCOPE))
-_NO_DRIVE = "Không có cuộc vận động này."
+NO_DRIVE = "Không có cuộc vận động này."
 
 
 async def get_drive(
@@ -124,40 +123,8 @@ async def get_drive(
         await session.execute(_DRIVE_IN_SCOPE, {"drive_id": drive_id, **scope_parameters(principal, roles)})
     ).scalar_one_or_none()
     if drive is None:
-        raise NotFound(_NO_DRIVE)
+        raise NotFound(NO_DRIVE)
     return drive
-
-
-@dataclass(frozen=True, slots=True)
-class DriveWindow:
-    """What recording a gift needs to know of its drive."""
-
-    id: int
-    unit_id: int
-    name: str
-    status: DriveStatus
-    starts_on: date
-    ends_on: date
-
-
-_DRIVE_WINDOW = Direct(
-    with_units_above(
-        select(Drive.id, Drive.unit_id, Drive.name, Drive.status, Drive.starts_on, Drive.ends_on).where(
-            Drive.id == bindparam("drive_id")
-        ),
-        select(Drive.unit_id).where(Drive.id == bindparam("drive_id")).scalar_subquery(),
-    )
-)
-
-
-async def drive_window(
-    session: AsyncSession, principal: Principal, drive_id: int, roles: tuple[Role, ...]
-) -> DriveWindow:
-    """`get_drive` for the gift path: the same 404 outside the scope, without loading the whole row."""
-    rows = await _DRIVE_WINDOW.rows(session, {"drive_id": drive_id})
-    if not rows or not holds(principal, roles, (row[-1] for row in rows)):
-        raise NotFound(_NO_DRIVE)
-    return DriveWindow(*rows[0][:-1])
 
 
 async def accepted_items(session: AsyncSession, drive_ids: list[int]) -> dict[int, list[DriveItemOut]]:

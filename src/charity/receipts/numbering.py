@@ -7,15 +7,16 @@ receipt commits: a failure anywhere in the transaction rolls the counter back wi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Update, bindparam, exists, insert, select, true, update
+from sqlalchemy import CTE, Select, bindparam, exists, insert, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.direct import Direct
+from charity.direct import Direct, bound_row
 from charity.errors import Conflict, Invalid, NotFound
 from charity.ledger.service import chain_end
 from charity.models import BookStatus, Receipt, ReceiptBook
@@ -67,32 +68,35 @@ _FROM_CHOSEN = _TAKE.where(
 _TAKE_FROM_DEFAULT, _TAKE_FROM_CHOSEN = Direct(_FROM_DEFAULT), Direct(_FROM_CHOSEN)
 
 _RECEIPT = Receipt.__table__
-_RECEIPT_VALUES = ("donation_id", "status", "total_value", "issued_at", "issued_by", "replaces_id")
+_RECEIPT_VALUES = ("status", "total_value", "issued_at", "issued_by", "replaces_id")
 _INSERT_RECEIPT = Direct(insert(_RECEIPT).returning(_RECEIPT.c.id))
 
 
-def _taking_and_issuing(take: Update, *, lock_chain: bool) -> Direct:
-    """Take the number and insert the receipt under it in one statement (PostgreSQL) and, with
-    `lock_chain`, lock the drive's ledger chain and read its end: the book's and the drive's rows
-    are locked from here to the commit, so every round trip saved here is time other gifts of the
-    book wait less. The drive is locked only once the number is taken (its condition needs `taken`),
-    the order every writer follows."""
-    taken = take.cte("taken")
+def issuing(donation: CTE, *, chosen: bool, lock_chain: bool) -> Select[Any]:
+    """One statement (PostgreSQL) that, once `donation` (an INSERT … RETURNING id, as a CTE) has
+    inserted its row, takes the next number, inserts the receipt for that donation under it (its other
+    columns bound as `receipt_<column>`) and, with `lock_chain`, locks the drive's ledger chain
+    (`chain_drive_id`) and reads its end. The book's and the drive's rows are locked from here to the
+    commit, so every round trip saved here is time other gifts of the book wait less. The drive is
+    locked only once the number is taken (its condition needs `taken`), the order every writer follows.
+
+    Its row is the donation's id, then (`IssuedNumber.of`) the number, the receipt's id and the
+    chain's end; all NULL when no open book answered (`issue_number` then explains or opens one). There
+    is no row when `donation` inserted nothing."""
+    taken = (_FROM_CHOSEN if chosen else _FROM_DEFAULT).where(exists(select(donation.c.id))).cte("taken")
+    receipt = bound_row(_RECEIPT, "receipt_", _RECEIPT_VALUES)
     issued = (
         insert(_RECEIPT)
         .from_select(
-            ["book_id", "seq", *_RECEIPT_VALUES],
-            select(
-                taken.c.id,
-                taken.c.seq,
-                # Named apart from the book's columns, which would otherwise be taken for ones to set.
-                *(bindparam(f"new_{name}", type_=_RECEIPT.c[name].type) for name in _RECEIPT_VALUES),
+            ["book_id", "seq", "donation_id", *receipt],
+            select(taken.c.id, taken.c.seq, donation.c.id, *receipt.values()).join_from(
+                taken, donation, true()
             ),
         )
         .returning(_RECEIPT.c.id)
         .cte("issued")
     )
-    query = select(taken.c.id, taken.c.code, taken.c.year, taken.c.seq, issued.c.id).join_from(
+    numbered = select(taken.c.id, taken.c.code, taken.c.year, taken.c.seq, issued.c.id).join_from(
         taken, issued, true()
     )
     if lock_chain:
@@ -101,17 +105,9 @@ def _taking_and_issuing(take: Update, *, lock_chain: bool) -> Direct:
             .where(exists(select(taken.c.id)))
             .cte("chain_end")
         )
-        query = query.join(end, true()).add_columns(*end.c)
-    return Direct(query)
-
-
-_ISSUE = {
-    (chosen, lock_chain): _taking_and_issuing(
-        _FROM_CHOSEN if chosen else _FROM_DEFAULT, lock_chain=lock_chain
-    )
-    for chosen in (False, True)
-    for lock_chain in (False, True)
-}
+        numbered = numbered.join(end, true()).add_columns(*end.c)
+    numbered_row = numbered.subquery("numbered")
+    return select(donation.c.id, *numbered_row.c).outerjoin_from(donation, numbered_row, true())
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,36 +116,26 @@ class IssuedNumber:
     receipt_id: int
     chain_end: tuple[int, str] | None  # when asked for: the drive's chain end, locked
 
+    @classmethod
+    def of(cls, row: Sequence[Any]) -> IssuedNumber | None:
+        """The number, receipt and chain end in a row of `issuing` (after the donation's id)."""
+        if row[0] is None:
+            return None
+        return cls(Number(*row[:4]), row[4], (row[5], row[6]) if len(row) > 5 else None)
 
-def _book_choice(unit_id: int, year: int, book_id: int | None) -> dict[str, int]:
+
+def book_choice(unit_id: int, year: int, book_id: int | None) -> dict[str, int]:
+    """The parameters choosing the book for `issuing`."""
     if book_id is None:
         return {"for_unit": unit_id, "for_year": year}
     return {"for_unit": unit_id, "for_year": year, "for_book": book_id}
 
 
 async def issue_number(
-    session: AsyncSession,
-    unit_id: int,
-    year: int,
-    book_id: int | None,
-    receipt: dict[str, Any],
-    *,
-    lock_chain_of: int | None = None,
+    session: AsyncSession, unit_id: int, year: int, book_id: int | None, receipt: dict[str, Any]
 ) -> IssuedNumber:
     """Take the next number (as `take_number`) and insert the receipt (`receipt` holds its other
-    columns) under it. On PostgreSQL, `lock_chain_of` names a drive whose ledger chain the caller will
-    append to next: its end comes back locked, read in the same statement."""
-    if session.bind.dialect.name == "postgresql":
-        issue = _ISSUE[book_id is not None, lock_chain_of is not None]
-        values = {f"new_{name}": value for name, value in receipt.items()}
-        if lock_chain_of is not None:
-            values["chain_drive_id"] = lock_chain_of
-        row = await issue.first(session, _book_choice(unit_id, year, book_id) | values)
-        if row is not None:
-            return IssuedNumber(
-                Number(*row[:4]), row[4], (row[5], row[6]) if lock_chain_of is not None else None
-            )
-        # No open book answered: the unit's first gift of the year, or a refusal to explain.
+    columns) under it."""
     number = await take_number(session, unit_id, year, book_id)
     receipt_id = await _INSERT_RECEIPT.scalar(
         session, receipt | {"book_id": number.book_id, "seq": number.seq}
@@ -171,7 +157,7 @@ async def take_number(session: AsyncSession, unit_id: int, year: int, book_id: i
     """The next number of the unit's book for the year (the one asked for, or its first open book),
     locked until the transaction ends: a failure later in the transaction gives the number back."""
     statement = _TAKE_FROM_DEFAULT if book_id is None else _TAKE_FROM_CHOSEN
-    parameters = _book_choice(unit_id, year, book_id)
+    parameters = book_choice(unit_id, year, book_id)
     row = await statement.first(session, parameters)
     if row is None and book_id is None:
         books = await session.execute(

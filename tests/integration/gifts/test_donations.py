@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from charity.clock import local_today
 from charity.db import Database
+from charity.ledger.service import verify_chain
 from charity.models import AuditEvent, Donation, DonationItem, Donor, Drive, LedgerEntry, Receipt, ReceiptBook
 from tests.gifts_world import GiftsWorld
 
@@ -62,6 +63,49 @@ async def test_goods_are_valued_half_up_and_a_new_donor_is_created_in_the_drives
     async with database.read() as session:
         donor = await session.get(Donor, body["donor_id"])
     assert (donor.name, donor.phone, donor.unit_id) == ("Trần Văn Đức", "0918274615", world.unit_id)
+
+
+async def test_every_goods_line_is_kept_in_order_with_its_entry(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    """The unit's first gift opens its book; later gifts take a number in the same statement that
+    records them: both keep every line."""
+    lines = [
+        {"item_type_id": world.rice_id, "quantity": "10", "unit_value": 18_000},
+        {"item_type_id": world.rice_id, "quantity": "0.125", "unit_value": 21_000},
+        {"item_type_id": world.rice_id, "quantity": "3.5", "unit_value": 0},
+    ]
+    for seq in (1, 2):
+        response = await client.post(
+            "/api/donations", json=world.gift(items=lines), headers=world.auth("volunteer")
+        )
+        assert response.status_code == 201, response.text
+        body = response.json()
+        assert body["receipt"]["seq"] == seq
+        assert [item["value"] for item in body["items"]] == [180_000, 2_625, 0]
+        assert body["receipt"]["total_value"] == 500_000 + 182_625
+        async with database.read() as session:
+            stored = (
+                await session.execute(
+                    select(DonationItem.quantity, DonationItem.value)
+                    .where(DonationItem.donation_id == body["id"])
+                    .order_by(DonationItem.id)
+                )
+            ).all()
+            entries = (
+                await session.execute(
+                    select(LedgerEntry.amount)
+                    .where(LedgerEntry.receipt_id == body["receipt"]["id"])
+                    .order_by(LedgerEntry.chain_seq)
+                )
+            ).scalars()
+            assert [(str(quantity), value) for quantity, value in stored] == [
+                ("10.000", 180_000),
+                ("0.125", 2_625),
+                ("3.500", 0),
+            ]
+            assert list(entries) == [500_000, 180_000, 2_625, 0]
+            assert (await verify_chain(session, world.drive_id)).intact
 
 
 async def test_an_anonymous_gift_needs_no_donor(client: AsyncTestClient[Litestar], world: GiftsWorld) -> None:
