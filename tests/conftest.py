@@ -4,12 +4,14 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from charity.app import create_app
 from charity.db import Database
+from charity.http import database_of
 from charity.settings import Settings
 from tests.support import ENGINES, POSTGRES_ENV, PostgresDatabases, SqliteDatabases, postgres_url
 
@@ -101,6 +103,16 @@ def app(settings: Settings) -> Litestar:
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
     async with AsyncTestClient(app=app) as client:
         yield client
+
+
+@pytest.fixture
+async def concurrent(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """A client straight on the ASGI app, whose requests sent together run at once (Litestar's test
+    client serves them one after another)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client:
+        yield client
+    await database_of(app.state).dispose()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, event, func, make_url, select
-from sqlalchemy.engine import URL, Connection, Dialect
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlmodel import SQLModel
 
+from charity.direct import Driver
 from charity.sqlite_inline import connector
 
 _WRITE_OPTION = "charity_write"
@@ -233,7 +234,7 @@ class Database:
         # PostgreSQL write transactions at once from this process. Gifts of one unit queue on its
         # receipt book's row; more of them waiting there than this made the server work harder
         # (backends woken to wait again) and answer later, with no more gifts recorded.
-        self._writers = asyncio.Semaphore(POSTGRES_WRITERS)
+        self.writers = asyncio.Semaphore(POSTGRES_WRITERS)
 
     async def dispose(self) -> None:
         if self._reader is not None:
@@ -242,18 +243,20 @@ class Database:
         await self.engine.dispose()
 
     @asynccontextmanager
-    async def standalone(self) -> AsyncIterator[tuple[Any, Dialect]]:
-        """A driver connection outside any transaction, and its dialect, for a read that is one
-        statement (one statement sees one consistent state): the bearer-token lookup of every API
-        request. On SQLite it is one connection kept for the purpose (statements run inline on the
-        loop, so they never overlap); on PostgreSQL a pooled one."""
+    async def standalone(self) -> AsyncIterator[Driver]:
+        """A driver connection outside any transaction, for `Direct` statements each of which is a
+        transaction of its own: reads that are one statement (one statement sees one consistent
+        state), such as the bearer-token lookup of every API request. On SQLite it is one connection
+        kept for reading (statements run inline on the loop, so they never overlap); on PostgreSQL a
+        pooled one, where a write that is one statement may run too (see `writers`)."""
         if self._sqlite_path is not None:
             if self._reader is None:
                 self._reader = await connector(str(self._sqlite_path))()
-            yield self._reader, self.engine.dialect
+            yield Driver(None, self.engine.dialect, self._reader)
             return
         async with self.engine.connect() as connection:
-            yield (await connection.get_raw_connection()).driver_connection, self.engine.dialect
+            raw = (await connection.get_raw_connection()).driver_connection
+            yield Driver(None, self.engine.dialect, raw)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -266,7 +269,7 @@ class Database:
         """A write transaction holding the write lock from its first statement. It is committed (and on
         disk) when the block ends without error, and rolled back when it raises."""
         if self._group is None:
-            async with self._writers, self.sessionmaker() as session:
+            async with self.writers, self.sessionmaker() as session:
                 await session.connection(execution_options={_WRITE_OPTION: True})
                 try:
                     yield session

@@ -103,8 +103,8 @@ def _compile(statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> 
 
 
 @dataclass(frozen=True, slots=True)
-class _Driver:
-    """The driver connection under one session transaction."""
+class Driver:
+    """A driver connection: under one session transaction, or outside any (`Database.standalone`)."""
 
     transaction: object
     dialect: Dialect
@@ -119,7 +119,7 @@ class _Driver:
 _DRIVER_KEY = "charity.direct.driver"
 
 
-async def _driver(session: AsyncSession) -> _Driver:
+async def _driver(session: AsyncSession) -> Driver:
     """The session's driver connection, looked up once per transaction (a session keeps one
     connection for the whole of a transaction)."""
     found = session.info.get(_DRIVER_KEY)
@@ -133,7 +133,7 @@ async def _driver(session: AsyncSession) -> _Driver:
         # before ours, or ours would run outside it (and SQLAlchemy would not commit it).
         if adapted._transaction is None:
             await adapted._start_transaction()
-    driver = _Driver(session.sync_session.get_transaction(), connection.dialect, pooled.driver_connection)
+    driver = Driver(session.sync_session.get_transaction(), connection.dialect, pooled.driver_connection)
     session.info[_DRIVER_KEY] = driver
     return driver
 
@@ -153,27 +153,31 @@ class Direct:
         return found
 
     async def rows(
-        self, where: AsyncSession | Database, params: Mapping[str, Any] | None = None
+        self, where: AsyncSession | Database | Driver, params: Mapping[str, Any] | None = None
     ) -> list[Row]:
-        """The statement's rows, run in the session's transaction; or, given the database, a read
-        that needs no transaction of its own (see `Database.standalone`), which costs a fraction of
-        opening a session."""
+        """The statement's rows, run in the session's transaction; or on a connection outside any
+        transaction (`Database.standalone`), where it is a transaction of its own, which costs a
+        fraction of opening a session; given the database, on one taken for this statement."""
         params = params or {}
         if isinstance(where, AsyncSession):
             return await self._run(await _driver(where), params)
-        async with where.standalone() as (connection, dialect):
-            return await self._run(_Driver(None, dialect, connection), params)
+        if isinstance(where, Driver):
+            return await self._run(where, params)
+        async with where.standalone() as driver:
+            return await self._run(driver, params)
 
-    async def _run(self, driver: _Driver, params: Mapping[str, Any]) -> list[Row]:
+    async def _run(self, driver: Driver, params: Mapping[str, Any]) -> list[Row]:
         compiled = self._for(driver.dialect, params)
         return [compiled.row(row) for row in await driver.fetch(compiled.sql, compiled.arguments(params))]
 
     async def first(
-        self, where: AsyncSession | Database, params: Mapping[str, Any] | None = None
+        self, where: AsyncSession | Database | Driver, params: Mapping[str, Any] | None = None
     ) -> Row | None:
         rows = await self.rows(where, params)
         return rows[0] if rows else None
 
-    async def scalar(self, where: AsyncSession | Database, params: Mapping[str, Any] | None = None) -> Any:
+    async def scalar(
+        self, where: AsyncSession | Database | Driver, params: Mapping[str, Any] | None = None
+    ) -> Any:
         row = await self.first(where, params)
         return None if row is None else row[0]

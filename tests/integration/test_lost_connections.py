@@ -7,12 +7,15 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import make_url
 
+from charity.app import create_app
 from charity.db import Database
+from charity.settings import Settings
 from tests.gifts_world import GiftsWorld, build_gifts_world
 
 
@@ -48,8 +51,8 @@ async def test_more_token_lookups_at_once_than_pooled_connections(database_url: 
     try:
 
         async def look_up() -> int:
-            async with database.standalone() as (connection, _dialect):
-                return await connection.fetchval("SELECT 1 FROM pg_sleep(0.05)")
+            async with database.standalone() as driver:
+                return await driver.connection.fetchval("SELECT 1 FROM pg_sleep(0.05)")
 
         for _ in range(2):
             assert await asyncio.gather(*(look_up() for _ in range(3))) == [1, 1, 1]
@@ -74,3 +77,30 @@ async def _connections_to(database_url: str) -> int:
         )
     finally:
         await admin.close()
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
+async def test_more_gifts_at_once_than_pooled_connections(settings: Settings, database: Database) -> None:
+    """The unit's first gifts of the year all find no open book and go on to open it in a write
+    transaction while others still wait to write: with two connections and one writer at a time for
+    twelve gifts, none of them waits for a connection another one holds while it waits for them."""
+    world = await build_gifts_world(database, volunteers=25)
+    small = Database(settings.database_url, pool_size=1)
+    small.writers = asyncio.Semaphore(1)
+    # Straight on the ASGI app, so that the requests run at once.
+    transport = httpx.ASGITransport(app=create_app(settings, database=small))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            answers = await asyncio.wait_for(
+                asyncio.gather(
+                    *(
+                        client.post("/api/donations", json=world.gift(), headers=world.auth(f"volunteer{n}"))
+                        for n in range(1, 25)
+                    )
+                ),
+                timeout=20,
+            )
+    finally:
+        await small.dispose()
+    assert [answer.status_code for answer in answers] == [201] * 24
+    assert sorted(answer.json()["receipt"]["seq"] for answer in answers) == list(range(1, 25))

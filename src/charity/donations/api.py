@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Response, post
+from litestar.datastructures import State
 from litestar.params import HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from charity.accounts.access import allow
 from charity.donations import service
 from charity.donations.schemas import DonationOut, GiftIn
-from charity.http import Acting, Caller, DbSession
+from charity.http import Acting, Caller, database_of
 from charity.models import Role
 
 
@@ -29,7 +30,7 @@ def answer(issued: service.Issued) -> Response[DonationOut]:
     status_code=HTTP_201_CREATED,
 )
 async def create_donation(
-    session: DbSession,
+    state: State,
     principal: Caller,
     actor: Acting,
     data: JSONBody[GiftIn],
@@ -37,5 +38,7 @@ async def create_donation(
 ) -> Response[DonationOut]:
     """Record a gift and issue its receipt, numbered from the unit's receipt book. Send an
     `Idempotency-Key` header so that a retry after a lost answer never issues a second receipt."""
-    issued = await service.issue_gift(session, principal, actor, data, idempotency_key=idempotency_key)
+    issued = await service.record_gift(
+        database_of(state), principal, actor, data, idempotency_key=idempotency_key
+    )
     return answer(issued)

@@ -25,7 +25,7 @@ from sqlalchemy import union_all as union_all_of
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import Principal, holds, units_above
-from charity.direct import Direct
+from charity.direct import Direct, Driver
 from charity.donors.service import NO_DONOR
 from charity.drives.service import NO_DRIVE
 from charity.errors import NotFound
@@ -127,11 +127,11 @@ _CONTEXT = Direct(
 
 
 async def read_context(
-    session: AsyncSession, *, user_id: int, key: str | None, drive_id: int, donor_id: int | None
+    where: AsyncSession | Driver, *, user_id: int, key: str | None, drive_id: int, donor_id: int | None
 ) -> GiftContext:
     context = GiftContext()
     rows = await _CONTEXT.rows(
-        session, {"drive_id": drive_id, "user_id": user_id, "key": key, "donor_id": donor_id}
+        where, {"drive_id": drive_id, "user_id": user_id, "key": key, "donor_id": donor_id}
     )
     for tag, id_, unit_id, name, label, starts_on, ends_on in rows:
         if tag == "drive":

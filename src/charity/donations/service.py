@@ -5,32 +5,28 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import msgspec
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.access import Principal
 from charity.audit.service import Actor, event
 from charity.clock import format_date, local_today
-from charity.direct import Direct
-from charity.donations.context import Accepted, Earlier, read_context
-from charity.donations.recording import record
+from charity.db import Database
+from charity.direct import Direct, Driver
+from charity.donations.context import Accepted, DriveWindow, Earlier, GiftContext, read_context
+from charity.donations.recording import Twin, record, record_at_once
 from charity.donations.schemas import DonationOut, GiftIn, ReceiptRef
-from charity.donors.service import RECORDERS, add_donor, clean_donor
+from charity.donors.service import RECORDERS, CleanDonor, add_donor, clean_donor
 from charity.errors import Conflict, Invalid
 from charity.ledger.service import Posting, post
-from charity.models import (
-    MAX_AMOUNT,
-    Donation,
-    DriveStatus,
-    EntrySource,
-    ItemType,
-    ReceiptStatus,
-    utcnow,
-)
+from charity.models import MAX_AMOUNT, Donation, DriveStatus, EntrySource, ItemType, ReceiptStatus, utcnow
 from charity.money import line_value
+from charity.receipts.numbering import IssuedNumber, Number
 from charity.receipts.schemas import CashOut, ItemOut
 from charity.receipts.service import clean_reason, load, lock_receipts, void_receipt, voidable
 
@@ -66,17 +62,29 @@ def check_idempotency_key(key: str | None) -> str | None:
     return key
 
 
-async def _replay(session: AsyncSession, earlier: Earlier | None, fingerprint: str) -> Issued | None:
-    """The answer given to the request this one retries, if any (same Idempotency-Key)."""
-    if earlier is None:
-        return None
-    if earlier.request_hash != fingerprint:
+async def _replayed(database_or_session: AsyncSession | Database, earlier: Earlier) -> Issued:
+    """The answer given to the request this one retries (same Idempotency-Key and body)."""
+    if isinstance(database_or_session, AsyncSession):
+        return Issued(
+            DonationOut.of((await load(database_or_session, [earlier.receipt_id]))[0]), replayed=True
+        )
+    async with database_or_session.read() as session:
+        return await _replayed(session, earlier)
+
+
+def _earlier(context: GiftContext, fingerprint: str) -> Earlier | None:
+    """The gift this request retries, if its Idempotency-Key was used (409 for another body)."""
+    earlier = context.earlier
+    if earlier is not None and earlier.request_hash != fingerprint:
         raise Conflict("Idempotency-Key này đã được dùng cho một đóng góp khác.", field="Idempotency-Key")
-    return Issued(DonationOut.of((await load(session, [earlier.receipt_id]))[0]), replayed=True)
+    return earlier
+
+
+_ITEM_TYPE_NAME = Direct(select(ItemType.name).where(ItemType.id == bindparam("item_type_id")))
 
 
 async def _check_items(
-    session: AsyncSession, accepted: dict[int, Accepted], gift: GiftIn
+    where: AsyncSession | Driver, accepted: dict[int, Accepted], gift: GiftIn
 ) -> list[tuple[Accepted, int]]:
     """Each goods line's item type (accepted by the drive) and estimated value."""
     if len(gift.items) > MAX_LINES:
@@ -86,8 +94,8 @@ async def _check_items(
         field = f"items[{index}]"
         item_type = accepted.get(line.item_type_id)
         if item_type is None:
-            name = await session.get(ItemType, line.item_type_id)
-            label = f"«{name.name}»" if name else f"mã {line.item_type_id}"
+            name = await _ITEM_TYPE_NAME.scalar(where, {"item_type_id": line.item_type_id})
+            label = f"«{name}»" if name else f"mã {line.item_type_id}"
             raise Invalid(f"Cuộc vận động này không nhận loại hàng {label}.", field=f"{field}.item_type_id")
         quantity = line.quantity
         if not quantity.is_finite() or not 0 < quantity <= MAX_QUANTITY:
@@ -117,32 +125,138 @@ def _adds_donor(gift: GiftIn) -> bool:
     )
 
 
-async def issue_gift(
-    session: AsyncSession,
-    principal: Principal,
-    actor: Actor,
-    gift: GiftIn,
-    *,
-    idempotency_key: str | None = None,
-    replaces: int | None = None,
-    also_lock_drive: int | None = None,
-) -> Issued:
-    key = check_idempotency_key(idempotency_key)
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A gift that passed every check, with what its writes need."""
+
+    gift: GiftIn
+    key: str | None
+    fingerprint: str
+    drive: DriveWindow
+    today: date
+    lines: list[tuple[Accepted, int]]
+    total: int
+    note: str
+    donor_id: int | None
+    new_donor: CleanDonor | None
+
+    def donation(self, principal: Principal, donor_id: int | None) -> dict[str, Any]:
+        gift = self.gift
+        return {
+            "drive_id": self.drive.id,
+            "donor_id": donor_id,
+            "received_on": gift.received_on,
+            "anonymous": gift.anonymous,
+            "name_on_receipt": gift.name_on_receipt,
+            "cash_amount": gift.cash.amount if gift.cash else None,
+            "cash_method": gift.cash.method if gift.cash else None,
+            "note": self.note,
+            "recorded_by": principal.user_id,
+            "created_at": utcnow(),
+            "idempotency_key": self.key,
+            "request_hash": self.fingerprint if self.key else None,
+        }
+
+    def items(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "item_type_id": item_type.id,
+                "quantity": line.quantity,
+                "unit_value": line.unit_value,
+                "value": value,
+            }
+            for line, (item_type, value) in zip(self.gift.items, self.lines, strict=True)
+        ]
+
+    def receipt(self, principal: Principal, replaces: int | None) -> dict[str, Any]:
+        return {
+            "status": ReceiptStatus.ISSUED,
+            "total_value": self.total,
+            "issued_at": utcnow(),
+            "issued_by": principal.user_id,
+            "replaces_id": replaces,
+        }
+
+    def postings(self) -> list[Posting]:
+        cash = self.gift.cash
+        return ([Posting(amount=cash.amount, memo="Tiền mặt/chuyển khoản")] if cash else []) + [
+            Posting(amount=value, item_type_id=item_type.id, quantity=line.quantity, memo=item_type.name)
+            for line, (item_type, value) in zip(self.gift.items, self.lines, strict=True)
+        ]
+
+    def event(
+        self,
+        actor: Actor,
+        receipt_id: int | None,
+        number: Number | None,
+        donor_id: int | None,
+        replaces: int | None,
+    ) -> dict[str, Any]:
+        """The gift's audit event; on the one-statement path the database adds the receipt and its number."""
+        after = {
+            "drive_id": self.drive.id,
+            "donor_id": donor_id,
+            "donor_created": self.new_donor is not None,
+            "total_value": self.total,
+            "replaces": replaces,
+        }
+        if number is not None:
+            after |= {"book_id": number.book_id, "seq": number.seq}
+        return event(
+            actor,
+            "receipt.issue",
+            object_type="receipt",
+            object_id=receipt_id,
+            unit_id=self.drive.unit_id,
+            after=after,
+        )
+
+    def answer(self, donation_id: int, donor_id: int | None, issued: IssuedNumber) -> Issued:
+        gift, number = self.gift, issued.number
+        return Issued(
+            DonationOut(
+                id=donation_id,
+                drive_id=self.drive.id,
+                received_on=gift.received_on,
+                donor_id=donor_id,
+                anonymous=gift.anonymous,
+                cash=CashOut(gift.cash.amount, gift.cash.method) if gift.cash else None,
+                items=[
+                    ItemOut(
+                        item_type.id,
+                        item_type.name,
+                        item_type.unit_of_measure,
+                        line.quantity,
+                        line.unit_value,
+                        value,
+                    )
+                    for line, (item_type, value) in zip(gift.items, self.lines, strict=True)
+                ],
+                note=self.note,
+                receipt=ReceiptRef(
+                    issued.receipt_id,
+                    number.code,
+                    number.seq,
+                    number.display,
+                    ReceiptStatus.ISSUED,
+                    self.total,
+                ),
+            )
+        )
+
+
+async def _check(
+    where: AsyncSession | Driver, principal: Principal, gift: GiftIn, key: str | None
+) -> _Checked | Earlier:
+    """Every rule a gift must pass, from what `read_context` reads; or the gift this request
+    retries."""
     fingerprint = request_hash(gift)
-    dialect = session.bind.dialect.name
-    if key and dialect == "postgresql" and _adds_donor(gift):
-        # Twin requests with one key that add a donor run one after the other, so the second finds
-        # the first's gift before adding the donor again (SQLite's write transaction already
-        # serialises them). Other twins meet at the gift's insert, which waits for the first to
-        # commit and then inserts nothing: the second answers the first's receipt.
-        await _KEY_LOCK.rows(session, {"key": f"gift:{principal.user_id}:{key}"})
     named_donor = gift.donor.id if gift.donor is not None else None
     context = await read_context(
-        session, user_id=principal.user_id, key=key, drive_id=gift.drive_id, donor_id=named_donor
+        where, user_id=principal.user_id, key=key, drive_id=gift.drive_id, donor_id=named_donor
     )
-    if replayed := await _replay(session, context.earlier, fingerprint):
-        return replayed
-
+    if earlier := _earlier(context, fingerprint):
+        return earlier
     drive = context.drive_for(principal, RECORDERS)
     if drive.status != DriveStatus.OPEN:
         raise Invalid(f"Cuộc vận động «{drive.name}» không đang nhận đóng góp.", field="drive_id")
@@ -157,7 +271,7 @@ async def issue_gift(
         )
     if gift.cash is not None and not _amount_ok(gift.cash.amount, minimum=1):
         raise Invalid("Số tiền phải là số nguyên dương (đồng), tối đa 10.000 tỷ đồng.", field="cash.amount")
-    lines = await _check_items(session, context.accepted, gift) if gift.items else []
+    lines = await _check_items(where, context.accepted, gift) if gift.items else []
     if gift.cash is None and not lines:
         raise Invalid("Cần nhập số tiền hoặc ít nhất một dòng hàng.", field="cash")
     total = (gift.cash.amount if gift.cash else 0) + sum(value for _, value in lines)
@@ -166,11 +280,9 @@ async def issue_gift(
     note = " ".join(gift.note.split())
     if len(note) > NOTE_MAX:
         raise Invalid(f"Ghi chú dài quá {NOTE_MAX} ký tự.", field="note")
-    donor_id = None
     new_donor = None
     if named_donor is not None:
         context.check_donor(principal, RECORDERS)
-        donor_id = named_donor
     elif gift.donor is not None and _adds_donor(gift):
         d = gift.donor
         new_donor = clean_donor(
@@ -184,108 +296,119 @@ async def issue_gift(
         )
     elif not gift.anonymous:
         raise Invalid("Cần chọn hoặc nhập nhà hảo tâm, hoặc đánh dấu ẩn danh.", field="donor")
+    return _Checked(gift, key, fingerprint, drive, today, lines, total, note, named_donor, new_donor)
 
-    if new_donor is not None:
-        donor_id = (await add_donor(session, actor, drive.unit_id, new_donor, audit=False)).id
+
+async def issue_gift(
+    session: AsyncSession,
+    principal: Principal,
+    actor: Actor,
+    gift: GiftIn,
+    *,
+    idempotency_key: str | None = None,
+    replaces: int | None = None,
+    also_lock_drive: int | None = None,
+) -> Issued:
+    """Record a gift in the session's write transaction: its checks, then `record` and the ledger."""
+    key = check_idempotency_key(idempotency_key)
+    if key and session.bind.dialect.name == "postgresql" and _adds_donor(gift):
+        # Twin requests with one key that add a donor run one after the other, so the second finds
+        # the first's gift before adding the donor again (SQLite's write transaction already
+        # serialises them). Other twins meet at the gift's insert, which waits for the first to
+        # commit and then inserts nothing: the second answers the first's receipt.
+        await _KEY_LOCK.rows(session, {"key": f"gift:{principal.user_id}:{key}"})
+    checked = await _check(session, principal, gift, key)
+    if isinstance(checked, Earlier):
+        return await _replayed(session, checked)
+    donor_id = checked.donor_id
+    if checked.new_donor is not None:
+        donor_id = (await add_donor(session, actor, checked.drive.unit_id, checked.new_donor, audit=False)).id
     recorded = await record(
         session,
-        {
-            "drive_id": drive.id,
-            "donor_id": donor_id,
-            "received_on": gift.received_on,
-            "anonymous": gift.anonymous,
-            "name_on_receipt": gift.name_on_receipt,
-            "cash_amount": gift.cash.amount if gift.cash else None,
-            "cash_method": gift.cash.method if gift.cash else None,
-            "note": note,
-            "recorded_by": principal.user_id,
-            "created_at": utcnow(),
-            "idempotency_key": key,
-            "request_hash": fingerprint if key else None,
-        },
-        [
-            {
-                "item_type_id": item_type.id,
-                "quantity": line.quantity,
-                "unit_value": line.unit_value,
-                "value": value,
-            }
-            for line, (item_type, value) in zip(gift.items, lines, strict=True)
-        ],
-        {
-            "status": ReceiptStatus.ISSUED,
-            "total_value": total,
-            "issued_at": utcnow(),
-            "issued_by": principal.user_id,
-            "replaces_id": replaces,
-        },
-        unit_id=drive.unit_id,
-        year=today.year,
+        checked.donation(principal, donor_id),
+        checked.items(),
+        checked.receipt(principal, replaces),
+        unit_id=checked.drive.unit_id,
+        year=checked.today.year,
         book_id=gift.book_id,
-        # A replacement posts to two drives, locked in id order by `post`.
-        lock_chain_of=drive.id if also_lock_drive is None else None,
     )
     if recorded is None:
-        # A twin request with the same Idempotency-Key committed while this one was on its way.
-        again = await read_context(
-            session, user_id=principal.user_id, key=key, drive_id=gift.drive_id, donor_id=named_donor
-        )
-        replayed = await _replay(session, again.earlier, fingerprint)
-        if replayed is None:
-            raise Conflict(
-                "Idempotency-Key này đang được dùng cho một đóng góp khác.", field="Idempotency-Key"
-            )
-        return replayed
-    donation_id, numbered = recorded
-    number, receipt_id = numbered.number, numbered.receipt_id
-    postings = ([Posting(amount=gift.cash.amount, memo="Tiền mặt/chuyển khoản")] if gift.cash else []) + [
-        Posting(amount=value, item_type_id=item_type.id, quantity=line.quantity, memo=item_type.name)
-        for line, (item_type, value) in zip(gift.items, lines, strict=True)
-    ]
+        return await _twin(session, principal, gift, key)
+    donation_id, issued = recorded
     await post(
         session,
-        drive_id=drive.id,
+        drive_id=checked.drive.id,
         also_lock=also_lock_drive,
         posted_on=gift.received_on,
         source=EntrySource.RECEIPT,
-        postings=postings,
-        receipt_id=receipt_id,
+        postings=checked.postings(),
+        receipt_id=issued.receipt_id,
         user_id=principal.user_id,
-        end=numbered.chain_end,
-        event=event(
-            actor,
-            "receipt.issue",
-            object_type="receipt",
-            object_id=receipt_id,
-            unit_id=drive.unit_id,
-            after={
-                "book_id": number.book_id,
-                "seq": number.seq,
-                "drive_id": drive.id,
-                "donor_id": donor_id,
-                "donor_created": new_donor is not None,
-                "total_value": total,
-                "replaces": replaces,
-            },
-        ),
+        event=checked.event(actor, issued.receipt_id, issued.number, donor_id, replaces),
     )
-    donation = DonationOut(
-        id=donation_id,
-        drive_id=drive.id,
-        received_on=gift.received_on,
-        donor_id=donor_id,
-        anonymous=gift.anonymous,
-        cash=CashOut(gift.cash.amount, gift.cash.method) if gift.cash else None,
-        items=[
-            ItemOut(
-                item_type.id, item_type.name, item_type.unit_of_measure, line.quantity, line.unit_value, value
-            )
-            for line, (item_type, value) in zip(gift.items, lines, strict=True)
-        ],
-        note=note,
-        receipt=ReceiptRef(receipt_id, number.code, number.seq, number.display, ReceiptStatus.ISSUED, total),
-    )
-    return Issued(donation)
+    return checked.answer(donation_id, donor_id, issued)
+
+
+async def _twin(
+    where: AsyncSession | Database, principal: Principal, gift: GiftIn, key: str | None
+) -> Issued:
+    """The answer to a request whose twin (same Idempotency-Key) recorded its gift meanwhile."""
+
+    async def earlier_of(reader: AsyncSession | Driver) -> Earlier | None:
+        context = await read_context(
+            reader, user_id=principal.user_id, key=key, drive_id=gift.drive_id, donor_id=None
+        )
+        return _earlier(context, request_hash(gift))
+
+    if isinstance(where, AsyncSession):
+        earlier = await earlier_of(where)
+    else:
+        async with where.standalone() as driver:
+            earlier = await earlier_of(driver)
+    if earlier is None:
+        raise Conflict("Idempotency-Key này đang được dùng cho một đóng góp khác.", field="Idempotency-Key")
+    return await _replayed(where, earlier)
+
+
+async def record_gift(
+    database: Database, principal: Principal, actor: Actor, gift: GiftIn, *, idempotency_key: str | None
+) -> Issued:
+    """Record a gift in a transaction of its own. On PostgreSQL a gift from a donor already known (or
+    anonymous) is checked on a connection outside any transaction and written by one statement
+    (`record_at_once`); anything else, or SQLite, goes through `issue_gift` in a write transaction."""
+    if database.is_sqlite or _adds_donor(gift):
+        async with database.write() as session:
+            return await issue_gift(session, principal, actor, gift, idempotency_key=idempotency_key)
+    key = check_idempotency_key(idempotency_key)
+    async with database.standalone() as driver:
+        checked = await _check(driver, principal, gift, key)
+    if isinstance(checked, Earlier):
+        return await _replayed(database, checked)
+    # The write permit before the connection, the order of `Database.write`: holding a connection
+    # while waiting for a permit could leave every pooled connection waiting on writers that wait
+    # for a connection.
+    async with database.writers, database.standalone() as driver:
+        written = await record_at_once(
+            driver,
+            checked.donation(principal, checked.donor_id),
+            checked.items(),
+            checked.receipt(principal, None),
+            unit_id=checked.drive.unit_id,
+            year=checked.today.year,
+            book_id=gift.book_id,
+            posted_on=gift.received_on,
+            postings=checked.postings(),
+            event=checked.event(actor, None, None, checked.donor_id, None),
+        )
+    if isinstance(written, Twin):
+        return await _twin(database, principal, gift, key)
+    if written is None:
+        # No open book answered: the unit's first gift of the year opens its book, or the refusal
+        # is explained; both in a write transaction.
+        async with database.write() as session:
+            return await issue_gift(session, principal, actor, gift, idempotency_key=idempotency_key)
+    donation_id, issued = written
+    return checked.answer(donation_id, checked.donor_id, issued)
 
 
 async def replace_receipt(

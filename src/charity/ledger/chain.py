@@ -30,16 +30,53 @@ HASHED_FIELDS = (
 )
 
 
+# Filled in by the database when it writes the entries of a gift in the statement that numbers it
+# (`template`): the entry's place in the chain, the hash before it and the receipt.
+CHAINED_FIELDS = ("chain_seq", "prev_hash", "receipt_id")
+
+
+def _encoded(entry: Mapping[str, Any], name: str) -> str:
+    """One field's value as the canonical text writes it."""
+    value = entry[name]
+    if name == "posted_on":
+        value = value.isoformat()
+    elif name == "quantity":
+        value = canonical_quantity(Decimal(value)) if value is not None else None
+    elif name == "source":
+        value = str(value)
+    elif name == "created_at":
+        value = value.astimezone(UTC).isoformat(timespec="microseconds")
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _pieces(entry: Mapping[str, Any], chained: tuple[str, ...]) -> list[str]:
+    """The canonical text (compact JSON, keys sorted) cut before and after the value of each field
+    in `chained`, which `entry` need not hold."""
+    pieces, text = [], "{"
+    for name in sorted(HASHED_FIELDS):
+        text += ("" if text == "{" else ",") + json.dumps(name) + ":"
+        if name in chained:
+            pieces.append(text)
+            text = ""
+        else:
+            text += _encoded(entry, name)
+    return [*pieces, text + "}"]
+
+
+def canonical(entry: Mapping[str, Any]) -> str:
+    """The text an entry's hash is taken of: `HASHED_FIELDS` as compact JSON with sorted keys, each
+    value written the same way whichever engine stored it."""
+    return _pieces(entry, ())[0]
+
+
 def entry_hash(entry: Mapping[str, Any]) -> str:
-    """SHA-256 over the entry's fields (`HASHED_FIELDS`, the previous entry's hash among them),
-    written canonically so that SQLite and PostgreSQL give the same text for the same entry."""
-    quantity = entry["quantity"]
-    content = {
-        **{name: entry[name] for name in HASHED_FIELDS},
-        "posted_on": entry["posted_on"].isoformat(),
-        "quantity": canonical_quantity(Decimal(quantity)) if quantity is not None else None,
-        "source": str(entry["source"]),
-        "created_at": entry["created_at"].astimezone(UTC).isoformat(timespec="microseconds"),
-    }
-    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+    """SHA-256 over the entry's canonical text, the previous entry's hash among its fields."""
+    return hashlib.sha256(canonical(entry).encode("utf-8")).hexdigest()
+
+
+def template(entry: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    """An entry's canonical text around its `CHAINED_FIELDS`, for a database to complete and hash
+    when it knows them: the text is `t0 + str(chain_seq) + t1 + prev_hash + t2 + str(receipt_id) + t3`
+    (a hash is hexadecimal, so its JSON string is itself in quotes)."""
+    t0, t1, t2, t3 = _pieces(entry, CHAINED_FIELDS)
+    return t0, t1 + '"', '"' + t2, t3

@@ -7,18 +7,16 @@ receipt commits: a failure anywhere in the transaction rolls the counter back wi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CTE, Select, bindparam, exists, insert, select, true, update
+from sqlalchemy import Update, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.direct import Direct, bound_row
+from charity.direct import Direct
 from charity.errors import Conflict, Invalid, NotFound
-from charity.ledger.service import chain_end
 from charity.models import BookStatus, Receipt, ReceiptBook
 
 DEFAULT_BOOK_CODE = "01"
@@ -68,64 +66,23 @@ _FROM_CHOSEN = _TAKE.where(
 _TAKE_FROM_DEFAULT, _TAKE_FROM_CHOSEN = Direct(_FROM_DEFAULT), Direct(_FROM_CHOSEN)
 
 _RECEIPT = Receipt.__table__
-_RECEIPT_VALUES = ("status", "total_value", "issued_at", "issued_by", "replaces_id")
 _INSERT_RECEIPT = Direct(insert(_RECEIPT).returning(_RECEIPT.c.id))
 
 
-def issuing(donation: CTE, *, chosen: bool, lock_chain: bool) -> Select[Any]:
-    """One statement (PostgreSQL) that, once `donation` (an INSERT … RETURNING id, as a CTE) has
-    inserted its row, takes the next number, inserts the receipt for that donation under it (its other
-    columns bound as `receipt_<column>`) and, with `lock_chain`, locks the drive's ledger chain
-    (`chain_drive_id`) and reads its end. The book's and the drive's rows are locked from here to the
-    commit, so every round trip saved here is time other gifts of the book wait less. The drive is
-    locked only once the number is taken (its condition needs `taken`), the order every writer follows.
-
-    Its row is the donation's id, then (`IssuedNumber.of`) the number, the receipt's id and the
-    chain's end; all NULL when no open book answered (`issue_number` then explains or opens one). There
-    is no row when `donation` inserted nothing."""
-    taken = (_FROM_CHOSEN if chosen else _FROM_DEFAULT).where(exists(select(donation.c.id))).cte("taken")
-    receipt = bound_row(_RECEIPT, "receipt_", _RECEIPT_VALUES)
-    issued = (
-        insert(_RECEIPT)
-        .from_select(
-            ["book_id", "seq", "donation_id", *receipt],
-            select(taken.c.id, taken.c.seq, donation.c.id, *receipt.values()).join_from(
-                taken, donation, true()
-            ),
-        )
-        .returning(_RECEIPT.c.id)
-        .cte("issued")
-    )
-    numbered = select(taken.c.id, taken.c.code, taken.c.year, taken.c.seq, issued.c.id).join_from(
-        taken, issued, true()
-    )
-    if lock_chain:
-        end = (
-            chain_end(bindparam("chain_drive_id"), locked=True)
-            .where(exists(select(taken.c.id)))
-            .cte("chain_end")
-        )
-        numbered = numbered.join(end, true()).add_columns(*end.c)
-    numbered_row = numbered.subquery("numbered")
-    return select(donation.c.id, *numbered_row.c).outerjoin_from(donation, numbered_row, true())
+def taking(*, chosen: bool) -> Update:
+    """The statement taking the next number (parameters: `book_choice`), for a larger statement:
+    of the chosen book, or of the unit's first open book of the year."""
+    return _FROM_CHOSEN if chosen else _FROM_DEFAULT
 
 
 @dataclass(frozen=True, slots=True)
 class IssuedNumber:
     number: Number
     receipt_id: int
-    chain_end: tuple[int, str] | None  # when asked for: the drive's chain end, locked
-
-    @classmethod
-    def of(cls, row: Sequence[Any]) -> IssuedNumber | None:
-        """The number, receipt and chain end in a row of `issuing` (after the donation's id)."""
-        if row[0] is None:
-            return None
-        return cls(Number(*row[:4]), row[4], (row[5], row[6]) if len(row) > 5 else None)
 
 
 def book_choice(unit_id: int, year: int, book_id: int | None) -> dict[str, int]:
-    """The parameters choosing the book for `issuing`."""
+    """The parameters choosing the book for `taking`."""
     if book_id is None:
         return {"for_unit": unit_id, "for_year": year}
     return {"for_unit": unit_id, "for_year": year, "for_book": book_id}
@@ -140,7 +97,7 @@ async def issue_number(
     receipt_id = await _INSERT_RECEIPT.scalar(
         session, receipt | {"book_id": number.book_id, "seq": number.seq}
     )
-    return IssuedNumber(number, receipt_id, None)
+    return IssuedNumber(number, receipt_id)
 
 
 async def _ensure_default_book(session: AsyncSession, unit_id: int, year: int) -> None:

@@ -11,9 +11,8 @@ import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-import charity.donations.service
 from charity.db import Database
 from charity.ledger.service import verify_chain
 from charity.models import Receipt, ReceiptBook
@@ -67,24 +66,42 @@ async def test_concurrent_gifts_get_unique_gapless_numbers(
     assert chain.entries == total
 
 
+_FAILING_LEDGER = {
+    "sqlite": [
+        "CREATE TRIGGER disk_full BEFORE INSERT ON ledger_entry BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'disk full'; END $$",
+        "CREATE TRIGGER disk_full BEFORE INSERT ON ledger_entry FOR EACH ROW EXECUTE FUNCTION disk_full()",
+    ],
+}
+_WORKING_LEDGER = {
+    "sqlite": ["DROP TRIGGER disk_full"],
+    "postgresql": ["DROP TRIGGER disk_full ON ledger_entry", "DROP FUNCTION disk_full()"],
+}
+
+
+async def _run(database: Database, statements: dict[str, list[str]]) -> None:
+    async with database.write() as session:
+        for statement in statements[session.bind.dialect.name]:
+            await session.execute(text(statement))
+
+
 async def test_a_failure_after_the_number_was_taken_leaves_no_gap(
-    client: AsyncTestClient[Litestar], database: Database, monkeypatch: pytest.MonkeyPatch
+    client: AsyncTestClient[Litestar], database: Database
 ) -> None:
+    """The ledger's insert fails (as it would on a full disk) after the gift's number was taken:
+    the gift is refused, and the next one gets that number."""
     world = await build_gifts_world(database)
     headers = world.auth("volunteer")
     assert (await client.post("/api/donations", json=world.gift(), headers=headers)).json()["receipt"][
         "seq"
     ] == 1
 
-    real_post = charity.donations.service.post
-
-    async def failing_post(*args: object, **kwargs: object) -> object:
-        raise RuntimeError("disk full while writing the ledger")
-
-    monkeypatch.setattr(charity.donations.service, "post", failing_post)
+    await _run(database, _FAILING_LEDGER)
     failed = await client.post("/api/donations", json=world.gift(), headers=headers)
     assert failed.status_code == 500
-    monkeypatch.setattr(charity.donations.service, "post", real_post)
+    await _run(database, _WORKING_LEDGER)
 
     after = await client.post("/api/donations", json=world.gift(), headers=headers)
     assert after.json()["receipt"]["seq"] == 2

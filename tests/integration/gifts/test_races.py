@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
@@ -15,24 +16,24 @@ from charity.models import Donation, DonationItem, Donor, LedgerEntry, Receipt
 from tests.gifts_world import GiftsWorld
 
 
-async def _receipt(client: AsyncTestClient[Litestar], world: GiftsWorld, **fields: object) -> dict:
+async def _receipt(client: httpx.AsyncClient, world: GiftsWorld, **fields: object) -> dict:
     response = await client.post("/api/donations", json=world.gift(**fields), headers=world.auth("volunteer"))
     assert response.status_code == 201, response.text
     return response.json()["receipt"]
 
 
 async def test_a_replace_and_a_void_of_the_same_receipt(
-    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+    concurrent: httpx.AsyncClient, world: GiftsWorld, database: Database
 ) -> None:
-    receipt = await _receipt(client, world)
+    receipt = await _receipt(concurrent, world)
     coordinator = world.auth("coordinator")
     replace, void = await asyncio.gather(
-        client.post(
+        concurrent.post(
             f"/api/receipts/{receipt['id']}/replace",
             json={"reason": "Sai số tiền", "gift": world.gift(cash={"amount": 700_000})},
             headers=coordinator,
         ),
-        client.post(f"/api/receipts/{receipt['id']}/void", json={"reason": "Trùng"}, headers=coordinator),
+        concurrent.post(f"/api/receipts/{receipt['id']}/void", json={"reason": "Trùng"}, headers=coordinator),
     )
     assert sorted([replace.status_code, void.status_code]) in ([200, 409], [201, 409])
     async with database.read() as session:
@@ -40,13 +41,17 @@ async def test_a_replace_and_a_void_of_the_same_receipt(
 
 
 async def test_two_batches_printing_the_same_receipts_in_opposite_orders(
-    client: AsyncTestClient[Litestar], world: GiftsWorld
+    concurrent: httpx.AsyncClient, world: GiftsWorld
 ) -> None:
-    first, second = await _receipt(client, world), await _receipt(client, world)
+    first, second = await _receipt(concurrent, world), await _receipt(concurrent, world)
     coordinator = world.auth("coordinator")
     one, other = await asyncio.gather(
-        client.post("/api/receipts/print", json={"ids": [first["id"], second["id"]]}, headers=coordinator),
-        client.post("/api/receipts/print", json={"ids": [second["id"], first["id"]]}, headers=coordinator),
+        concurrent.post(
+            "/api/receipts/print", json={"ids": [first["id"], second["id"]]}, headers=coordinator
+        ),
+        concurrent.post(
+            "/api/receipts/print", json={"ids": [second["id"], first["id"]]}, headers=coordinator
+        ),
     )
     assert (one.status_code, other.status_code) == (200, 200)
 
@@ -63,12 +68,12 @@ async def test_a_void_with_the_longest_reason(client: AsyncTestClient[Litestar],
 
 
 async def test_twin_requests_with_one_key_and_a_new_donor_record_one_gift_and_one_donor(
-    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+    concurrent: httpx.AsyncClient, world: GiftsWorld, database: Database
 ) -> None:
     body = world.gift(donor={"name": "Trần Văn Đức", "phone": "0918274615"})
     headers = world.auth("volunteer") | {"Idempotency-Key": "twin-0001"}
     answers = await asyncio.gather(
-        *(client.post("/api/donations", json=body, headers=headers) for _ in range(4))
+        *(concurrent.post("/api/donations", json=body, headers=headers) for _ in range(4))
     )
     assert sorted(answer.status_code for answer in answers) == [200, 200, 200, 201]
     assert len({answer.json()["receipt"]["id"] for answer in answers}) == 1
@@ -81,16 +86,16 @@ async def test_twin_requests_with_one_key_and_a_new_donor_record_one_gift_and_on
 
 
 async def test_twin_requests_with_one_key_for_a_known_donor_record_one_gift(
-    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+    concurrent: httpx.AsyncClient, world: GiftsWorld, database: Database
 ) -> None:
     # The book is open already, so every twin reaches the statement that takes the number.
     assert (
-        await client.post("/api/donations", json=world.gift(), headers=world.auth("volunteer"))
+        await concurrent.post("/api/donations", json=world.gift(), headers=world.auth("volunteer"))
     ).status_code == 201
     headers = world.auth("volunteer") | {"Idempotency-Key": "twin-0002"}
     body = world.gift(items=[{"item_type_id": world.rice_id, "quantity": "2", "unit_value": 18_000}] * 2)
     answers = await asyncio.gather(
-        *(client.post("/api/donations", json=body, headers=headers) for _ in range(4))
+        *(concurrent.post("/api/donations", json=body, headers=headers) for _ in range(4))
     )
     assert sorted(answer.status_code for answer in answers) == [200, 200, 200, 201]
     assert len({answer.json()["receipt"]["id"] for answer in answers}) == 1
