@@ -199,6 +199,11 @@ class _GroupCommit:
 
 
 POSTGRES_WRITERS = 4
+# Pooled PostgreSQL connections a process keeps. A connection taken past the pool's size is closed
+# when given back, and opening one starts a PostgreSQL backend: with 10, bursts of token lookups
+# beside the writers of a server answering 32 clients at once went past the pool, and connections
+# were opened and closed all the time.
+POOL_SIZE = 20
 
 
 def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
@@ -212,7 +217,7 @@ def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
 class Database:
     """One engine and its sessions; create one per application or command, dispose it when done."""
 
-    def __init__(self, url: str | URL, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str | URL, *, pool_size: int = POOL_SIZE) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self._sqlite_path: Path | None = None

@@ -380,26 +380,29 @@ async def record_gift(
         async with database.write() as session:
             return await issue_gift(session, principal, actor, gift, idempotency_key=idempotency_key)
     key = check_idempotency_key(idempotency_key)
-    async with database.standalone() as driver:
-        checked = await _check(driver, principal, gift, key)
-    if isinstance(checked, Earlier):
-        return await _replayed(database, checked)
     # The write permit before the connection, the order of `Database.write`: holding a connection
     # while waiting for a permit could leave every pooled connection waiting on writers that wait
     # for a connection.
     async with database.writers, database.standalone() as driver:
-        written = await record_at_once(
-            driver,
-            checked.donation(principal, checked.donor_id),
-            checked.items(),
-            checked.receipt(principal, None),
-            unit_id=checked.drive.unit_id,
-            year=checked.today.year,
-            book_id=gift.book_id,
-            posted_on=gift.received_on,
-            postings=checked.postings(),
-            event=checked.event(actor, None, None, checked.donor_id, None),
+        checked = await _check(driver, principal, gift, key)
+        written = (
+            None
+            if isinstance(checked, Earlier)
+            else await record_at_once(
+                driver,
+                checked.donation(principal, checked.donor_id),
+                checked.items(),
+                checked.receipt(principal, None),
+                unit_id=checked.drive.unit_id,
+                year=checked.today.year,
+                book_id=gift.book_id,
+                posted_on=gift.received_on,
+                postings=checked.postings(),
+                event=checked.event(actor, None, None, checked.donor_id, None),
+            )
         )
+    if isinstance(checked, Earlier):
+        return await _replayed(database, checked)
     if isinstance(written, Twin):
         return await _twin(database, principal, gift, key)
     if written is None:
