@@ -59,22 +59,35 @@ async def provide_session(request: Request, state: State) -> AsyncIterator[Async
             yield session
 
 
+async def submit(
+    state: State,
+    act: Callable[[Database], Awaitable[str]],
+    again: Callable[[AsyncSession, DomainError], Awaitable[Template]],
+) -> Template | Redirect:
+    """A page's form: `act` makes the change and names the page to show next (a 303, so reloading
+    that page sends nothing again). When a rule refuses the change, nothing of it is kept, and `again`
+    shows the form with the error from a read transaction."""
+    database = database_of(state)
+    try:
+        target = await act(database)
+    except DomainError as error:
+        async with database.read() as session:
+            return await again(session, error)
+    return Redirect(target, status_code=303)
+
+
 async def submit_form(
     state: State,
     change: Callable[[AsyncSession], Awaitable[str]],
     again: Callable[[AsyncSession, DomainError], Awaitable[Template]],
 ) -> Template | Redirect:
-    """A page's form: `change` runs in a write transaction of its own and names the page to show next
-    (a 303, so reloading that page sends nothing again). When a rule refuses the change, nothing of it
-    is kept, and `again` shows the form with the error from a read transaction."""
-    database = database_of(state)
-    try:
+    """`submit` with `change` run in a write transaction of its own."""
+
+    async def in_write_transaction(database: Database) -> str:
         async with database.write() as session:
-            target = await change(session)
-    except DomainError as error:
-        async with database.read() as session:
-            return await again(session, error)
-    return Redirect(target, status_code=303)
+            return await change(session)
+
+    return await submit(state, in_write_transaction, again)
 
 
 def client_ip(request: Request) -> str:

@@ -15,13 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity import forms
 from charity.accounts.access import Principal, allow
 from charity.clock import local_today
+from charity.db import Database
 from charity.donations.schemas import CashIn, DonorIn, GiftIn, ItemIn
-from charity.donations.service import issue_gift, last_drive_of
+from charity.donations.service import last_drive_of, record_gift
 from charity.donors.service import RECORDERS, list_donors
 from charity.drives.schemas import DriveOut
 from charity.drives.service import list_drives, to_out
 from charity.errors import Conflict, DomainError, Invalid
-from charity.http import Acting, Caller, DbSession, submit_form
+from charity.http import Acting, Caller, DbSession, submit
 from charity.labels import DONOR_KINDS, PAYMENT_METHODS
 from charity.models import DonorKind, DriveStatus, PaymentMethod, Role
 from charity.pages import page
@@ -156,16 +157,14 @@ async def gift_form(
 
 
 @post("/gifts/new", opt=RECORD)
-async def record_gift(
-    request: Request, state: State, principal: Caller, actor: Acting
-) -> Template | Redirect:
+async def save_gift(request: Request, state: State, principal: Caller, actor: Acting) -> Template | Redirect:
     """Save the gift and show its receipt. The form carries its own Idempotency-Key, so a double click
     or a form sent again after a lost answer shows the same receipt instead of issuing a second one."""
     values = _values(await request.form())
 
-    async def save(session: AsyncSession) -> str:
+    async def save(database: Database) -> str:
         gift = _gift_of(values)
-        issued = await issue_gift(session, principal, actor, gift, idempotency_key=values["key"])
+        issued = await record_gift(database, principal, actor, gift, idempotency_key=values["key"])
         return f"/receipts/{issued.donation.receipt.id}"
 
     async def again(session: AsyncSession, error: DomainError) -> Template:
@@ -176,7 +175,7 @@ async def record_gift(
         drives = await _open_drives(session, principal)
         return _form_page(request, drives, values, errors, status_code=error.status_code)
 
-    return await submit_form(state, save, again)
+    return await submit(state, save, again)
 
 
 @get("/gifts/donors", opt=RECORD)
@@ -191,4 +190,4 @@ async def donor_lookup(session: DbSession, principal: Caller, q: FromQuery[str] 
     ]
 
 
-routes = [gift_form, record_gift, donor_lookup]
+routes = [gift_form, save_gift, donor_lookup]
