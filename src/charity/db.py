@@ -204,6 +204,9 @@ POSTGRES_WRITERS = 4
 # beside the writers of a server answering 32 clients at once went past the pool, and connections
 # were opened and closed all the time.
 POOL_SIZE = 20
+# Connections past the pool for a burst; three processes at most stay under PostgreSQL's default
+# limit of 100 connections.
+POOL_OVERFLOW = 10
 
 
 def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
@@ -217,7 +220,7 @@ def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
 class Database:
     """One engine and its sessions; create one per application or command, dispose it when done."""
 
-    def __init__(self, url: str | URL, *, pool_size: int = POOL_SIZE) -> None:
+    def __init__(self, url: str | URL, *, pool_size: int = POOL_SIZE, overflow: int = POOL_OVERFLOW) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self._sqlite_path: Path | None = None
@@ -230,7 +233,7 @@ class Database:
             self._sqlite_path = path
             self.engine = create_async_engine(self.url, async_creator=connector(str(path)))
         else:
-            self.engine = create_async_engine(self.url, pool_size=pool_size, max_overflow=pool_size)
+            self.engine = create_async_engine(self.url, pool_size=pool_size, max_overflow=overflow)
             event.listen(self.engine.sync_engine.pool, "checkout", _refuse_closed)
         if self.is_sqlite:
             _configure_sqlite(self.engine)

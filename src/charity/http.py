@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote
@@ -20,6 +21,7 @@ from charity.accounts.guard import LoginRequired, is_api_path
 from charity.audit.service import Actor
 from charity.db import Database
 from charity.errors import DomainError
+from charity.models import MAX_ID
 from charity.pages import message_page
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -157,7 +159,16 @@ _TYPE_WORDS = {
 }
 
 
+_BOUND = re.compile(r"^Expected `int` (?P<op>[<>]=) (?P<limit>-?\d+)")
+
+
 def _translate(message: str) -> str:
+    if "matching regex" in message:
+        return "Có ký tự điều khiển không được phép."
+    if bound := _BOUND.match(message):
+        if bound["limit"] == str(MAX_ID):
+            return "Không có mã số này."
+        return f"Giá trị ngoài khoảng cho phép ({bound['op']} {bound['limit']})."
     if message.startswith("Expected `"):
         expected = message.split("`")[1]
         words = " hoặc ".join(_TYPE_WORDS.get(part.strip(), part.strip()) for part in expected.split("|"))

@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Text a person typed: no control characters but tab and line breaks (PostgreSQL refuses NUL in text).
+TYPED = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
 def clean(text: str) -> str:

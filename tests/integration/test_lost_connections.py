@@ -83,9 +83,9 @@ async def _connections_to(database_url: str) -> int:
 async def test_more_gifts_at_once_than_pooled_connections(settings: Settings, database: Database) -> None:
     """The unit's first gifts of the year all find no open book and go on to open it in a write
     transaction while others still wait to write: with two connections and one writer at a time for
-    twelve gifts, none of them waits for a connection another one holds while it waits for them."""
+    24 gifts, none of them waits for a connection another one holds while it waits for them."""
     world = await build_gifts_world(database, volunteers=25)
-    small = Database(settings.database_url, pool_size=1)
+    small = Database(settings.database_url, pool_size=1, overflow=1)
     small.writers = asyncio.Semaphore(1)
     # Straight on the ASGI app, so that the requests run at once.
     transport = httpx.ASGITransport(app=create_app(settings, database=small))

@@ -12,7 +12,6 @@ time that row stays locked sets how many gifts a unit can record per second.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any
@@ -41,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity.direct import Direct, Driver, bound_row, prefixed
 from charity.ledger.service import Posting, appending, appending_parameters, chain_end, entry_rows
 from charity.models import AuditEvent, Donation, DonationItem, EntrySource, Receipt
-from charity.receipts.numbering import IssuedNumber, Number, book_choice, issue_number, taking
+from charity.receipts.numbering import IssuedNumber, Number, book_choice, issue_receipt, take_number, taking
 
 _DONATION = Donation.__table__
 _ITEM = DonationItem.__table__
@@ -70,7 +69,7 @@ def _parameters(donation: dict[str, Any], items: list[dict[str, Any]]) -> dict[s
 
 
 # A second request with the same Idempotency-Key inserts nothing (on PostgreSQL once the first has
-# committed) and is answered with the first one.
+# committed): it is answered with the first one's receipt.
 _INSERT_DONATION = {
     name: Direct(
         dialect_insert(_DONATION)
@@ -87,6 +86,11 @@ def _insert_items_after(lines: int) -> Direct:
     return Direct(_insert_items(lines, bindparam("item_donation_id", type_=Integer)))
 
 
+class TwinTaken(Exception):
+    """A twin request with the same Idempotency-Key recorded its gift meanwhile. Nothing of this one
+    may be kept: raised inside a transaction, it rolls the transaction back (with the number taken)."""
+
+
 async def record(
     session: AsyncSession,
     donation: dict[str, Any],
@@ -96,19 +100,20 @@ async def record(
     unit_id: int,
     year: int,
     book_id: int | None,
-) -> tuple[int, IssuedNumber] | None:
-    """Insert the donation (`donation` holds its columns), its goods lines and its receipt under the
-    next number of the unit's book for the year (`book_id`, or its first open book), in the session's
-    transaction. None when the donation's Idempotency-Key was taken by a twin request meanwhile:
-    nothing was written then."""
+) -> tuple[int, IssuedNumber]:
+    """Take the next number of the unit's book for the year (`book_id`, or its first open book), then
+    insert the donation (`donation` holds its columns), its goods lines and its receipt under that
+    number, in the session's transaction. The number comes first, as in `record_at_once`: a twin on
+    the other path holds the book's row before its donation's key, so taking them in the other order
+    here could deadlock with it. Raises `TwinTaken` when the key was taken meanwhile."""
+    number = await take_number(session, unit_id, year, book_id)
     parameters = _parameters(donation, items)
     donation_id = await _INSERT_DONATION[session.bind.dialect.name].scalar(session, parameters)
     if donation_id is None:
-        return None
+        raise TwinTaken
     if items:
         await _insert_items_after(len(items)).rows(session, parameters | {"item_donation_id": donation_id})
-    issued = await issue_number(session, unit_id, year, book_id, receipt | {"donation_id": donation_id})
-    return donation_id, issued
+    return donation_id, await issue_receipt(session, number, receipt | {"donation_id": donation_id})
 
 
 @cache
@@ -164,11 +169,6 @@ def _at_once(lines: int, entries: int, *, chosen: bool) -> Direct:
     return Direct(statement)
 
 
-@dataclass(frozen=True, slots=True)
-class Twin:
-    """The gift's Idempotency-Key was taken by a twin request: nothing was written."""
-
-
 async def record_at_once(
     driver: Driver,
     donation: dict[str, Any],
@@ -181,11 +181,15 @@ async def record_at_once(
     posted_on: date,
     postings: list[Posting],
     event: dict[str, Any],
-) -> tuple[int, IssuedNumber] | Twin | None:
+) -> tuple[int, IssuedNumber] | None:
     """Write the whole gift in one statement, on a PostgreSQL connection outside any transaction:
     as `record`, then its `postings` to the drive's ledger and the audit `event` (its `object_id`
     and the number in `after` are filled in). None when no open book answered, and nothing was
-    written: the unit's first gift of the year, or a refusal `issue_number` explains."""
+    written: the unit's first gift of the year, or a refusal `take_number` explains. Raises
+    `TwinTaken` (nothing written) when the donation's Idempotency-Key was taken meanwhile."""
+    if driver.connection.is_in_transaction():
+        # Whatever opened it would decide the gift's fate after it was answered.
+        raise RuntimeError("a gift written at once needs a connection outside any transaction")
     drive_id = donation["drive_id"]
     rows = entry_rows(drive_id, posted_on, EntrySource.RECEIPT, postings, donation["recorded_by"])
     parameters = (
@@ -201,7 +205,7 @@ async def record_at_once(
         row = await statement.first(driver, parameters)
     except UniqueViolationError as error:
         if error.constraint_name == _TWINS:
-            return Twin()
+            raise TwinTaken from error
         raise
     if row is None:
         return None

@@ -2,12 +2,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 import msgspec
 
-from charity.models import DonorKind, PaymentMethod, ReceiptStatus
+from charity.models import MAX_ID, DonorKind, PaymentMethod, ReceiptStatus
 from charity.money import Dong, plain
 from charity.receipts.schemas import CashOut, ItemOut, ReceiptOut
+from charity.text import TYPED
+
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+Typed = Annotated[str, msgspec.Meta(pattern=TYPED)]
 
 
 class CashIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -19,7 +24,7 @@ class CashIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ItemIn(msgspec.Struct, forbid_unknown_fields=True):
-    item_type_id: int
+    item_type_id: Id
     quantity: Decimal
     unit_value: Dong = 0  # type: ignore[assignment]
 
@@ -30,17 +35,17 @@ class ItemIn(msgspec.Struct, forbid_unknown_fields=True):
 class DonorIn(msgspec.Struct, forbid_unknown_fields=True):
     """An existing donor by `id`, or the fields of a new one."""
 
-    id: int | None = None
-    name: str = ""
+    id: Id | None = None
+    name: Typed = ""
     kind: DonorKind = DonorKind.PERSON
-    phone: str = ""
-    address: str = ""
-    email: str = ""
-    tax_code: str = ""
+    phone: Typed = ""
+    address: Typed = ""
+    email: Typed = ""
+    tax_code: Typed = ""
 
 
 class GiftIn(msgspec.Struct, forbid_unknown_fields=True):
-    drive_id: int
+    drive_id: Id
     received_on: date
     donor: DonorIn | None = None
     cash: CashIn | None = None
@@ -48,13 +53,13 @@ class GiftIn(msgspec.Struct, forbid_unknown_fields=True):
     anonymous: bool = False
     # An anonymous donor who still wants their name on their own receipt.
     name_on_receipt: bool = False
-    note: str = ""
+    note: Typed = ""
     # The book to number the receipt from; by default the unit's open book of the year.
-    book_id: int | None = None
+    book_id: Id | None = None
 
 
 class ReplaceIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: str
+    reason: Typed
     gift: GiftIn
 
 

@@ -19,7 +19,7 @@ from charity.clock import format_date, local_today
 from charity.db import Database
 from charity.direct import Direct, Driver
 from charity.donations.context import Accepted, DriveWindow, Earlier, GiftContext, read_context
-from charity.donations.recording import Twin, record, record_at_once
+from charity.donations.recording import TwinTaken, record, record_at_once
 from charity.donations.schemas import DonationOut, GiftIn, ReceiptRef
 from charity.donors.service import RECORDERS, CleanDonor, add_donor, clean_donor
 from charity.errors import Conflict, Invalid
@@ -314,8 +314,9 @@ async def issue_gift(
     if key and session.bind.dialect.name == "postgresql" and _adds_donor(gift):
         # Twin requests with one key that add a donor run one after the other, so the second finds
         # the first's gift before adding the donor again (SQLite's write transaction already
-        # serialises them). Other twins meet at the gift's insert, which waits for the first to
-        # commit and then inserts nothing: the second answers the first's receipt.
+        # serialises them). Other twins meet at the book's row and then at the gift's insert, which
+        # inserts nothing once the first has committed: the second is rolled back (`TwinTaken`)
+        # and answers the first's receipt.
         await _KEY_LOCK.rows(session, {"key": f"gift:{principal.user_id}:{key}"})
     checked = await _check(session, principal, gift, key)
     if isinstance(checked, Earlier):
@@ -323,7 +324,7 @@ async def issue_gift(
     donor_id = checked.donor_id
     if checked.new_donor is not None:
         donor_id = (await add_donor(session, actor, checked.drive.unit_id, checked.new_donor, audit=False)).id
-    recorded = await record(
+    donation_id, issued = await record(
         session,
         checked.donation(principal, donor_id),
         checked.items(),
@@ -332,9 +333,6 @@ async def issue_gift(
         year=checked.today.year,
         book_id=gift.book_id,
     )
-    if recorded is None:
-        return await _twin(session, principal, gift, key)
-    donation_id, issued = recorded
     await post(
         session,
         drive_id=checked.drive.id,
@@ -349,46 +347,51 @@ async def issue_gift(
     return checked.answer(donation_id, donor_id, issued)
 
 
-async def _twin(
-    where: AsyncSession | Database, principal: Principal, gift: GiftIn, key: str | None
-) -> Issued:
+async def _twin(database: Database, principal: Principal, gift: GiftIn, key: str | None) -> Issued:
     """The answer to a request whose twin (same Idempotency-Key) recorded its gift meanwhile."""
-
-    async def earlier_of(reader: AsyncSession | Driver) -> Earlier | None:
+    async with database.standalone() as driver:
         context = await read_context(
-            reader, user_id=principal.user_id, key=key, drive_id=gift.drive_id, donor_id=None
+            driver, user_id=principal.user_id, key=key, drive_id=gift.drive_id, donor_id=None
         )
-        return _earlier(context, request_hash(gift))
-
-    if isinstance(where, AsyncSession):
-        earlier = await earlier_of(where)
-    else:
-        async with where.standalone() as driver:
-            earlier = await earlier_of(driver)
+    earlier = _earlier(context, request_hash(gift))
     if earlier is None:
         raise Conflict("Idempotency-Key này đang được dùng cho một đóng góp khác.", field="Idempotency-Key")
-    return await _replayed(where, earlier)
+    return await _replayed(database, earlier)
 
 
 async def record_gift(
     database: Database, principal: Principal, actor: Actor, gift: GiftIn, *, idempotency_key: str | None
 ) -> Issued:
     """Record a gift in a transaction of its own. On PostgreSQL a gift from a donor already known (or
-    anonymous) is checked on a connection outside any transaction and written by one statement
-    (`record_at_once`); anything else, or SQLite, goes through `issue_gift` in a write transaction."""
-    if database.is_sqlite or _adds_donor(gift):
-        async with database.write() as session:
-            return await issue_gift(session, principal, actor, gift, idempotency_key=idempotency_key)
+    anonymous) is checked and written by one statement (`record_at_once`) on a connection outside any
+    transaction; anything else, or SQLite, goes through `issue_gift` in a write transaction."""
     key = check_idempotency_key(idempotency_key)
+    try:
+        if not database.is_sqlite and not _adds_donor(gift):
+            issued = await _record_at_once(database, principal, actor, gift, key)
+            if issued is not None:
+                return issued
+        # No open book answered the one statement: the unit's first gift of the year opens its
+        # book, or the refusal is explained, in a write transaction.
+        async with database.write() as session:
+            return await issue_gift(session, principal, actor, gift, idempotency_key=key)
+    except TwinTaken:
+        return await _twin(database, principal, gift, key)
+
+
+async def _record_at_once(
+    database: Database, principal: Principal, actor: Actor, gift: GiftIn, key: str | None
+) -> Issued | None:
+    """`record_gift` in one statement; None when no open book answered and nothing was written."""
     # The write permit before the connection, the order of `Database.write`: holding a connection
     # while waiting for a permit could leave every pooled connection waiting on writers that wait
     # for a connection.
     async with database.writers, database.standalone() as driver:
         checked = await _check(driver, principal, gift, key)
-        written = (
-            None
-            if isinstance(checked, Earlier)
-            else await record_at_once(
+        if isinstance(checked, Earlier):
+            written = None
+        else:
+            written = await record_at_once(
                 driver,
                 checked.donation(principal, checked.donor_id),
                 checked.items(),
@@ -400,16 +403,10 @@ async def record_gift(
                 postings=checked.postings(),
                 event=checked.event(actor, None, None, checked.donor_id, None),
             )
-        )
     if isinstance(checked, Earlier):
         return await _replayed(database, checked)
-    if isinstance(written, Twin):
-        return await _twin(database, principal, gift, key)
     if written is None:
-        # No open book answered: the unit's first gift of the year opens its book, or the refusal
-        # is explained; both in a write transaction.
-        async with database.write() as session:
-            return await issue_gift(session, principal, actor, gift, idempotency_key=idempotency_key)
+        return None
     donation_id, issued = written
     return checked.answer(donation_id, checked.donor_id, issued)
 

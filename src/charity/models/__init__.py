@@ -3,7 +3,7 @@
 from charity.models.accounts import Membership, Role, User
 from charity.models.audit import AuditEvent
 from charity.models.auth import ApiToken, LoginAttempt, SetupToken, WebSession
-from charity.models.base import MAX_AMOUNT, metadata, utcnow
+from charity.models.base import MAX_AMOUNT, MAX_ID, metadata, utcnow
 from charity.models.donations import Donation, DonationItem, PaymentMethod
 from charity.models.donors import Donor, DonorKind
 from charity.models.drives import Drive, DriveItemType, DriveKind, DriveStatus
@@ -15,6 +15,7 @@ from charity.models.units import ReceiptPaper, Unit
 
 __all__ = [
     "MAX_AMOUNT",
+    "MAX_ID",
     "ApiToken",
     "AuditEvent",
     "BookStatus",

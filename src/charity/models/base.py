@@ -19,6 +19,8 @@ NAMING_CONVENTION = {
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata = SQLModel.metadata
 
+# The largest key an integer column holds on PostgreSQL: a request naming a larger id names nothing.
+MAX_ID = 2**31 - 1
 # Money is a whole number of đồng; 10^13 is the largest single amount we accept, BIGINT holds sums of many.
 MAX_AMOUNT = 10**13
 Money = BigInteger

@@ -88,12 +88,8 @@ def book_choice(unit_id: int, year: int, book_id: int | None) -> dict[str, int]:
     return {"for_unit": unit_id, "for_year": year, "for_book": book_id}
 
 
-async def issue_number(
-    session: AsyncSession, unit_id: int, year: int, book_id: int | None, receipt: dict[str, Any]
-) -> IssuedNumber:
-    """Take the next number (as `take_number`) and insert the receipt (`receipt` holds its other
-    columns) under it."""
-    number = await take_number(session, unit_id, year, book_id)
+async def issue_receipt(session: AsyncSession, number: Number, receipt: dict[str, Any]) -> IssuedNumber:
+    """Insert the receipt (`receipt` holds its other columns) under a number taken by `take_number`."""
     receipt_id = await _INSERT_RECEIPT.scalar(
         session, receipt | {"book_id": number.book_id, "seq": number.seq}
     )

@@ -205,10 +205,18 @@ def _bad_gifts(world: GiftsWorld) -> list[tuple[str, dict[str, Any], int, str]]:
         ("unknown-donor", world.gift(donor={"id": 999_999}), 404, "donor"),
         ("drive-of-another-unit", world.gift(drive_id=world.other_drive_id), 404, ""),
         ("missing-date", {k: v for k, v in world.gift().items() if k != "received_on"}, 422, "received_on"),
+        ("drive-id-past-any-key", world.gift(drive_id=2**31), 422, "drive_id"),
+        (
+            "item-type-id-past-any-key",
+            world.gift(items=[{"item_type_id": 2**31, "quantity": 1}]),
+            422,
+            "items",
+        ),
+        ("nul-in-note", world.gift(note="Gạo\x00nếp"), 422, "note"),
     ]
 
 
-@pytest.mark.parametrize("index", range(25))
+@pytest.mark.parametrize("index", range(28))
 async def test_every_bad_gift_is_refused_with_a_message_and_writes_nothing(
     client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database, index: int
 ) -> None:
@@ -224,7 +232,7 @@ async def test_every_bad_gift_is_refused_with_a_message_and_writes_nothing(
 
 
 def test_the_bad_gift_table_is_complete() -> None:
-    assert len(_bad_gifts(GiftsWorld())) == 25
+    assert len(_bad_gifts(GiftsWorld())) == 28
 
 
 @pytest.mark.parametrize("status", ["draft", "closed"])

@@ -105,3 +105,29 @@ async def test_twin_requests_with_one_key_for_a_known_donor_record_one_gift(
             for model in (Donation, DonationItem, Receipt, LedgerEntry)
         ]
     assert counts == [2, 2, 2, 4]
+
+
+async def test_twins_on_both_ways_of_writing_a_gift_do_not_wait_on_each_other(
+    concurrent: httpx.AsyncClient, world: GiftsWorld, database: Database
+) -> None:
+    """Twins with one key where one adds a donor (a write transaction) and the other names a known
+    donor (one statement on PostgreSQL): both take the book's row before the key, so neither waits
+    for the other while holding what it waits for. One is recorded, the other refused."""
+    assert (
+        await concurrent.post("/api/donations", json=world.gift(), headers=world.auth("volunteer"))
+    ).status_code == 201
+    bodies = [world.gift(donor={"name": "Trần Văn Đức", "phone": "0918274615"}), world.gift()]
+    pairs = 16
+
+    async def twins(n: int) -> list[int]:
+        headers = world.auth("volunteer") | {"Idempotency-Key": f"mixed-{n}"}
+        answers = await asyncio.gather(
+            *(concurrent.post("/api/donations", json=body, headers=headers) for body in bodies)
+        )
+        return sorted(answer.status_code for answer in answers)
+
+    outcomes = await asyncio.gather(*(twins(n) for n in range(pairs)))
+    assert outcomes == [[201, 409]] * pairs
+    async with database.read() as session:
+        receipts = (await session.execute(select(func.count()).select_from(Receipt))).scalar_one()
+    assert receipts == 1 + pairs
