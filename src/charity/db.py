@@ -243,6 +243,9 @@ class Database:
         # receipt book's row; more of them waiting there than this made the server work harder
         # (backends woken to wait again) and answer later, with no more gifts recorded.
         self.writers = asyncio.Semaphore(POSTGRES_WRITERS)
+        # Write transactions this process committed through `write`: what was read before one of
+        # them may be out of date (see `charity.accounts.signin.principal_for_token`).
+        self.write_transactions = 0
 
     async def dispose(self) -> None:
         if self._reader is not None:
@@ -285,9 +288,11 @@ class Database:
                 except BaseException:
                     await session.rollback()
                     raise
+            self.write_transactions += 1
             return
         async with self._group.savepoint() as session:
             yield session
+        self.write_transactions += 1
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Generic, Literal, TypeVar
 
 import anyio.to_thread
@@ -220,7 +222,7 @@ _USER_WITH_GRANTS = (
     .order_by(Membership.unit_id, Membership.role)
 )
 _TOKEN_PRINCIPAL = Direct(
-    _USER_WITH_GRANTS.add_columns(ApiToken.id)
+    _USER_WITH_GRANTS.add_columns(ApiToken.id, ApiToken.expires_at)
     .join(ApiToken, ApiToken.user_id == User.id)
     .where(
         ApiToken.token_hash == bindparam("token_hash"),
@@ -244,7 +246,7 @@ def _principal(
         is_admin=is_admin,
         grants=tuple(
             Grant(unit_id, Role(role), unit_name)
-            for *_, unit_id, role, unit_name, _credential in rows
+            for unit_id, role, unit_name in (row[4:7] for row in rows)
             if unit_id is not None
         ),
         credential=credential,
@@ -252,9 +254,57 @@ def _principal(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Known:
+    principal: Principal
+    until: float  # time.monotonic() past which it is looked up again
+    expires_at: datetime  # the token's own end
+    writes: int  # `Database.write_transactions` when it was looked up
+
+
+# How long a bearer token's principal is taken as known without asking the database. A change made
+# by this process (a token revoked, a user deactivated, a role granted or taken) is seen by the next
+# request, since every write transaction forgets what was known; one made by another process (a
+# second server, the `charity` command) within this many seconds.
+TOKEN_KNOWN_SECONDS = 2.0
+_KNOWN_MAX = 10_000
+_known: weakref.WeakKeyDictionary[Database, dict[str, _Known]] = weakref.WeakKeyDictionary()
+
+
+async def _look_up(where: AsyncSession | Database, token_hash: str) -> tuple[Principal, datetime] | None:
+    rows = await _TOKEN_PRINCIPAL.rows(where, {"token_hash": token_hash, "now": utcnow()})
+    principal = _principal(rows, "token", rows[0][-2]) if rows else None
+    return None if principal is None else (principal, rows[0][-1])
+
+
 async def principal_for_token(where: AsyncSession | Database, secret: str) -> Principal | None:
-    rows = await _TOKEN_PRINCIPAL.rows(where, {"token_hash": digest(secret), "now": utcnow()})
-    return _principal(rows, "token", rows[0][-1]) if rows else None
+    """The principal behind a bearer token: its user, if active, with every role, while the token is
+    neither revoked nor expired. Given the database, an answer from the last `TOKEN_KNOWN_SECONDS`
+    is used again when no write transaction of this process has committed since: every API request
+    looks its token up, and a busy volunteer sends several a second."""
+    token_hash = digest(secret)
+    if isinstance(where, AsyncSession):
+        found = await _look_up(where, token_hash)
+        return found[0] if found else None
+    known = _known.setdefault(where, {})
+    cached = known.pop(token_hash, None)
+    if (
+        cached is not None
+        and cached.writes == where.write_transactions
+        and time.monotonic() < cached.until
+        and utcnow() < cached.expires_at
+    ):
+        known[token_hash] = cached
+        return cached.principal
+    writes = where.write_transactions
+    found = await _look_up(where, token_hash)
+    if found is None:
+        return None
+    if len(known) >= _KNOWN_MAX:
+        known.clear()
+    principal, expires_at = found
+    known[token_hash] = _Known(principal, time.monotonic() + TOKEN_KNOWN_SECONDS, expires_at, writes)
+    return principal
 
 
 async def find_web_session(session: AsyncSession, secret: str) -> WebSession | None:

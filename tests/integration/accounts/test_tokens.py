@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
+import pytest
 from argon2 import PasswordHasher
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select, update
 
+from charity.accounts import signin
 from charity.accounts.passwords import needs_rehash
 from charity.db import Database
 from charity.models import ApiToken, AuditEvent, User, utcnow
@@ -65,6 +68,35 @@ async def test_an_expired_token_is_refused(client: AsyncTestClient[Litestar], da
     response = await client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+async def test_a_change_made_by_another_process_is_seen_within_seconds(
+    client: AsyncTestClient[Litestar], database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app knows a token's principal for `TOKEN_KNOWN_SECONDS` (here 0.3 s) after looking it up.
+    A change this server makes is seen at once (as revoking below); one made elsewhere, here through
+    another connection pool as a second server or the `charity` command would, within that time."""
+    monkeypatch.setattr(signin, "TOKEN_KNOWN_SECONDS", 0.3)
+    await _user(database)
+    headers = {"Authorization": f"Bearer {(await _token(client)).json()['access_token']}"}
+    assert (await client.get("/api/me", headers=headers)).status_code == 200
+    async with database.write() as session:
+        await session.execute(update(User).values(is_active=False))
+    assert (await client.get("/api/me", headers=headers)).status_code == 200  # still as known
+    await asyncio.sleep(0.4)
+    assert (await client.get("/api/me", headers=headers)).status_code == 401
+
+
+async def test_a_known_token_still_ends_when_it_expires(
+    client: AsyncTestClient[Litestar], database: Database
+) -> None:
+    await _user(database)
+    headers = {"Authorization": f"Bearer {(await _token(client)).json()['access_token']}"}
+    async with database.write() as session:
+        await session.execute(update(ApiToken).values(expires_at=utcnow() + timedelta(milliseconds=500)))
+    assert (await client.get("/api/me", headers=headers)).status_code == 200
+    await asyncio.sleep(0.6)
+    assert (await client.get("/api/me", headers=headers)).status_code == 401
 
 
 async def test_a_revoked_token_is_refused_and_others_still_work(
