@@ -1,13 +1,14 @@
-"""Engine and sessions, SQLite pragmas, and the write transaction every write goes through.
+"""Engine and sessions, SQLite pragmas, and the write transaction every write goes through (on
+PostgreSQL, but for a gift written by one statement outside any transaction block: see `standalone`).
 
 SQLite allows one writer at a time. A transaction that starts reading and later writes can fail at once
 with "database is locked" when another writer got in first, so every write transaction takes the write
 lock up front (BEGIN IMMEDIATE); a writer in another process waits up to the busy timeout. Writers in
 this process queue on an asyncio lock first, which is cheaper than SQLite's sleeping busy handler, and
 writers that queue behind each other share one commit (`_GroupCommit`). SQLite calls run on the event
-loop itself (see `sqlite_inline`). On PostgreSQL writers run concurrently and take row locks
-(`SELECT … FOR UPDATE`, see `lock_rows`) on the rows whose order matters, such as a receipt book's
-next number.
+loop itself (see `sqlite_inline`). On PostgreSQL writers run concurrently, at most `POSTGRES_WRITERS`
+of a process at once, and take row locks (`SELECT … FOR UPDATE`, see `lock_rows`) on the rows whose
+order matters, such as a receipt book's next number.
 """
 
 from __future__ import annotations

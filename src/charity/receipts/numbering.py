@@ -1,8 +1,10 @@
 """Receipt books and their numbers: gapless, never reused, safe under concurrent writers.
 
-A number is taken inside the issuing transaction while the book's row is locked (`SELECT … FOR UPDATE`
-on PostgreSQL; SQLite's write transaction holds the whole database), so it is used exactly when the
-receipt commits: a failure anywhere in the transaction rolls the counter back with everything else.
+A number is taken inside the issuing transaction while the book's row is locked (the UPDATE that counts
+up locks it on PostgreSQL; SQLite's write transaction holds the whole database), so it is used exactly
+when the receipt commits: a failure anywhere in the transaction rolls the counter back with everything
+else. The transaction is a write transaction (`take_number`), or on PostgreSQL the one statement that
+writes a whole gift (`taking`, see `charity.donations.recording`).
 """
 
 from __future__ import annotations
