@@ -14,7 +14,7 @@ order matters, such as a receipt book's next number.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -102,8 +102,9 @@ class _GroupCommit:
     rolls back the whole transaction under one writer, every writer of the batch fails with it.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, committed: Callable[[], None]) -> None:
         self._engine = engine
+        self._committed = committed
         self._lock = asyncio.Lock()
         self._batch: _Batch | None = None
         self._committer: asyncio.Task[None] | None = None
@@ -181,7 +182,10 @@ class _GroupCommit:
         self._batch = None
         try:
             if batch.size:
-                await batch.connection.commit()
+                try:
+                    await batch.connection.commit()
+                finally:
+                    self._committed()
             else:
                 await batch.connection.rollback()
         except BaseException as error:
@@ -239,14 +243,17 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(self.engine)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
-        self._group = _GroupCommit(self.engine) if self.is_sqlite else None
+        # Write transactions this process committed through `write`: what was read before one of
+        # them may be out of date (see `charity.accounts.signin.principal_for_token`).
+        self.write_transactions = 0
+        self._group = _GroupCommit(self.engine, self._count_commit) if self.is_sqlite else None
         # PostgreSQL write transactions at once from this process. Gifts of one unit queue on its
         # receipt book's row; more of them waiting there than this made the server work harder
         # (backends woken to wait again) and answer later, with no more gifts recorded.
         self.writers = asyncio.Semaphore(POSTGRES_WRITERS)
-        # Write transactions this process committed through `write`: what was read before one of
-        # them may be out of date (see `charity.accounts.signin.principal_for_token`).
-        self.write_transactions = 0
+
+    def _count_commit(self) -> None:
+        self.write_transactions += 1
 
     async def dispose(self) -> None:
         if self._reader is not None:
@@ -285,15 +292,17 @@ class Database:
                 await session.connection(execution_options={_WRITE_OPTION: True})
                 try:
                     yield session
-                    await session.commit()
+                    try:
+                        await session.commit()
+                    finally:
+                        # Counted however the commit ends: its answer may be lost after it was made.
+                        self.write_transactions += 1
                 except BaseException:
                     await session.rollback()
                     raise
-            self.write_transactions += 1
             return
         async with self._group.savepoint() as session:
             yield session
-        self.write_transactions += 1
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:

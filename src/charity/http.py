@@ -162,7 +162,8 @@ _TYPE_WORDS = {
 _BOUND = re.compile(r"^Expected `int` (?P<op>[<>]=) (?P<limit>-?\d+)")
 
 
-def _translate(message: str) -> str:
+def translate(message: str) -> str:
+    """msgspec's validation message in Vietnamese."""
     if "matching regex" in message:
         return "Có ký tự điều khiển không được phép."
     if bound := _BOUND.match(message):
@@ -192,9 +193,9 @@ def validation_error_handler(_request: Request, error: ValidationException) -> R
             if field in (None, "data") and message.endswith("`"):
                 # "Object missing required field `password`": the field is named in the message.
                 field = message.rsplit("`", 2)[-2]
-            problems.append({"field": field, "message": _translate(message)})
+            problems.append({"field": field, "message": translate(message)})
     if not problems and error.detail:
-        problems.append({"field": None, "message": _translate(str(error.detail))})
+        problems.append({"field": None, "message": translate(str(error.detail))})
     return _json_error(422, "Dữ liệu gửi lên không hợp lệ.", problems)
 
 

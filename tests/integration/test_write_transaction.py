@@ -2,15 +2,17 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import sqlite_inline
 from charity.audit.service import Actor, record
-from charity.db import Database, lock_rows
-from charity.models import ReceiptBook
+from charity.db import Database, _GroupCommit, lock_rows
+from charity.models import ReceiptBook, Unit
 from tests import factories
 
 WRITERS = 20
@@ -171,3 +173,47 @@ async def test_when_sqlite_drops_a_shared_transaction_no_writer_of_it_is_told_it
     async with database.read() as session:
         next_seq = (await session.get(ReceiptBook, book_id)).next_seq
     assert next_seq == 1 + len(acknowledged)
+
+
+async def test_a_commit_is_counted_even_when_its_writer_was_cancelled(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a process read before one of its write transactions committed may be out of date (the
+    bearer-token cache forgets it). A writer cancelled while its commit still goes on (SQLite: its
+    batch commits after the writer stopped waiting; PostgreSQL: the commit's answer was lost) is
+    counted too."""
+    before = database.write_transactions
+    writer: asyncio.Task[None] | None = None
+    if database.is_sqlite:
+        real_commit = _GroupCommit._commit
+
+        async def commit_after_the_writer_left(self: _GroupCommit, batch: Any) -> None:
+            assert writer is not None
+            writer.cancel()
+            await asyncio.sleep(0)
+            await real_commit(self, batch)
+
+        monkeypatch.setattr(_GroupCommit, "_commit", commit_after_the_writer_left)
+    else:
+        real_session_commit = AsyncSession.commit
+
+        async def commit_and_lose_the_answer(self: AsyncSession) -> None:
+            await real_session_commit(self)
+            raise asyncio.CancelledError
+
+        monkeypatch.setattr(AsyncSession, "commit", commit_and_lose_the_answer)
+
+    async def add_unit() -> None:
+        async with database.write() as session:
+            await factories.unit(session, code="CTD", name="Hội Chữ thập đỏ xã")
+
+    writer = asyncio.create_task(add_unit())
+    with pytest.raises(asyncio.CancelledError):
+        await writer
+    for _ in range(100):
+        if database.write_transactions > before:
+            break
+        await asyncio.sleep(0.01)
+    assert database.write_transactions == before + 1
+    async with database.read() as session:
+        assert (await session.execute(select(func.count()).select_from(Unit))).scalar_one() == 1

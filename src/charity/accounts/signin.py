@@ -296,14 +296,14 @@ async def principal_for_token(where: AsyncSession | Database, secret: str) -> Pr
     ):
         known[token_hash] = cached
         return cached.principal
-    writes = where.write_transactions
+    writes, until = where.write_transactions, time.monotonic() + TOKEN_KNOWN_SECONDS
     found = await _look_up(where, token_hash)
     if found is None:
         return None
     if len(known) >= _KNOWN_MAX:
         known.clear()
     principal, expires_at = found
-    known[token_hash] = _Known(principal, time.monotonic() + TOKEN_KNOWN_SECONDS, expires_at, writes)
+    known[token_hash] = _Known(principal, until, expires_at, writes)
     return principal
 
 

@@ -22,9 +22,10 @@ from charity.donors.service import RECORDERS, list_donors
 from charity.drives.schemas import DriveOut
 from charity.drives.service import list_drives, to_out
 from charity.errors import Conflict, DomainError, Invalid
-from charity.http import Acting, Caller, DbSession, submit
+from charity.http import Acting, Caller, DbSession, submit, translate
 from charity.labels import DONOR_KINDS, PAYMENT_METHODS
 from charity.models import DonorKind, DriveStatus, PaymentMethod, Role
+from charity.money import decode_dong
 from charity.pages import page
 
 RECORD = allow(Role.VOLUNTEER, Role.COORDINATOR)
@@ -72,6 +73,16 @@ def _values(form: FormMultiDict) -> dict[str, Any]:
     }
 
 
+def _as_decoded(gift: GiftIn) -> GiftIn:
+    """The gift as the API would have decoded it: the schema's bounds (ids that can exist, no
+    control characters) hold for the form too, which builds its gift field by field."""
+    try:
+        return msgspec.convert(msgspec.to_builtins(gift), GiftIn, dec_hook=decode_dong)
+    except msgspec.ValidationError as error:
+        message, _, where = str(error).rpartition(" - at `$.")
+        raise Invalid(translate(message), field=where.rstrip("`")) from error
+
+
 def _gift_of(values: dict[str, Any]) -> GiftIn:
     if values["drive_id"] is None:
         raise Invalid("Chọn cuộc vận động.", field="drive_id")
@@ -98,7 +109,7 @@ def _gift_of(values: dict[str, Any]) -> GiftIn:
     else:
         donor = None
     method = values["cash_method"]
-    return GiftIn(
+    gift = GiftIn(
         drive_id=values["drive_id"],
         received_on=forms.day(values["received_on"], field="received_on", label="Ngày nhận"),
         donor=donor,
@@ -110,6 +121,7 @@ def _gift_of(values: dict[str, Any]) -> GiftIn:
         name_on_receipt=values["name_on_receipt"],
         note=values["note"],
     )
+    return _as_decoded(gift)
 
 
 def _form_page(
