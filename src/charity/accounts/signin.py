@@ -287,18 +287,18 @@ async def principal_for_token(where: AsyncSession | Database, secret: str) -> Pr
         found = await _look_up(where, token_hash)
         return found[0] if found else None
     known = _known.setdefault(where, {})
-    cached = known.pop(token_hash, None)
+    cached = known.get(token_hash)
     if (
         cached is not None
         and cached.writes == where.write_transactions
         and time.monotonic() < cached.until
         and utcnow() < cached.expires_at
     ):
-        known[token_hash] = cached
         return cached.principal
     writes, until = where.write_transactions, time.monotonic() + TOKEN_KNOWN_SECONDS
     found = await _look_up(where, token_hash)
     if found is None:
+        known.pop(token_hash, None)
         return None
     if len(known) >= _KNOWN_MAX:
         known.clear()

@@ -26,7 +26,7 @@ from charity.errors import Conflict, Invalid
 from charity.ledger.service import Posting, post
 from charity.models import MAX_AMOUNT, Donation, DriveStatus, EntrySource, ItemType, ReceiptStatus, utcnow
 from charity.money import line_value
-from charity.receipts.numbering import IssuedNumber, Number
+from charity.receipts.numbering import IssuedNumber
 from charity.receipts.schemas import CashOut, ItemOut
 from charity.receipts.service import clean_reason, load, lock_receipts, void_receipt, voidable
 
@@ -185,14 +185,10 @@ class _Checked:
         ]
 
     def event(
-        self,
-        actor: Actor,
-        receipt_id: int | None,
-        number: Number | None,
-        donor_id: int | None,
-        replaces: int | None,
+        self, actor: Actor, issued: IssuedNumber | None, donor_id: int | None, replaces: int | None
     ) -> dict[str, Any]:
-        """The gift's audit event; on the one-statement path the database adds the receipt and its number."""
+        """The gift's audit event; without `issued` (the one-statement path) the database adds the
+        receipt and its number."""
         after = {
             "drive_id": self.drive.id,
             "donor_id": donor_id,
@@ -200,13 +196,13 @@ class _Checked:
             "total_value": self.total,
             "replaces": replaces,
         }
-        if number is not None:
-            after |= {"book_id": number.book_id, "seq": number.seq}
+        if issued is not None:
+            after |= {"book_id": issued.number.book_id, "seq": issued.number.seq}
         return event(
             actor,
             "receipt.issue",
             object_type="receipt",
-            object_id=receipt_id,
+            object_id=issued.receipt_id if issued else None,
             unit_id=self.drive.unit_id,
             after=after,
         )
@@ -342,7 +338,7 @@ async def issue_gift(
         postings=checked.postings(),
         receipt_id=issued.receipt_id,
         user_id=principal.user_id,
-        event=checked.event(actor, issued.receipt_id, issued.number, donor_id, replaces),
+        event=checked.event(actor, issued, donor_id, replaces),
     )
     return checked.answer(donation_id, donor_id, issued)
 
@@ -401,7 +397,7 @@ async def _record_at_once(
                 book_id=gift.book_id,
                 posted_on=gift.received_on,
                 postings=checked.postings(),
-                event=checked.event(actor, None, None, checked.donor_id, None),
+                event=checked.event(actor, None, checked.donor_id, None),
             )
     if isinstance(checked, Earlier):
         return await _replayed(database, checked)

@@ -49,17 +49,22 @@ def _encoded(entry: Mapping[str, Any], name: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# Each field in the canonical text's order, with what stands before its value: `{"name":` or `,"name":`.
+_KEYS = tuple(
+    (name, ("{" if n == 0 else ",") + json.dumps(name) + ":") for n, name in enumerate(sorted(HASHED_FIELDS))
+)
+
+
 def _pieces(entry: Mapping[str, Any], chained: tuple[str, ...]) -> list[str]:
     """The canonical text (compact JSON, keys sorted) cut before and after the value of each field
     in `chained`, which `entry` need not hold."""
-    pieces, text = [], "{"
-    for name in sorted(HASHED_FIELDS):
-        text += ("" if text == "{" else ",") + json.dumps(name) + ":"
+    pieces, text = [], ""
+    for name, key in _KEYS:
         if name in chained:
-            pieces.append(text)
+            pieces.append(text + key)
             text = ""
         else:
-            text += _encoded(entry, name)
+            text += key + _encoded(entry, name)
     return [*pieces, text + "}"]
 
 
