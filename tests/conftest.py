@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from charity.app import create_app
 from charity.db import Database
-from charity.http import database_of
+from charity.requests import database_of
 from charity.settings import Settings
 from tests.support import ENGINES, POSTGRES_ENV, PostgresDatabases, SqliteDatabases, postgres_url
 

@@ -10,7 +10,7 @@ from charity.audit.service import Actor
 from charity.clock import local_today
 from charity.db import Database
 from charity.donations.schemas import CashIn, DonorIn, GiftIn
-from charity.donations.service import issue_gift
+from charity.donations.service import record_gift
 from charity.models import DriveItemType, DriveKind, DriveStatus, ItemType, Membership, Receipt, Role, Unit
 from tests import factories
 
@@ -84,7 +84,7 @@ async def build_world(database: Database) -> World:
         donor = await factories.donor(session, world.units["COMMUNE"], name="Nguyễn Thị Hồng")
         world.ids |= {"rice": rice.id, "drive": drive.id, "draft": draft.id, "donor": donor.id}
         volunteer = await signin.principal_for_token(session, world.tokens["volunteer"])
-        issued = await issue_gift(
+        issued = await record_gift(
             session,
             volunteer,
             Actor(volunteer.user_id, "127.0.0.1"),

@@ -12,29 +12,26 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
+from charity.access import public
 from charity.accounts import web as account_pages
-from charity.accounts.access import public
 from charity.accounts.api import AuthController, MeController, UserController
-from charity.accounts.guard import CSRF_COOKIE, LoginRequired, enforce_access
+from charity.accounts.guard import CSRF_COOKIE, enforce_access
+from charity.answers import (
+    domain_error_handler,
+    http_error_handler,
+    login_required_handler,
+    validation_error_handler,
+)
+from charity.dashboard import web as dashboard_pages
 from charity.db import Database
+from charity.donations import api as gift_api
 from charity.donations import web as gift_pages
-from charity.donations.api import create_donation
 from charity.donors import web as donor_pages
 from charity.donors.api import DonorController
 from charity.drives import web as drive_pages
 from charity.drives.api import DriveController
 from charity.errors import DomainError
 from charity.health.api import health
-from charity.http import (
-    domain_error_handler,
-    http_error_handler,
-    login_required_handler,
-    provide_actor,
-    provide_paging,
-    provide_principal,
-    provide_session,
-    validation_error_handler,
-)
 from charity.item_types.api import ItemTypeController
 from charity.money import decode_dong, is_dong
 from charity.openapi import DongSchema
@@ -42,6 +39,7 @@ from charity.pages import STATIC_DIR, template_config
 from charity.receipts import rendering
 from charity.receipts import web as receipt_pages
 from charity.receipts.api import ReceiptBookController, ReceiptController
+from charity.requests import LoginRequired, provide_actor, provide_paging, provide_principal, provide_session
 from charity.security_headers import add_security_headers
 from charity.settings import Settings
 from charity.units import web as unit_pages
@@ -65,10 +63,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             ItemTypeController,
             DriveController,
             DonorController,
-            create_donation,
+            *gift_api.routes,
             ReceiptController,
             ReceiptBookController,
             *account_pages.routes,
+            *dashboard_pages.routes,
             *gift_pages.routes,
             *receipt_pages.routes,
             *drive_pages.routes,

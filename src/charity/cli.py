@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import migrate
-from charity.accounts.service import create_user
+from charity.accounts.service import NewPassword, create_user
 from charity.accounts.signin import create_setup_link
 from charity.audit.service import Actor
 from charity.db import Database
@@ -123,7 +123,8 @@ def _read_password() -> str:
 def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
     if not args.password_stdin:
         raise CommandError("Mật khẩu chỉ được đọc từ đầu vào chuẩn: thêm --password-stdin.")
-    password = _read_password()
+    # Hashed before the write transaction: see `NewPassword`.
+    password = asyncio.run(NewPassword.of(_read_password()))
     role = Role(args.role) if args.role else None
     if (role is None) != (args.unit is None):
         raise CommandError("--role và --unit phải đi cùng nhau.")

@@ -11,7 +11,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
 
-from charity.accounts.access import Principal
+from charity.access import Principal
 from charity.labels import ROLES
 from charity.models import Role
 

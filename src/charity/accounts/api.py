@@ -6,12 +6,13 @@ from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
+from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy import select
 
+from charity.access import ADMIN, allow, public, scope_units, signed_in
 from charity.accounts import service, signin
-from charity.accounts.access import ADMIN, allow, public, scope_units, signed_in
 from charity.accounts.schemas import (
     MembershipIn,
     MeOut,
@@ -24,8 +25,8 @@ from charity.accounts.schemas import (
     UserOut,
     UserUpdate,
 )
-from charity.http import Acting, Caller, DbSession, Page, PageParams, client_ip, database_of
 from charity.models import Role, Unit
+from charity.requests import Acting, Caller, DbSession, PageParams, client_ip, database_of
 
 USER_MANAGERS = (ADMIN, Role.COORDINATOR)
 THROTTLED = "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút."
@@ -37,12 +38,13 @@ class AuthController(Controller):
 
     @post(opt=public(), status_code=HTTP_201_CREATED)
     async def create_token(
-        self, request: Request, state: State, data: JSONBody[TokenRequest]
+        self, request: Request, state: State, session: DbSession, data: JSONBody[TokenRequest]
     ) -> Response[Any]:
         """Exchange a username and password for a bearer token (12 hours)."""
         ip = client_ip(request)
         outcome = await signin.attempt(
             database_of(state),
+            session,
             data.username,
             data.password,
             ip,
@@ -82,15 +84,21 @@ class MeController(Controller):
 
     @post("/password", opt=signed_in(), status_code=HTTP_200_OK)
     async def change_password(
-        self, request: Request, state: State, principal: Caller, data: JSONBody[PasswordChange]
+        self,
+        request: Request,
+        state: State,
+        session: DbSession,
+        principal: Caller,
+        data: JSONBody[PasswordChange],
     ) -> Response[Any]:
         """Change one's own password (answers 204); every other session and token of the user ends."""
         outcome = await service.change_own_password(
             database_of(state),
+            session,
             principal,
             client_ip(request),
             current=data.current_password,
-            new=data.new_password,
+            new=await service.NewPassword.of(data.new_password),
         )
         if outcome.throttled:
             return throttled(outcome.retry_after)
@@ -119,7 +127,9 @@ class UserController(Controller):
     tags = ("users",)
 
     @get(opt=allow(*USER_MANAGERS))
-    async def list_users(self, session: DbSession, principal: Caller, paging: PageParams) -> Page[UserOut]:
+    async def list_users(
+        self, session: DbSession, principal: Caller, paging: PageParams
+    ) -> OffsetPagination[UserOut]:
         views, total = await service.list_users(session, principal, limit=paging.limit, offset=paging.offset)
         return paging.page([UserOut.of(view) for view in views], total)
 
@@ -132,7 +142,7 @@ class UserController(Controller):
             principal,
             actor,
             username=data.username,
-            password=data.password,
+            password=await service.NewPassword.of(data.password),
             full_name=data.full_name,
             is_admin=data.is_admin,
             grants=[(m.unit_id, m.role) for m in data.memberships],
@@ -182,7 +192,8 @@ class UserController(Controller):
         data: JSONBody[PasswordReset],
     ) -> None:
         """Set a new password and end the user's sessions and tokens."""
-        await service.reset_password(session, principal, actor, user_id, password=data.password)
+        password = await service.NewPassword.of(data.password)
+        await service.reset_password(session, principal, actor, user_id, password=password)
 
     @post("/{user_id:int}/memberships", opt=allow(*USER_MANAGERS), status_code=HTTP_201_CREATED)
     async def add_membership(

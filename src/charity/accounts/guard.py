@@ -7,30 +7,21 @@ only, so CSRF protection applies exactly to the pages, and a token can never rid
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 
-from charity.accounts.access import ACCESS_KEY, Access, Principal
+from charity.access import ACCESS_KEY, Access, Principal
 from charity.accounts.signin import (
     find_web_session,
     principal_for_session,
     principal_for_token,
     session_needs_touch,
-    touch_web_session,
 )
 from charity.db import Database
+from charity.requests import TOUCH_SESSION, LoginRequired, is_api_path
 
 SESSION_COOKIE = "charity_session"
 CSRF_COOKIE = "charity_csrf"
-API_PREFIX = "/api/"
-
-
-class LoginRequired(NotAuthorizedException):
-    detail = "Cần đăng nhập."
-
-
-def is_api_path(path: str) -> bool:
-    return path.startswith(API_PREFIX)
 
 
 def _database(connection: ASGIConnection) -> Database:
@@ -41,23 +32,22 @@ async def _from_bearer(connection: ASGIConnection) -> Principal | None:
     scheme, _, secret = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    return await principal_for_token(_database(connection), secret.strip())
+    async with _database(connection).read() as session:
+        return await principal_for_token(session, secret.strip())
 
 
 async def _from_cookie(connection: ASGIConnection) -> Principal | None:
     secret = connection.cookies.get(SESSION_COOKIE)
     if not secret:
         return None
-    database = _database(connection)
-    async with database.read() as session:
+    async with _database(connection).read() as session:
         web_session = await find_web_session(session, secret)
         if web_session is None:
             return None
         principal = await principal_for_session(session, web_session)
-        stale = principal is not None and session_needs_touch(web_session)
-    if stale:
-        async with database.write() as session:
-            await touch_web_session(session, web_session.id)
+    if principal is not None and session_needs_touch(web_session):
+        # Written by the request's transaction (`provide_session`).
+        connection.state[TOUCH_SESSION] = web_session.id
     return principal
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, exists, func, not_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import Principal, scope_units
+from charity.access import Principal, scope_units
 from charity.accounts.passwords import hash_password, password_problem
 from charity.accounts.signin import SignIn, attempt, revoke_credentials
 from charity.audit.service import Actor, record
@@ -58,14 +58,28 @@ def _full_name(full_name: str) -> str:
     return full_name
 
 
-def check_password(password: str, username: str) -> None:
+def _check_password(password: str, username: str) -> None:
     problem = password_problem(password, username)
     if problem:
         raise Invalid(problem, field="password")
 
 
-async def _hash(password: str) -> str:
-    return await anyio.to_thread.run_sync(hash_password, password)
+@dataclass(frozen=True, slots=True)
+class NewPassword:
+    """A password someone chose, hashed with `of` before the write transaction that stores it runs
+    its first statement: Argon2 takes tens of milliseconds of CPU, and on SQLite a write transaction
+    holds the whole database. The plain text stays to check it against the username (`check`)."""
+
+    plain: str
+    hash: str
+
+    @classmethod
+    async def of(cls, password: str) -> NewPassword:
+        _check_password(password, "")
+        return cls(password, await anyio.to_thread.run_sync(hash_password, password))
+
+    def check(self, username: str) -> None:
+        _check_password(self.plain, username)
 
 
 # Who may manage whom --------------------------------------------------------------------------------
@@ -158,19 +172,17 @@ async def create_user(
     actor: Actor,
     *,
     username: str,
-    password: str,
+    password: NewPassword,
     full_name: str = "",
     is_admin: bool = False,
     grants: Sequence[tuple[Unit, Role]] = (),
 ) -> User:
     username = normalize_username(username)
     full_name = _full_name(full_name)
-    check_password(password, username)
+    password.check(username)
     if (await session.execute(select(User.id).where(User.username == username))).first():
         raise Conflict(f"Tên đăng nhập {username} đã được dùng.", field="username")
-    user = User(
-        username=username, full_name=full_name, password_hash=await _hash(password), is_admin=is_admin
-    )
+    user = User(username=username, full_name=full_name, password_hash=password.hash, is_admin=is_admin)
     session.add(user)
     try:
         await session.flush()
@@ -201,7 +213,7 @@ async def create_user_as(
     actor: Actor,
     *,
     username: str,
-    password: str,
+    password: NewPassword,
     full_name: str,
     is_admin: bool,
     grants: Sequence[tuple[int, Role]],
@@ -294,13 +306,13 @@ async def set_active(
 
 
 async def reset_password(
-    session: AsyncSession, principal: Principal, actor: Actor, user_id: int, *, password: str
+    session: AsyncSession, principal: Principal, actor: Actor, user_id: int, *, password: NewPassword
 ) -> User:
     if user_id == principal.user_id:
         raise Conflict("Hãy đổi mật khẩu của mình bằng chức năng đổi mật khẩu (cần mật khẩu hiện tại).")
     user = await _managed_user(session, principal, user_id)
-    check_password(password, user.username)
-    user.password_hash = await _hash(password)
+    password.check(user.username)
+    user.password_hash = password.hash
     await revoke_credentials(session, user.id)
     await session.flush()
     await record(session, actor, "user.password_reset", object_type="user", object_id=user.id)
@@ -308,22 +320,27 @@ async def reset_password(
 
 
 async def change_own_password(
-    database: Database, principal: Principal, ip: str, *, current: str, new: str
+    database: Database,
+    session: AsyncSession,
+    principal: Principal,
+    ip: str,
+    *,
+    current: str,
+    new: NewPassword,
 ) -> SignIn[None]:
-    """Change one's own password. The current password is checked like a sign-in (throttled and
-    audited), and every other session and token of the user ends."""
-    check_password(new, principal.username)
-    new_hash = await _hash(new)
+    """Change one's own password in the write transaction `session`. The current password is checked
+    like a sign-in (throttled and audited), and every other session and token of the user ends."""
+    new.check(principal.username)
 
     async def change(session: AsyncSession, user: User) -> None:
-        user.password_hash = new_hash
+        user.password_hash = new.hash
         await revoke_credentials(session, user.id, keep=principal)
         await session.flush()
         await record(
             session, Actor(user.id, ip), "user.password_change", object_type="user", object_id=user.id
         )
 
-    return await attempt(database, principal.username, current, ip, change)
+    return await attempt(database, session, principal.username, current, ip, change)
 
 
 async def add_membership(

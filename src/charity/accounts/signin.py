@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import time
-import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Generic, Literal, TypeVar
 
 import anyio.to_thread
-from sqlalchemy import bindparam, func, literal, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import Grant, Principal
+from charity.access import Grant, Principal
 from charity.accounts.credentials import digest, new_secret
 from charity.accounts.passwords import hash_password, needs_rehash, verify_password
 from charity.audit.service import Actor, record
 from charity.db import Database
-from charity.direct import Direct
 from charity.models import (
     ApiToken,
     LoginAttempt,
@@ -94,8 +91,33 @@ async def _serialize_attempts(session: AsyncSession, username: str, ip: str) -> 
         await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
 
 
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A password checked against the stored hash, outside any transaction."""
+
+    user: User | None
+    valid: bool
+    # The password hashed again with today's parameters, when the stored hash used older ones.
+    rehashed: str | None
+
+
+async def _check(database: Database, username: str, password: str, ip: str) -> _Checked:
+    """The password is not even tried while the account or the address is throttled."""
+    async with database.read() as session:
+        if await _retry_after(session, username, ip) is not None:
+            return _Checked(user=None, valid=False, rehashed=None)
+        user = (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
+    stored_hash = user.password_hash if user is not None else _DUMMY_HASH
+    valid = await anyio.to_thread.run_sync(verify_password, stored_hash, password)
+    rehashed = None
+    if valid and needs_rehash(stored_hash):
+        rehashed = await anyio.to_thread.run_sync(hash_password, password)
+    return _Checked(user, valid, rehashed)
+
+
 async def attempt(
     database: Database,
+    session: AsyncSession,
     username: str,
     password: str,
     ip: str,
@@ -103,49 +125,40 @@ async def attempt(
 ) -> SignIn[T]:
     """Check a password under the throttle and record the attempt, whatever its outcome.
 
-    The password is verified outside any transaction (Argon2 takes tens of milliseconds of CPU, and on
-    SQLite a write transaction holds the whole database); the attempt is then recorded in a short write
-    transaction that checks the throttle again, and on success runs `on_success` in it (to start a
-    session, issue a token or change the password)."""
+    The password is verified from a read, before the request's write transaction `session` runs its
+    first statement (Argon2 takes tens of milliseconds of CPU, and on SQLite a write transaction
+    holds the whole database). The attempt is then recorded in `session`, which checks the throttle
+    again, and on success runs `on_success` in it (to start a session, issue a token or change the
+    password)."""
     username = username.strip().lower()[:64]
     actor = Actor(user_id=None, ip=ip)
-    async with database.read() as session:
-        throttled = await _retry_after(session, username, ip)
-        user = (await session.execute(select(User).where(User.username == username))).scalar_one_or_none()
-    valid = False
-    if throttled is None:
-        stored_hash = user.password_hash if user is not None else _DUMMY_HASH
-        valid = await anyio.to_thread.run_sync(verify_password, stored_hash, password)
-    async with database.write() as session:
-        await _serialize_attempts(session, username, ip)
-        throttled = await _retry_after(session, username, ip)
-        if throttled is not None:
-            await record(
-                session, actor, "login.throttled", after={"username": username, "retry_after": throttled}
-            )
-            return SignIn(retry_after=throttled)
-        current = await session.get(User, user.id) if user is not None else None
-        # The password must still be the one verified: a reset in between wins.
-        succeeded = (
-            valid
-            and current is not None
-            and current.is_active
-            and current.password_hash == user.password_hash
-        )
-        session.add(LoginAttempt(username=username, ip=ip, succeeded=succeeded))
-        if not succeeded or current is None:
-            await record(session, actor, "login.failure", after={"username": username})
-            return SignIn()
-        if needs_rehash(current.password_hash):
-            current.password_hash = await anyio.to_thread.run_sync(hash_password, password)
+    checked = await _check(database, username, password, ip)
+    await _serialize_attempts(session, username, ip)
+    throttled = await _retry_after(session, username, ip)
+    if throttled is not None:
         await record(
-            session,
-            Actor(user_id=current.id, ip=ip),
-            "login.success",
-            object_type="user",
-            object_id=current.id,
+            session, actor, "login.throttled", after={"username": username, "retry_after": throttled}
         )
-        return SignIn(user=current, result=await on_success(session, current))
+        return SignIn(retry_after=throttled)
+    user = checked.user
+    current = await session.get(User, user.id) if user is not None else None
+    # The password must still be the one verified: a reset in between wins.
+    succeeded = (
+        checked.valid
+        and current is not None
+        and current.is_active
+        and current.password_hash == user.password_hash
+    )
+    session.add(LoginAttempt(username=username, ip=ip, succeeded=succeeded))
+    if not succeeded or current is None:
+        await record(session, actor, "login.failure", after={"username": username})
+        return SignIn()
+    if checked.rehashed is not None:
+        current.password_hash = checked.rehashed
+    await record(
+        session, Actor(user_id=current.id, ip=ip), "login.success", object_type="user", object_id=current.id
+    )
+    return SignIn(user=current, result=await on_success(session, current))
 
 
 async def issue_api_token(session: AsyncSession, user: User, ip: str) -> tuple[str, ApiToken]:
@@ -211,7 +224,7 @@ async def revoke_credentials(session: AsyncSession, user_id: int, *, keep: Princ
         await session.execute(statement.values(revoked_at=now))
 
 
-# One statement per request: the user behind a credential, with every membership (outer join).
+# The user behind a credential, with every membership (outer join), in one statement.
 _USER_WITH_GRANTS = (
     select(
         User.id, User.username, User.full_name, User.is_admin, Membership.unit_id, Membership.role, Unit.name
@@ -221,16 +234,6 @@ _USER_WITH_GRANTS = (
     .where(User.is_active.is_(True))
     .order_by(Membership.unit_id, Membership.role)
 )
-_TOKEN_PRINCIPAL = Direct(
-    _USER_WITH_GRANTS.add_columns(ApiToken.id, ApiToken.expires_at)
-    .join(ApiToken, ApiToken.user_id == User.id)
-    .where(
-        ApiToken.token_hash == bindparam("token_hash"),
-        ApiToken.revoked_at.is_(None),
-        ApiToken.expires_at > bindparam("now"),
-    )
-)
-_SESSION_PRINCIPAL = Direct(_USER_WITH_GRANTS.add_columns(literal(0)).where(User.id == bindparam("user_id")))
 
 
 def _principal(
@@ -254,57 +257,21 @@ def _principal(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Known:
-    principal: Principal
-    until: float  # time.monotonic() past which it is looked up again
-    expires_at: datetime  # the token's own end
-    writes: int  # `Database.write_transactions` when it was looked up
-
-
-# How long a bearer token's principal is taken as known without asking the database. A change made
-# by this process (a token revoked, a user deactivated, a role granted or taken) is seen by the next
-# request, since every write transaction forgets what was known; one made by another process (a
-# second server, the `charity` command) within this many seconds.
-TOKEN_KNOWN_SECONDS = 2.0
-_KNOWN_MAX = 10_000
-_known: weakref.WeakKeyDictionary[Database, dict[str, _Known]] = weakref.WeakKeyDictionary()
-
-
-async def _look_up(where: AsyncSession | Database, token_hash: str) -> tuple[Principal, datetime] | None:
-    rows = await _TOKEN_PRINCIPAL.rows(where, {"token_hash": token_hash, "now": utcnow()})
-    principal = _principal(rows, "token", rows[0][-2]) if rows else None
-    return None if principal is None else (principal, rows[0][-1])
-
-
-async def principal_for_token(where: AsyncSession | Database, secret: str) -> Principal | None:
+async def principal_for_token(session: AsyncSession, secret: str) -> Principal | None:
     """The principal behind a bearer token: its user, if active, with every role, while the token is
-    neither revoked nor expired. Given the database, an answer from the last `TOKEN_KNOWN_SECONDS`
-    is used again when no write transaction of this process has committed since: every API request
-    looks its token up, and a busy volunteer sends several a second."""
-    token_hash = digest(secret)
-    if isinstance(where, AsyncSession):
-        found = await _look_up(where, token_hash)
-        return found[0] if found else None
-    known = _known.setdefault(where, {})
-    cached = known.get(token_hash)
-    if (
-        cached is not None
-        and cached.writes == where.write_transactions
-        and time.monotonic() < cached.until
-        and utcnow() < cached.expires_at
-    ):
-        return cached.principal
-    writes, until = where.write_transactions, time.monotonic() + TOKEN_KNOWN_SECONDS
-    found = await _look_up(where, token_hash)
-    if found is None:
-        known.pop(token_hash, None)
-        return None
-    if len(known) >= _KNOWN_MAX:
-        known.clear()
-    principal, expires_at = found
-    known[token_hash] = _Known(principal, until, expires_at, writes)
-    return principal
+    neither revoked nor expired."""
+    rows = (
+        await session.execute(
+            _USER_WITH_GRANTS.add_columns(ApiToken.id)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(
+                ApiToken.token_hash == digest(secret),
+                ApiToken.revoked_at.is_(None),
+                ApiToken.expires_at > utcnow(),
+            )
+        )
+    ).all()
+    return _principal(rows, "token", rows[0][-1]) if rows else None
 
 
 async def find_web_session(session: AsyncSession, secret: str) -> WebSession | None:
@@ -323,16 +290,12 @@ async def find_web_session(session: AsyncSession, secret: str) -> WebSession | N
 
 
 async def principal_for_session(session: AsyncSession, web_session: WebSession) -> Principal | None:
-    rows = await _SESSION_PRINCIPAL.rows(session, {"user_id": web_session.user_id})
+    rows = (await session.execute(_USER_WITH_GRANTS.where(User.id == web_session.user_id))).all()
     return _principal(rows, "session", web_session.id)
 
 
 def session_needs_touch(web_session: WebSession) -> bool:
     return utcnow() - web_session.last_seen_at >= SESSION_TOUCH_EVERY
-
-
-async def touch_web_session(session: AsyncSession, session_id: int) -> None:
-    await session.execute(update(WebSession).where(WebSession.id == session_id).values(last_seen_at=utcnow()))
 
 
 async def create_setup_link(session: AsyncSession) -> str | None:

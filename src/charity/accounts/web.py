@@ -1,4 +1,4 @@
-"""Pages: sign in, sign out, the first administrator's set-up link, and the signed-in home page."""
+"""Pages: sign in, sign out, the first administrator's set-up link, and the users."""
 
 from __future__ import annotations
 
@@ -11,21 +11,16 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
+from charity.access import Principal, allow, public, signed_in
 from charity.accounts import service, signin
-from charity.accounts.access import Principal, allow, may, public, signed_in
 from charity.accounts.api import THROTTLED, USER_MANAGERS
 from charity.accounts.guard import CSRF_COOKIE, SESSION_COOKIE
 from charity.audit.service import Actor, record
-from charity.clock import local_today
-from charity.drives.web import drives_with_progress
 from charity.errors import Conflict, DomainError, Invalid
-from charity.http import Acting, Caller, DbSession, client_ip, database_of, submit_form
 from charity.labels import ROLES
-from charity.models import DriveStatus, ReceiptStatus, Role, User
-from charity.money import format_vnd
+from charity.models import Role, User
 from charity.pages import message_page, page
-from charity.receipts.service import ReceiptFilter, list_receipts, not_printed_count, total_value
-from charity.receipts.web import receipt_rows
+from charity.requests import Acting, Caller, DbSession, client_ip, database_of, submit
 from charity.units.service import list_units
 
 WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -74,13 +69,14 @@ async def login_form(request: Request, next: FromQuery[str | None] = None) -> Te
 
 
 @post("/login", opt=public())
-async def login(request: Request, state: State) -> Response[Any]:
+async def login(request: Request, state: State, session: DbSession) -> Response[Any]:
     form = await request.form()
     username = str(form.get("username", ""))
     target = _safe_next(str(form.get("next", "")))
     ip = client_ip(request)
     outcome = await signin.attempt(
         database_of(state),
+        session,
         username,
         str(form.get("password", "")),
         ip,
@@ -156,7 +152,12 @@ async def setup(request: Request, state: State, session: DbSession, token: FromP
     actor = Actor(user_id=None, ip=client_ip(request))
     try:
         user = await service.create_user(
-            session, actor, username=username, password=password, full_name=full_name, is_admin=True
+            session,
+            actor,
+            username=username,
+            password=await service.NewPassword.of(password),
+            full_name=full_name,
+            is_admin=True,
         )
     except DomainError as error:
         return again(error.message)
@@ -166,31 +167,6 @@ async def setup(request: Request, state: State, session: DbSession, token: FromP
         session, Actor(user.id, actor.ip), "setup.first_admin", object_type="user", object_id=user.id
     )
     return await _signed_in_redirect(request, state, session, user, "/")
-
-
-@get("/", opt=signed_in())
-async def home(request: Request, session: DbSession, principal: Caller) -> Template:
-    """The dashboard: open drives with their progress, today's gifts, receipts still to print."""
-    view = await service.view_of(session, await session.get_one(User, principal.user_id))
-    memberships = [
-        {"role_label": ROLES[m.role], "unit_name": m.unit_name, "unit_code": m.unit_code}
-        for m in view.memberships
-    ]
-    context: dict[str, Any] = {"memberships": memberships}
-    if may(principal, Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR):
-        today = local_today()
-        todays_gifts = ReceiptFilter(status=ReceiptStatus.ISSUED, date_from=today, date_to=today)
-        latest, count = await list_receipts(session, principal, todays_gifts, limit=10, offset=0)
-        context |= {
-            "drives": await drives_with_progress(session, principal, DriveStatus.OPEN),
-            "today_count": count,
-            "today_total": format_vnd(await total_value(session, principal, todays_gifts)),
-            "today_rows": await receipt_rows(session, latest),
-            "can_record": may(principal, Role.VOLUNTEER, Role.COORDINATOR),
-        }
-    if may(principal, Role.COORDINATOR):
-        context["not_printed"] = await not_printed_count(session, principal)
-    return page(request, "home", title="Trang chủ", **context)
 
 
 @get("/admin/users", opt=allow(*USER_MANAGERS))
@@ -235,12 +211,22 @@ async def _users_page(
 
 @post("/admin/users", opt=allow(*USER_MANAGERS))
 async def create_user(
-    request: Request, state: State, principal: Caller, actor: Acting
+    request: Request, session: DbSession, principal: Caller, actor: Acting
 ) -> Template | Redirect:
     form = await request.form()
     values = {name: forms.text(form, name) for name in ("username", "full_name", "unit_id", "role")}
 
-    async def create(session: AsyncSession) -> str:
+    async def again(error: DomainError) -> Template:
+        return await _users_page(
+            request, session, principal, values, forms.errors_of(error), status_code=error.status_code
+        )
+
+    try:
+        password = await service.NewPassword.of(forms.text(form, "password"))
+    except DomainError as error:
+        return await again(error)
+
+    async def create() -> str:
         unit_id, role = forms.whole_number(values["unit_id"]), forms.choice(Role, values["role"])
         if unit_id is None or role is None:
             raise Invalid("Chọn đơn vị và vai trò.", field="unit_id")
@@ -249,26 +235,23 @@ async def create_user(
             principal,
             actor,
             username=values["username"],
-            password=forms.text(form, "password"),
+            password=password,
             full_name=values["full_name"],
             is_admin=False,
             grants=[(unit_id, role)],
         )
         return "/admin/users"
 
-    async def again(session: AsyncSession, error: DomainError) -> Template:
-        return await _users_page(
-            request, session, principal, values, forms.errors_of(error), status_code=error.status_code
-        )
-
-    return await submit_form(state, create, again)
+    return await submit(session, create, again)
 
 
 @post("/admin/users/memberships", opt=allow(*USER_MANAGERS))
-async def grant_role(request: Request, state: State, principal: Caller, actor: Acting) -> Template | Redirect:
+async def grant_role(
+    request: Request, session: DbSession, principal: Caller, actor: Acting
+) -> Template | Redirect:
     form = await request.form()
 
-    async def grant(session: AsyncSession) -> str:
+    async def grant() -> str:
         user_id, unit_id = (
             forms.whole_number(forms.text(form, "user_id")),
             forms.whole_number(forms.text(form, "unit_id")),
@@ -279,12 +262,12 @@ async def grant_role(request: Request, state: State, principal: Caller, actor: A
         await service.add_membership(session, principal, actor, user_id, unit_id=unit_id, role=role)
         return "/admin/users"
 
-    async def again(session: AsyncSession, error: DomainError) -> Template:
+    async def again(error: DomainError) -> Template:
         return await _users_page(
             request, session, principal, {}, {"grant": error.message}, status_code=error.status_code
         )
 
-    return await submit_form(state, grant, again)
+    return await submit(session, grant, again)
 
 
-routes = [login_form, login, logout, setup_form, setup, home, users_page, create_user, grant_role]
+routes = [login_form, login, logout, setup_form, setup, users_page, create_user, grant_role]

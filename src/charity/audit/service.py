@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypedDict, Unpack
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.direct import Direct
 from charity.models import AuditEvent, utcnow
 
 
@@ -24,9 +22,6 @@ class Actor:
         return cls(user_id=None, ip="cli")
 
 
-INSERT_EVENT = Direct(insert(AuditEvent.__table__))
-
-
 class Details(TypedDict, total=False):
     """What an audit event may say beyond who did what."""
 
@@ -37,21 +32,18 @@ class Details(TypedDict, total=False):
     after: dict[str, Any] | None
 
 
-def event(actor: Actor, action: str, **details: Unpack[Details]) -> dict[str, Any]:
-    """An audit event's row, for `record` or for a statement that writes it with other rows."""
-    return {
-        "occurred_at": utcnow(),
-        "actor_id": actor.user_id,
-        "actor_ip": actor.ip,
-        "action": action,
-        "object_type": details.get("object_type", ""),
-        "object_id": details.get("object_id"),
-        "unit_id": details.get("unit_id"),
-        "before": details.get("before"),
-        "after": details.get("after"),
-    }
-
-
 async def record(session: AsyncSession, actor: Actor, action: str, **details: Unpack[Details]) -> None:
-    # A plain INSERT: events are never read back in the request that writes them.
-    await INSERT_EVENT.rows(session, event(actor, action, **details))
+    """Write down who did what, in the transaction that does it."""
+    session.add(
+        AuditEvent(
+            occurred_at=utcnow(),
+            actor_id=actor.user_id,
+            actor_ip=actor.ip,
+            action=action,
+            object_type=details.get("object_type", ""),
+            object_id=details.get("object_id"),
+            unit_id=details.get("unit_id"),
+            before=details.get("before"),
+            after=details.get("after"),
+        )
+    )

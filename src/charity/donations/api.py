@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Response, post
-from litestar.datastructures import State
-from litestar.params import HeaderParameter, JSONBody
+from litestar.params import FromPath, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from charity.accounts.access import allow
+from charity.access import allow
 from charity.donations import service
-from charity.donations.schemas import DonationOut, GiftIn
-from charity.http import Acting, Caller, database_of
+from charity.donations.schemas import DonationOut, GiftIn, ReplaceIn
 from charity.models import Role
+from charity.requests import Acting, Caller, DbSession
 
 
 def answer(issued: service.Issued) -> Response[DonationOut]:
@@ -30,7 +29,7 @@ def answer(issued: service.Issued) -> Response[DonationOut]:
     status_code=HTTP_201_CREATED,
 )
 async def create_donation(
-    state: State,
+    session: DbSession,
     principal: Caller,
     actor: Acting,
     data: JSONBody[GiftIn],
@@ -38,7 +37,22 @@ async def create_donation(
 ) -> Response[DonationOut]:
     """Record a gift and issue its receipt, numbered from the unit's receipt book. Send an
     `Idempotency-Key` header so that a retry after a lost answer never issues a second receipt."""
-    issued = await service.record_gift(
-        database_of(state), principal, actor, data, idempotency_key=idempotency_key
+    return answer(await service.record_gift(session, principal, actor, data, idempotency_key=idempotency_key))
+
+
+@post(
+    "/api/receipts/{receipt_id:int}/replace",
+    opt=allow(Role.COORDINATOR),
+    tags=["receipts"],
+    status_code=HTTP_201_CREATED,
+)
+async def replace_receipt(
+    session: DbSession, principal: Caller, actor: Acting, receipt_id: FromPath[int], data: JSONBody[ReplaceIn]
+) -> Response[DonationOut]:
+    """Void the receipt and issue the corrected gift, which points to it."""
+    return answer(
+        await service.replace_receipt(session, principal, actor, receipt_id, data.reason, data.gift)
     )
-    return answer(issued)
+
+
+routes = [create_donation, replace_receipt]

@@ -1,33 +1,41 @@
-"""Gifts: one short write transaction validates the gift, takes the next receipt number, and records
-the donation, its receipt, its ledger entries and an audit event together."""
+"""Gifts: in the request's write transaction, a gift is checked, takes the next receipt number, and
+is recorded with its donation, its receipt, its ledger entries and an audit event together."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import msgspec
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import Principal
-from charity.audit.service import Actor, event
+from charity.access import Principal
+from charity.audit.service import Actor, record
 from charity.clock import format_date, local_today
-from charity.db import Database
-from charity.direct import Direct, Driver
-from charity.donations.context import Accepted, DriveWindow, Earlier, GiftContext, read_context
-from charity.donations.recording import TwinTaken, record, record_at_once
-from charity.donations.schemas import DonationOut, GiftIn, ReceiptRef
-from charity.donors.service import RECORDERS, CleanDonor, add_donor, clean_donor
+from charity.donations.schemas import DonationOut, GiftIn
+from charity.donors.service import RECORDERS, CleanDonor, add_donor, clean_donor, get_donor
+from charity.drives.schemas import DriveItemOut
+from charity.drives.service import accepted_items, get_drive
 from charity.errors import Conflict, Invalid
 from charity.ledger.service import Posting, post
-from charity.models import MAX_AMOUNT, Donation, DriveStatus, EntrySource, ItemType, ReceiptStatus, utcnow
+from charity.models import (
+    MAX_AMOUNT,
+    Donation,
+    DonationItem,
+    Drive,
+    DriveStatus,
+    EntrySource,
+    ItemType,
+    Receipt,
+    ReceiptStatus,
+    utcnow,
+)
 from charity.money import line_value
-from charity.receipts.numbering import IssuedNumber
-from charity.receipts.schemas import CashOut, ItemOut
+from charity.receipts.numbering import take_number
 from charity.receipts.service import clean_reason, load, lock_receipts, void_receipt, voidable
 
 MAX_LINES = 50
@@ -41,6 +49,11 @@ class Issued:
     donation: DonationOut
     # True when this answers a retry of a request already done (same Idempotency-Key and body).
     replayed: bool = False
+
+
+class TwinTaken(Exception):
+    """A twin request with the same Idempotency-Key recorded its gift meanwhile: nothing of this one
+    may be kept (see `record_gift`)."""
 
 
 def _amount_ok(amount: int, *, minimum: int) -> bool:
@@ -62,39 +75,39 @@ def check_idempotency_key(key: str | None) -> str | None:
     return key
 
 
-async def _replayed(database_or_session: AsyncSession | Database, earlier: Earlier) -> Issued:
-    """The answer given to the request this one retries (same Idempotency-Key and body)."""
-    if isinstance(database_or_session, AsyncSession):
-        return Issued(
-            DonationOut.of((await load(database_or_session, [earlier.receipt_id]))[0]), replayed=True
+async def _earlier(
+    session: AsyncSession, principal: Principal, gift: GiftIn, key: str | None
+) -> Issued | None:
+    """The answer given to the request this one retries: the gift its Idempotency-Key recorded, when
+    the body is the same (409 for another body)."""
+    if key is None:
+        return None
+    found = (
+        await session.execute(
+            select(Donation.request_hash, Receipt.id)
+            .join(Receipt, Receipt.donation_id == Donation.id)
+            .where(Donation.recorded_by == principal.user_id, Donation.idempotency_key == key)
         )
-    async with database_or_session.read() as session:
-        return await _replayed(session, earlier)
-
-
-def _earlier(context: GiftContext, fingerprint: str) -> Earlier | None:
-    """The gift this request retries, if its Idempotency-Key was used (409 for another body)."""
-    earlier = context.earlier
-    if earlier is not None and earlier.request_hash != fingerprint:
+    ).first()
+    if found is None:
+        return None
+    fingerprint, receipt_id = found
+    if fingerprint != request_hash(gift):
         raise Conflict("Idempotency-Key này đã được dùng cho một đóng góp khác.", field="Idempotency-Key")
-    return earlier
+    return Issued(DonationOut.of((await load(session, [receipt_id]))[0]), replayed=True)
 
 
-_ITEM_TYPE_NAME = Direct(select(ItemType.name).where(ItemType.id == bindparam("item_type_id")))
-
-
-async def _check_items(
-    where: AsyncSession | Driver, accepted: dict[int, Accepted], gift: GiftIn
-) -> list[tuple[Accepted, int]]:
+async def _item_lines(session: AsyncSession, drive_id: int, gift: GiftIn) -> list[tuple[DriveItemOut, int]]:
     """Each goods line's item type (accepted by the drive) and estimated value."""
     if len(gift.items) > MAX_LINES:
         raise Invalid(f"Một biên nhận có tối đa {MAX_LINES} dòng hàng.", field="items")
+    accepted = {item.item_type_id: item for item in (await accepted_items(session, [drive_id]))[drive_id]}
     checked = []
     for index, line in enumerate(gift.items):
         field = f"items[{index}]"
         item_type = accepted.get(line.item_type_id)
         if item_type is None:
-            name = await _ITEM_TYPE_NAME.scalar(where, {"item_type_id": line.item_type_id})
+            name = await session.scalar(select(ItemType.name).where(ItemType.id == line.item_type_id))
             label = f"«{name}»" if name else f"mã {line.item_type_id}"
             raise Invalid(f"Cuộc vận động này không nhận loại hàng {label}.", field=f"{field}.item_type_id")
         quantity = line.quantity
@@ -113,151 +126,10 @@ async def _check_items(
     return checked
 
 
-_KEY_LOCK = Direct(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"))
-
-
-def _adds_donor(gift: GiftIn) -> bool:
-    """Whether the gift describes a donor to add (rather than naming one, or being anonymous)."""
-    return (
-        gift.donor is not None
-        and gift.donor.id is None
-        and bool(gift.donor.name.strip() or not gift.anonymous)
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Checked:
-    """A gift that passed every check, with what its writes need."""
-
-    gift: GiftIn
-    key: str | None
-    fingerprint: str
-    drive: DriveWindow
-    today: date
-    lines: list[tuple[Accepted, int]]
-    total: int
-    note: str
-    donor_id: int | None
-    new_donor: CleanDonor | None
-
-    def donation(self, principal: Principal, donor_id: int | None) -> dict[str, Any]:
-        gift = self.gift
-        return {
-            "drive_id": self.drive.id,
-            "donor_id": donor_id,
-            "received_on": gift.received_on,
-            "anonymous": gift.anonymous,
-            "name_on_receipt": gift.name_on_receipt,
-            "cash_amount": gift.cash.amount if gift.cash else None,
-            "cash_method": gift.cash.method if gift.cash else None,
-            "note": self.note,
-            "recorded_by": principal.user_id,
-            "created_at": utcnow(),
-            "idempotency_key": self.key,
-            "request_hash": self.fingerprint if self.key else None,
-        }
-
-    def items(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "item_type_id": item_type.id,
-                "quantity": line.quantity,
-                "unit_value": line.unit_value,
-                "value": value,
-            }
-            for line, (item_type, value) in zip(self.gift.items, self.lines, strict=True)
-        ]
-
-    def receipt(self, principal: Principal, replaces: int | None) -> dict[str, Any]:
-        return {
-            "status": ReceiptStatus.ISSUED,
-            "total_value": self.total,
-            "issued_at": utcnow(),
-            "issued_by": principal.user_id,
-            "replaces_id": replaces,
-        }
-
-    def postings(self) -> list[Posting]:
-        cash = self.gift.cash
-        return ([Posting(amount=cash.amount, memo="Tiền mặt/chuyển khoản")] if cash else []) + [
-            Posting(amount=value, item_type_id=item_type.id, quantity=line.quantity, memo=item_type.name)
-            for line, (item_type, value) in zip(self.gift.items, self.lines, strict=True)
-        ]
-
-    def event(
-        self, actor: Actor, issued: IssuedNumber | None, donor_id: int | None, replaces: int | None
-    ) -> dict[str, Any]:
-        """The gift's audit event; without `issued` (the one-statement path) the database adds the
-        receipt and its number."""
-        after = {
-            "drive_id": self.drive.id,
-            "donor_id": donor_id,
-            "donor_created": self.new_donor is not None,
-            "total_value": self.total,
-            "replaces": replaces,
-        }
-        if issued is not None:
-            after |= {"book_id": issued.number.book_id, "seq": issued.number.seq}
-        return event(
-            actor,
-            "receipt.issue",
-            object_type="receipt",
-            object_id=issued.receipt_id if issued else None,
-            unit_id=self.drive.unit_id,
-            after=after,
-        )
-
-    def answer(self, donation_id: int, donor_id: int | None, issued: IssuedNumber) -> Issued:
-        gift, number = self.gift, issued.number
-        return Issued(
-            DonationOut(
-                id=donation_id,
-                drive_id=self.drive.id,
-                received_on=gift.received_on,
-                donor_id=donor_id,
-                anonymous=gift.anonymous,
-                cash=CashOut(gift.cash.amount, gift.cash.method) if gift.cash else None,
-                items=[
-                    ItemOut(
-                        item_type.id,
-                        item_type.name,
-                        item_type.unit_of_measure,
-                        line.quantity,
-                        line.unit_value,
-                        value,
-                    )
-                    for line, (item_type, value) in zip(gift.items, self.lines, strict=True)
-                ],
-                note=self.note,
-                receipt=ReceiptRef(
-                    issued.receipt_id,
-                    number.code,
-                    number.seq,
-                    number.display,
-                    ReceiptStatus.ISSUED,
-                    self.total,
-                ),
-            )
-        )
-
-
-async def _check(
-    where: AsyncSession | Driver, principal: Principal, gift: GiftIn, key: str | None
-) -> _Checked | Earlier:
-    """Every rule a gift must pass, from what `read_context` reads; or the gift this request
-    retries."""
-    fingerprint = request_hash(gift)
-    named_donor = gift.donor.id if gift.donor is not None else None
-    context = await read_context(
-        where, user_id=principal.user_id, key=key, drive_id=gift.drive_id, donor_id=named_donor
-    )
-    if earlier := _earlier(context, fingerprint):
-        return earlier
-    drive = context.drive_for(principal, RECORDERS)
+def _open_for(drive: Drive, gift: GiftIn) -> None:
     if drive.status != DriveStatus.OPEN:
         raise Invalid(f"Cuộc vận động «{drive.name}» không đang nhận đóng góp.", field="drive_id")
-    today = local_today()
-    if gift.received_on > today:
+    if gift.received_on > local_today():
         raise Invalid("Ngày nhận không được sau hôm nay.", field="received_on")
     if not drive.starts_on <= gift.received_on <= drive.ends_on:
         raise Invalid(
@@ -265,9 +137,45 @@ async def _check(
             f" đến {format_date(drive.ends_on)}.",
             field="received_on",
         )
+
+
+def _new_donor(gift: GiftIn) -> CleanDonor | None:
+    """The donor the gift describes to add, checked; None when it names one or is anonymous."""
+    donor = gift.donor
+    if donor is not None and donor.id is None and (donor.name.strip() or not gift.anonymous):
+        return clean_donor(
+            name=donor.name,
+            kind=donor.kind,
+            phone=donor.phone,
+            address=donor.address,
+            email=donor.email,
+            tax_code=donor.tax_code,
+            prefix="donor.",
+        )
+    if (donor is None or donor.id is None) and not gift.anonymous:
+        raise Invalid("Cần chọn hoặc nhập nhà hảo tâm, hoặc đánh dấu ẩn danh.", field="donor")
+    return None
+
+
+_INSERT = {"sqlite": sqlite_insert, "postgresql": pg_insert}
+
+
+async def _issue(
+    session: AsyncSession,
+    principal: Principal,
+    actor: Actor,
+    gift: GiftIn,
+    key: str | None,
+    replaces: int | None,
+    also_lock_drive: int | None,
+) -> int:
+    """Check the gift and write it; the id of its receipt. Raises `TwinTaken` when a twin request
+    (same Idempotency-Key) recorded its gift after this one's check."""
+    drive = await get_drive(session, principal, gift.drive_id, RECORDERS)
+    _open_for(drive, gift)
     if gift.cash is not None and not _amount_ok(gift.cash.amount, minimum=1):
         raise Invalid("Số tiền phải là số nguyên dương (đồng), tối đa 10.000 tỷ đồng.", field="cash.amount")
-    lines = await _check_items(where, context.accepted, gift) if gift.items else []
+    lines = await _item_lines(session, drive.id, gift) if gift.items else []
     if gift.cash is None and not lines:
         raise Invalid("Cần nhập số tiền hoặc ít nhất một dòng hàng.", field="cash")
     total = (gift.cash.amount if gift.cash else 0) + sum(value for _, value in lines)
@@ -276,26 +184,96 @@ async def _check(
     note = " ".join(gift.note.split())
     if len(note) > NOTE_MAX:
         raise Invalid(f"Ghi chú dài quá {NOTE_MAX} ký tự.", field="note")
-    new_donor = None
-    if named_donor is not None:
-        context.check_donor(principal, RECORDERS)
-    elif gift.donor is not None and _adds_donor(gift):
-        d = gift.donor
-        new_donor = clean_donor(
-            name=d.name,
-            kind=d.kind,
-            phone=d.phone,
-            address=d.address,
-            email=d.email,
-            tax_code=d.tax_code,
-            prefix="donor.",
+    new_donor = _new_donor(gift)
+    donor_id = gift.donor.id if gift.donor is not None else None
+    if donor_id is not None:
+        await get_donor(session, principal, donor_id, RECORDERS)
+    # The book's row first, then the drive's (in `post`): the order every writer takes them in.
+    number = await take_number(session, drive.unit_id, local_today().year, gift.book_id)
+    if new_donor is not None:
+        donor_id = (await add_donor(session, actor, drive.unit_id, new_donor, audit=False)).id
+    # A twin's insert waits for the first one's commit and then inserts nothing.
+    donation_id = await session.scalar(
+        _INSERT[session.bind.dialect.name](Donation)
+        .values(
+            drive_id=drive.id,
+            donor_id=donor_id,
+            received_on=gift.received_on,
+            anonymous=gift.anonymous,
+            name_on_receipt=gift.name_on_receipt,
+            cash_amount=gift.cash.amount if gift.cash else None,
+            cash_method=gift.cash.method if gift.cash else None,
+            note=note,
+            recorded_by=principal.user_id,
+            created_at=utcnow(),
+            idempotency_key=key,
+            request_hash=request_hash(gift) if key else None,
         )
-    elif not gift.anonymous:
-        raise Invalid("Cần chọn hoặc nhập nhà hảo tâm, hoặc đánh dấu ẩn danh.", field="donor")
-    return _Checked(gift, key, fingerprint, drive, today, lines, total, note, named_donor, new_donor)
+        .on_conflict_do_nothing(index_elements=["recorded_by", "idempotency_key"])
+        .returning(Donation.id)
+    )
+    if donation_id is None:
+        raise TwinTaken
+    session.add_all(
+        DonationItem(
+            donation_id=donation_id,
+            item_type_id=item_type.item_type_id,
+            quantity=line.quantity,
+            unit_value=line.unit_value,
+            value=value,
+        )
+        for line, (item_type, value) in zip(gift.items, lines, strict=True)
+    )
+    receipt = Receipt(
+        book_id=number.book_id,
+        seq=number.seq,
+        donation_id=donation_id,
+        status=ReceiptStatus.ISSUED,
+        total_value=total,
+        issued_at=utcnow(),
+        issued_by=principal.user_id,
+        replaces_id=replaces,
+    )
+    session.add(receipt)
+    await session.flush()
+    cash = [Posting(amount=gift.cash.amount, memo="Tiền mặt/chuyển khoản")] if gift.cash else []
+    await post(
+        session,
+        drive_id=drive.id,
+        also_lock=also_lock_drive,
+        posted_on=gift.received_on,
+        source=EntrySource.RECEIPT,
+        postings=cash
+        + [
+            Posting(
+                amount=value, item_type_id=item_type.item_type_id, quantity=line.quantity, memo=item_type.name
+            )
+            for line, (item_type, value) in zip(gift.items, lines, strict=True)
+        ],
+        receipt_id=receipt.id,
+        user_id=principal.user_id,
+    )
+    await record(
+        session,
+        actor,
+        "receipt.issue",
+        object_type="receipt",
+        object_id=receipt.id,
+        unit_id=drive.unit_id,
+        after={
+            "drive_id": drive.id,
+            "donor_id": donor_id,
+            "donor_created": new_donor is not None,
+            "total_value": total,
+            "replaces": replaces,
+            "book_id": number.book_id,
+            "seq": number.seq,
+        },
+    )
+    return receipt.id
 
 
-async def issue_gift(
+async def record_gift(
     session: AsyncSession,
     principal: Principal,
     actor: Actor,
@@ -305,106 +283,22 @@ async def issue_gift(
     replaces: int | None = None,
     also_lock_drive: int | None = None,
 ) -> Issued:
-    """Record a gift in the session's write transaction: its checks, then `record` and the ledger."""
+    """Record a gift and issue its receipt in the write transaction `session`; a retry with the same
+    Idempotency-Key and body is answered with the first one's receipt. The gift is written in a
+    savepoint: when a twin request committed the same key meanwhile, everything of this one (its
+    number included) is undone and the twin's receipt answers."""
     key = check_idempotency_key(idempotency_key)
-    if key and session.bind.dialect.name == "postgresql" and _adds_donor(gift):
-        # Twin requests with one key that add a donor run one after the other, so the second finds
-        # the first's gift before adding the donor again (SQLite's write transaction already
-        # serialises them). Other twins meet at the book's row and then at the gift's insert, which
-        # inserts nothing once the first has committed: the second is rolled back (`TwinTaken`)
-        # and answers the first's receipt.
-        await _KEY_LOCK.rows(session, {"key": f"gift:{principal.user_id}:{key}"})
-    checked = await _check(session, principal, gift, key)
-    if isinstance(checked, Earlier):
-        return await _replayed(session, checked)
-    donor_id = checked.donor_id
-    if checked.new_donor is not None:
-        donor_id = (await add_donor(session, actor, checked.drive.unit_id, checked.new_donor, audit=False)).id
-    donation_id, issued = await record(
-        session,
-        checked.donation(principal, donor_id),
-        checked.items(),
-        checked.receipt(principal, replaces),
-        unit_id=checked.drive.unit_id,
-        year=checked.today.year,
-        book_id=gift.book_id,
-    )
-    await post(
-        session,
-        drive_id=checked.drive.id,
-        also_lock=also_lock_drive,
-        posted_on=gift.received_on,
-        source=EntrySource.RECEIPT,
-        postings=checked.postings(),
-        receipt_id=issued.receipt_id,
-        user_id=principal.user_id,
-        event=checked.event(actor, issued, donor_id, replaces),
-    )
-    return checked.answer(donation_id, donor_id, issued)
-
-
-async def _twin(database: Database, principal: Principal, gift: GiftIn, key: str | None) -> Issued:
-    """The answer to a request whose twin (same Idempotency-Key) recorded its gift meanwhile."""
-    async with database.standalone() as driver:
-        context = await read_context(
-            driver, user_id=principal.user_id, key=key, drive_id=gift.drive_id, donor_id=None
-        )
-    earlier = _earlier(context, request_hash(gift))
-    if earlier is None:
-        raise Conflict("Idempotency-Key này đang được dùng cho một đóng góp khác.", field="Idempotency-Key")
-    return await _replayed(database, earlier)
-
-
-async def record_gift(
-    database: Database, principal: Principal, actor: Actor, gift: GiftIn, *, idempotency_key: str | None
-) -> Issued:
-    """Record a gift in a transaction of its own. On PostgreSQL a gift from a donor already known (or
-    anonymous) is checked and written by one statement (`record_at_once`) on a connection outside any
-    transaction; anything else, or SQLite, goes through `issue_gift` in a write transaction."""
-    key = check_idempotency_key(idempotency_key)
+    if earlier := await _earlier(session, principal, gift, key):
+        return earlier
     try:
-        if not database.is_sqlite and not _adds_donor(gift):
-            issued = await _record_at_once(database, principal, actor, gift, key)
-            if issued is not None:
-                return issued
-        # No open book answered the one statement: the unit's first gift of the year opens its
-        # book, or the refusal is explained, in a write transaction.
-        async with database.write() as session:
-            return await issue_gift(session, principal, actor, gift, idempotency_key=key)
+        async with session.begin_nested():
+            receipt_id = await _issue(session, principal, actor, gift, key, replaces, also_lock_drive)
     except TwinTaken:
-        return await _twin(database, principal, gift, key)
-
-
-async def _record_at_once(
-    database: Database, principal: Principal, actor: Actor, gift: GiftIn, key: str | None
-) -> Issued | None:
-    """`record_gift` in one statement; None when no open book answered and nothing was written."""
-    # The write permit before the connection, the order of `Database.write`: holding a connection
-    # while waiting for a permit could leave every pooled connection waiting on writers that wait
-    # for a connection.
-    async with database.writers, database.standalone() as driver:
-        checked = await _check(driver, principal, gift, key)
-        if isinstance(checked, Earlier):
-            written = None
-        else:
-            written = await record_at_once(
-                driver,
-                checked.donation(principal, checked.donor_id),
-                checked.items(),
-                checked.receipt(principal, None),
-                unit_id=checked.drive.unit_id,
-                year=checked.today.year,
-                book_id=gift.book_id,
-                posted_on=gift.received_on,
-                postings=checked.postings(),
-                event=checked.event(actor, None, checked.donor_id, None),
-            )
-    if isinstance(checked, Earlier):
-        return await _replayed(database, checked)
-    if written is None:
-        return None
-    donation_id, issued = written
-    return checked.answer(donation_id, checked.donor_id, issued)
+        earlier = await _earlier(session, principal, gift, key)
+        if earlier is None:
+            raise RuntimeError("a twin took the Idempotency-Key but its gift is not there") from None
+        return earlier
+    return Issued(DonationOut.of((await load(session, [receipt_id]))[0]))
 
 
 async def replace_receipt(
@@ -414,7 +308,7 @@ async def replace_receipt(
     reason = clean_reason(reason)
     await lock_receipts(session, [receipt_id])
     _, old = await voidable(session, principal, receipt_id)
-    issued = await issue_gift(
+    issued = await record_gift(
         session, principal, actor, gift, replaces=receipt_id, also_lock_drive=old.drive_id
     )
     await void_receipt(session, principal, actor, receipt_id, reason)

@@ -7,26 +7,26 @@ from typing import Any
 
 import msgspec
 from litestar import Request, get, post
-from litestar.datastructures import FormMultiDict, State
+from litestar.datastructures import FormMultiDict
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
-from charity.accounts.access import Principal, allow
+from charity.access import Principal, allow
 from charity.clock import local_today
-from charity.db import Database
 from charity.donations.schemas import CashIn, DonorIn, GiftIn, ItemIn
 from charity.donations.service import last_drive_of, record_gift
 from charity.donors.service import RECORDERS, list_donors
 from charity.drives.schemas import DriveOut
 from charity.drives.service import list_drives, to_out
 from charity.errors import Conflict, DomainError, Invalid
-from charity.http import Acting, Caller, DbSession, submit, translate
 from charity.labels import DONOR_KINDS, PAYMENT_METHODS
 from charity.models import DonorKind, DriveStatus, PaymentMethod, Role
 from charity.money import decode_dong
 from charity.pages import page
+from charity.requests import Acting, Caller, DbSession, submit
+from charity.validation import translate
 
 RECORD = allow(Role.VOLUNTEER, Role.COORDINATOR)
 KEY_REUSED = (
@@ -169,17 +169,19 @@ async def gift_form(
 
 
 @post("/gifts/new", opt=RECORD)
-async def save_gift(request: Request, state: State, principal: Caller, actor: Acting) -> Template | Redirect:
+async def save_gift(
+    request: Request, session: DbSession, principal: Caller, actor: Acting
+) -> Template | Redirect:
     """Save the gift and show its receipt. The form carries its own Idempotency-Key, so a double click
     or a form sent again after a lost answer shows the same receipt instead of issuing a second one."""
     values = _values(await request.form())
 
-    async def save(database: Database) -> str:
+    async def save() -> str:
         gift = _gift_of(values)
-        issued = await record_gift(database, principal, actor, gift, idempotency_key=values["key"])
+        issued = await record_gift(session, principal, actor, gift, idempotency_key=values["key"])
         return f"/receipts/{issued.donation.receipt.id}"
 
-    async def again(session: AsyncSession, error: DomainError) -> Template:
+    async def again(error: DomainError) -> Template:
         errors = forms.errors_of(error)
         if isinstance(error, Conflict) and error.field == "Idempotency-Key":
             values["key"] = uuid.uuid4().hex
@@ -187,7 +189,7 @@ async def save_gift(request: Request, state: State, principal: Caller, actor: Ac
         drives = await _open_drives(session, principal)
         return _form_page(request, drives, values, errors, status_code=error.status_code)
 
-    return await submit(state, save, again)
+    return await submit(session, save, again)
 
 
 @get("/gifts/donors", opt=RECORD)

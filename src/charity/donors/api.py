@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Response, get, patch, post
+from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from charity.accounts.access import allow
+from charity.access import allow
 from charity.donors import service
 from charity.donors.schemas import DonorCreate, DonorOut, DonorUpdate
-from charity.http import Acting, Caller, DbSession, Page, PageParams
 from charity.models import Role
+from charity.requests import Acting, Caller, DbSession, PageParams
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 RECORD = allow(Role.VOLUNTEER, Role.COORDINATOR)
@@ -25,7 +26,7 @@ class DonorController(Controller):
     @get(opt=READ)
     async def list_donors(
         self, session: DbSession, principal: Caller, paging: PageParams, q: FromQuery[str] = ""
-    ) -> Page[DonorOut]:
+    ) -> OffsetPagination[DonorOut]:
         """`q` matches any part of the name, phone or address: "nguyen thi hong" finds "Nguyễn Thị Hồng"."""
         donors, total = await service.list_donors(
             session, principal, query=q[:200], limit=paging.limit, offset=paging.offset

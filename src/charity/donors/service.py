@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, case, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import SCOPE, Principal, scope_parameters, scope_units
+from charity.access import Principal, scope_units
 from charity.audit.service import Actor, record
 from charity.db import page_of
 from charity.errors import Conflict, Invalid, NotFound
@@ -122,14 +122,13 @@ async def list_donors(
 
 
 NO_DONOR = "Không có nhà hảo tâm này."
-_DONOR_IN_SCOPE = select(Donor).where(Donor.id == bindparam("donor_id"), Donor.unit_id.in_(SCOPE))
 
 
 async def get_donor(
     session: AsyncSession, principal: Principal, donor_id: int, roles: tuple[Role, ...] = READERS
 ) -> Donor:
     donor = (
-        await session.execute(_DONOR_IN_SCOPE, {"donor_id": donor_id, **scope_parameters(principal, roles)})
+        await session.execute(_visible(principal, roles).where(Donor.id == donor_id))
     ).scalar_one_or_none()
     if donor is None:
         raise NotFound(NO_DONOR, field="donor")

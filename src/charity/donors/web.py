@@ -6,14 +6,14 @@ from litestar import Request, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from charity.accounts.access import allow
+from charity.access import allow
 from charity.donors import service
-from charity.http import Caller, DbSession
 from charity.labels import DONOR_KINDS
 from charity.models import DonorKind, Role
 from charity.pages import page
 from charity.receipts.service import ReceiptFilter, list_receipts
 from charity.receipts.web import receipt_rows
+from charity.requests import Caller, DbSession
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 DONORS_PAGE = 50

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get, patch, post
+from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from charity.accounts.access import allow
+from charity.access import allow
 from charity.drives import service
 from charity.drives.schemas import DriveCreate, DriveOut, DriveSummary, DriveUpdate
-from charity.http import Acting, Caller, DbSession, Page, PageParams
 from charity.models import DriveKind, DriveStatus, Role
+from charity.requests import Acting, Caller, DbSession, PageParams
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 MANAGE = allow(Role.COORDINATOR)
@@ -29,7 +30,7 @@ class DriveController(Controller):
         paging: PageParams,
         status: FromQuery[DriveStatus | None] = None,
         unit_id: FromQuery[int | None] = None,
-    ) -> Page[DriveOut]:
+    ) -> OffsetPagination[DriveOut]:
         drives, total = await service.list_drives(
             session, principal, status=status, unit_id=unit_id, limit=paging.limit, offset=paging.offset
         )

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import SCOPE, Principal, scope_parameters, scope_units
+from charity.access import Principal, scope_units
 from charity.audit.service import Actor, record
 from charity.clock import format_date
 from charity.db import page_of
@@ -112,7 +112,6 @@ def _visible(principal: Principal, roles: tuple[Role, ...] = READERS) -> Any:
     return select(Drive).where(Drive.unit_id.in_(scope_units(principal, roles)))
 
 
-_DRIVE_IN_SCOPE = select(Drive).where(Drive.id == bindparam("drive_id"), Drive.unit_id.in_(SCOPE))
 NO_DRIVE = "Không có cuộc vận động này."
 
 
@@ -120,7 +119,7 @@ async def get_drive(
     session: AsyncSession, principal: Principal, drive_id: int, roles: tuple[Role, ...] = READERS
 ) -> Drive:
     drive = (
-        await session.execute(_DRIVE_IN_SCOPE, {"drive_id": drive_id, **scope_parameters(principal, roles)})
+        await session.execute(_visible(principal, roles).where(Drive.id == drive_id))
     ).scalar_one_or_none()
     if drive is None:
         raise NotFound(NO_DRIVE)

@@ -5,25 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.datastructures import FormMultiDict, State
+from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
-from charity.accounts.access import Principal, allow, may, scope_units
+from charity.access import Principal, allow, may, scope_units
 from charity.audit.service import Actor
 from charity.clock import format_date, local_today
 from charity.drives import service
 from charity.drives.schemas import DriveItemIn, DriveOut, DriveSummary
 from charity.errors import DomainError, Invalid
-from charity.http import Acting, Caller, DbSession, submit_form
 from charity.item_types.service import list_item_types
 from charity.labels import DRIVE_KINDS, DRIVE_STATUSES
 from charity.models import DriveKind, DriveStatus, Role, Unit
 from charity.money import format_quantity, format_vnd
 from charity.pages import page
+from charity.requests import Acting, Caller, DbSession, submit
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 MANAGE = allow(Role.COORDINATOR)
@@ -228,11 +228,11 @@ async def edit_drive_form(
 
 
 async def _save(
-    request: Request, state: State, principal: Principal, actor: Actor, drive_id: int | None
+    request: Request, session: AsyncSession, principal: Principal, actor: Actor, drive_id: int | None
 ) -> Template | Redirect:
     values = _values_from(await request.form())
 
-    async def save(session: AsyncSession) -> str:
+    async def save() -> str:
         fields = _fields_of(values)
         if drive_id is not None:
             changes = {name: getattr(fields, name) for name in service.DriveFields.__slots__}
@@ -243,7 +243,7 @@ async def _save(
             f"/drives/{(await service.create_drive(session, principal, actor, values['unit_id'], fields)).id}"
         )
 
-    async def again(session: AsyncSession, error: DomainError) -> Template:
+    async def again(error: DomainError) -> Template:
         return await _form_page(
             request,
             session,
@@ -254,21 +254,21 @@ async def _save(
             status_code=error.status_code,
         )
 
-    return await submit_form(state, save, again)
+    return await submit(session, save, again)
 
 
 @post("/drives/new", opt=MANAGE)
 async def create_drive(
-    request: Request, state: State, principal: Caller, actor: Acting
+    request: Request, session: DbSession, principal: Caller, actor: Acting
 ) -> Template | Redirect:
-    return await _save(request, state, principal, actor, None)
+    return await _save(request, session, principal, actor, None)
 
 
 @post("/drives/{drive_id:int}/edit", opt=MANAGE)
 async def update_drive(
-    request: Request, state: State, principal: Caller, actor: Acting, drive_id: FromPath[int]
+    request: Request, session: DbSession, principal: Caller, actor: Acting, drive_id: FromPath[int]
 ) -> Template | Redirect:
-    return await _save(request, state, principal, actor, drive_id)
+    return await _save(request, session, principal, actor, drive_id)
 
 
 async def _move_to(

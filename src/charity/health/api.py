@@ -4,8 +4,8 @@ from litestar import Response, get
 from litestar.datastructures import State
 from sqlalchemy.exc import SQLAlchemyError
 
-from charity.accounts.access import public
-from charity.http import database_of
+from charity.access import public
+from charity.requests import database_of
 
 
 @get("/health", opt=public())

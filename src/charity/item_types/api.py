@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from litestar import Controller, get, patch, post
+from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from charity.accounts.access import ADMIN, allow, signed_in
-from charity.http import Acting, DbSession, Page, PageParams
+from charity.access import ADMIN, allow, signed_in
 from charity.item_types import service
 from charity.item_types.schemas import ItemTypeCreate, ItemTypeOut, ItemTypeUpdate
 from charity.models import Role
+from charity.requests import Acting, DbSession, PageParams
 
 KEEPERS = (ADMIN, Role.COORDINATOR)
 
@@ -22,7 +23,7 @@ class ItemTypeController(Controller):
     @get(opt=signed_in())
     async def list_item_types(
         self, session: DbSession, paging: PageParams, active: FromQuery[bool | None] = None
-    ) -> Page[ItemTypeOut]:
+    ) -> OffsetPagination[ItemTypeOut]:
         rows, total = await service.list_item_types(
             session, active_only=bool(active), limit=paging.limit, offset=paging.offset
         )

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import State
+from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import allow
-from charity.donations.api import answer
-from charity.donations.schemas import DonationOut, ReplaceIn
-from charity.donations.service import replace_receipt
-from charity.http import Acting, Caller, DbSession, Page, PageParams
+from charity.access import allow
 from charity.models import ReceiptStatus, Role
 from charity.receipts import service
-from charity.receipts.delivery import one_receipt_pdf, pdf_response, print_receipts
+from charity.receipts.delivery import one_receipt, print_receipts
 from charity.receipts.schemas import BookCreate, BookOut, PrintRequest, ReceiptOut, VoidRequest
+from charity.requests import RECORDS, Acting, Caller, DbSession, PageParams
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 COORDINATE = allow(Role.COORDINATOR)
@@ -40,7 +38,7 @@ class ReceiptController(Controller):
         date_from: FromQuery[date | None] = None,
         date_to: FromQuery[date | None] = None,
         donor_id: FromQuery[int | None] = None,
-    ) -> Page[ReceiptOut]:
+    ) -> OffsetPagination[ReceiptOut]:
         """Receipts in book and number order; volunteers see the ones they issued."""
         where = service.ReceiptFilter(drive_id, book_id, status, date_from, date_to, donor_id)
         receipts, total = await service.list_receipts(
@@ -54,29 +52,31 @@ class ReceiptController(Controller):
     ) -> ReceiptOut:
         return await service.get_receipt(session, principal, receipt_id)
 
-    @get("/{receipt_id:int}/pdf", opt=READ, media_type="application/pdf")
+    @get("/{receipt_id:int}/pdf", opt=READ | {RECORDS: True}, media_type="application/pdf")
     async def receipt_pdf(
-        self, request: Request, state: State, principal: Caller, receipt_id: FromPath[int]
-    ) -> Response[bytes]:
+        self, request: Request, state: State, session: DbSession, principal: Caller, receipt_id: FromPath[int]
+    ) -> Stream:
         """The receipt as a PDF: the first print is the original, later ones say "BẢN SAO"."""
-        return await one_receipt_pdf(request, state, principal, receipt_id)
+        return await one_receipt(request, state, session, principal, receipt_id)
 
     @post("/print", opt=COORDINATE, status_code=HTTP_200_OK, media_type="application/pdf")
     async def print_batch(
-        self, request: Request, state: State, principal: Caller, data: JSONBody[PrintRequest]
-    ) -> Response[bytes]:
+        self,
+        request: Request,
+        state: State,
+        session: DbSession,
+        principal: Caller,
+        data: JSONBody[PrintRequest],
+    ) -> Stream:
         """Several receipts as one PDF: the ids given, or a filter's receipts in book and number order."""
-
-        async def chosen(session: AsyncSession) -> list[int]:
-            if data.ids is not None:
-                return await service.printable_ids(session, principal, data.ids)
+        if data.ids is not None:
+            ids = await service.printable_ids(session, principal, data.ids)
+        else:
             where = service.ReceiptFilter(
                 data.drive_id, data.book_id, data.status, data.date_from, data.date_to, None
             )
-            return await service.batch_ids(session, principal, where, not_printed=data.not_printed)
-
-        content, ids = await print_receipts(request, state, principal, chosen)
-        return pdf_response(content, f"bien-nhan-{len(ids)}")
+            ids = await service.batch_ids(session, principal, where, not_printed=data.not_printed)
+        return await print_receipts(request, state, session, ids, f"bien-nhan-{len(ids)}")
 
     @post("/{receipt_id:int}/void", opt=COORDINATE, status_code=HTTP_200_OK)
     async def void(
@@ -91,18 +91,6 @@ class ReceiptController(Controller):
         await service.void_receipt(session, principal, actor, receipt_id, data.reason)
         return (await service.load(session, [receipt_id]))[0]
 
-    @post("/{receipt_id:int}/replace", opt=COORDINATE, status_code=HTTP_201_CREATED)
-    async def replace(
-        self,
-        session: DbSession,
-        principal: Caller,
-        actor: Acting,
-        receipt_id: FromPath[int],
-        data: JSONBody[ReplaceIn],
-    ) -> Response[DonationOut]:
-        """Void the receipt and issue the corrected gift, which points to it."""
-        return answer(await replace_receipt(session, principal, actor, receipt_id, data.reason, data.gift))
-
 
 class ReceiptBookController(Controller):
     path = "/api/receipt-books"
@@ -116,7 +104,7 @@ class ReceiptBookController(Controller):
         paging: PageParams,
         unit_id: FromQuery[int | None] = None,
         year: FromQuery[int | None] = None,
-    ) -> Page[BookOut]:
+    ) -> OffsetPagination[BookOut]:
         books, total = await service.list_books(
             session, principal, unit_id=unit_id, year=year, limit=paging.limit, offset=paging.offset
         )

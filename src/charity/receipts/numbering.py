@@ -3,23 +3,20 @@
 A number is taken inside the issuing transaction while the book's row is locked (the UPDATE that counts
 up locks it on PostgreSQL; SQLite's write transaction holds the whole database), so it is used exactly
 when the receipt commits: a failure anywhere in the transaction rolls the counter back with everything
-else. The transaction is a write transaction (`take_number`), or on PostgreSQL the one statement that
-writes a whole gift (`taking`, see `charity.donations.recording`).
+else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Update, bindparam, insert, select, update
+from sqlalchemy import Update, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.direct import Direct
 from charity.errors import Conflict, Invalid, NotFound
-from charity.models import BookStatus, Receipt, ReceiptBook
+from charity.models import BookStatus, ReceiptBook
 
 DEFAULT_BOOK_CODE = "01"
 
@@ -50,52 +47,21 @@ _TAKE = (
     .values(next_seq=_BOOK.c.next_seq + 1)
     .returning(_BOOK.c.id, _BOOK.c.code, _BOOK.c.year, (_BOOK.c.next_seq - 1).label("seq"))
 )
-_FROM_DEFAULT = _TAKE.where(
-    _OPEN,
-    _BOOK.c.id
-    == select(_BOOK.c.id)
-    .where(_BOOK.c.unit_id == bindparam("for_unit"), _BOOK.c.year == bindparam("for_year"), _OPEN)
-    .order_by(_BOOK.c.id)
-    .limit(1)
-    .scalar_subquery(),
-)
-_FROM_CHOSEN = _TAKE.where(
-    _OPEN,
-    _BOOK.c.id == bindparam("for_book"),
-    _BOOK.c.unit_id == bindparam("for_unit"),
-    _BOOK.c.year == bindparam("for_year"),
-)
-_TAKE_FROM_DEFAULT, _TAKE_FROM_CHOSEN = Direct(_FROM_DEFAULT), Direct(_FROM_CHOSEN)
-
-_RECEIPT = Receipt.__table__
-_INSERT_RECEIPT = Direct(insert(_RECEIPT).returning(_RECEIPT.c.id))
 
 
-def taking(*, chosen: bool) -> Update:
-    """The statement taking the next number (parameters: `book_choice`), for a larger statement:
-    of the chosen book, or of the unit's first open book of the year."""
-    return _FROM_CHOSEN if chosen else _FROM_DEFAULT
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedNumber:
-    number: Number
-    receipt_id: int
-
-
-def book_choice(unit_id: int, year: int, book_id: int | None) -> dict[str, int]:
-    """The parameters choosing the book for `taking`."""
-    if book_id is None:
-        return {"for_unit": unit_id, "for_year": year}
-    return {"for_unit": unit_id, "for_year": year, "for_book": book_id}
-
-
-async def issue_receipt(session: AsyncSession, number: Number, receipt: dict[str, Any]) -> IssuedNumber:
-    """Insert the receipt (`receipt` holds its other columns) under a number taken by `take_number`."""
-    receipt_id = await _INSERT_RECEIPT.scalar(
-        session, receipt | {"book_id": number.book_id, "seq": number.seq}
+def _taking(unit_id: int, year: int, book_id: int | None) -> Update:
+    """The statement taking the next number of the chosen book, or of the unit's first open book of
+    the year."""
+    if book_id is not None:
+        return _TAKE.where(_OPEN, _BOOK.c.id == book_id, _BOOK.c.unit_id == unit_id, _BOOK.c.year == year)
+    first_open = (
+        select(_BOOK.c.id)
+        .where(_BOOK.c.unit_id == unit_id, _BOOK.c.year == year, _OPEN)
+        .order_by(_BOOK.c.id)
+        .limit(1)
+        .scalar_subquery()
     )
-    return IssuedNumber(number, receipt_id)
+    return _TAKE.where(_OPEN, _BOOK.c.id == first_open)
 
 
 async def _ensure_default_book(session: AsyncSession, unit_id: int, year: int) -> None:
@@ -111,9 +77,8 @@ async def _ensure_default_book(session: AsyncSession, unit_id: int, year: int) -
 async def take_number(session: AsyncSession, unit_id: int, year: int, book_id: int | None = None) -> Number:
     """The next number of the unit's book for the year (the one asked for, or its first open book),
     locked until the transaction ends: a failure later in the transaction gives the number back."""
-    statement = _TAKE_FROM_DEFAULT if book_id is None else _TAKE_FROM_CHOSEN
-    parameters = book_choice(unit_id, year, book_id)
-    row = await statement.first(session, parameters)
+    statement = _taking(unit_id, year, book_id)
+    row = (await session.execute(statement)).first()
     if row is None and book_id is None:
         books = await session.execute(
             select(ReceiptBook.id).where(ReceiptBook.unit_id == unit_id, ReceiptBook.year == year).limit(1)
@@ -121,7 +86,7 @@ async def take_number(session: AsyncSession, unit_id: int, year: int, book_id: i
         if books.first() is None:
             await _ensure_default_book(session, unit_id, year)
         # Either the default book now exists, or another writer committed a book since the first try.
-        row = await statement.first(session, parameters)
+        row = (await session.execute(statement)).first()
     if row is not None:
         return Number(*row)
     if book_id is None:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from charity.accounts.access import Principal, scope_units
+from charity.access import Principal, scope_units
 from charity.audit.service import Actor, record
 from charity.clock import local_today
 from charity.db import lock_rows, page_of

@@ -7,27 +7,27 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, Response, get, post
+from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
-from charity.accounts.access import Principal, allow, may, public
+from charity.access import Principal, allow, may, public
 from charity.clock import VIETNAM, format_date
 from charity.drives.service import list_drives
 from charity.errors import DomainError, Forbidden
-from charity.http import Acting, Caller, DbSession, submit_form
 from charity.labels import PAYMENT_METHODS, RECEIPT_STATUSES
 from charity.models import ReceiptStatus, ReceiptVerification, Role, Unit
 from charity.money import amount_in_words, format_quantity, format_vnd
 from charity.pages import message_page, page
 from charity.receipts import service
-from charity.receipts.delivery import one_receipt_pdf, pdf_response, print_receipts
+from charity.receipts.delivery import one_receipt, print_receipts
 from charity.receipts.printing import ANONYMOUS, masked_name
 from charity.receipts.schemas import ReceiptOut
+from charity.requests import RECORDS, Acting, Caller, DbSession, submit
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 COORDINATE = allow(Role.COORDINATOR)
@@ -123,15 +123,15 @@ async def receipt_page(
     return await _receipt_page(request, session, principal, receipt_id)
 
 
-@get("/receipts/{receipt_id:int}/pdf", opt=READ, media_type="application/pdf")
+@get("/receipts/{receipt_id:int}/pdf", opt=READ | {RECORDS: True}, media_type="application/pdf")
 async def receipt_pdf(
-    request: Request, state: State, principal: Caller, receipt_id: FromPath[int]
-) -> Response[bytes]:
+    request: Request, state: State, session: DbSession, principal: Caller, receipt_id: FromPath[int]
+) -> Stream:
     """Opening the PDF records a print, and the first print is the original. A link on another site must
     not spend it behind the reader's back (the browser tells where a navigation came from)."""
     if request.headers.get("sec-fetch-site") == "cross-site":
         raise Forbidden("Hãy mở biên nhận từ trang Biên nhận của hệ thống để in.")
-    return await one_receipt_pdf(request, state, principal, receipt_id)
+    return await one_receipt(request, state, session, principal, receipt_id)
 
 
 def _filter_of(
@@ -213,28 +213,24 @@ async def receipt_desk(
 
 
 @post("/receipts/print", opt=COORDINATE, status_code=200, media_type="application/pdf")
-async def print_selected(request: Request, state: State, principal: Caller) -> Response[bytes]:
+async def print_selected(request: Request, state: State, session: DbSession, principal: Caller) -> Stream:
     """The ticked receipts, or with `all` every receipt of the desk's filter, as one PDF."""
     form = await request.form()
     ids = [n for n in (forms.whole_number(raw) for raw in forms.texts(form, "ids")) if n is not None]
-    everything = forms.text(form, "all") == "1"
     not_printed = forms.text(form, "not_printed") == "1"
-
-    async def chosen(session: AsyncSession) -> list[int]:
-        if everything or not_printed:
-            where = _filter_of(
-                forms.whole_number(forms.text(form, "drive_id")),
-                forms.whole_number(forms.text(form, "book_id")),
-                forms.text(form, "status"),
-                forms.text(form, "date_from"),
-                forms.text(form, "date_to"),
-                forms.whole_number(forms.text(form, "donor_id")),
-            )
-            return await service.batch_ids(session, principal, where, not_printed=not_printed)
-        return await service.printable_ids(session, principal, ids)
-
-    content, printed = await print_receipts(request, state, principal, chosen)
-    return pdf_response(content, f"bien-nhan-{len(printed)}")
+    if forms.text(form, "all") == "1" or not_printed:
+        where = _filter_of(
+            forms.whole_number(forms.text(form, "drive_id")),
+            forms.whole_number(forms.text(form, "book_id")),
+            forms.text(form, "status"),
+            forms.text(form, "date_from"),
+            forms.text(form, "date_to"),
+            forms.whole_number(forms.text(form, "donor_id")),
+        )
+        ids = await service.batch_ids(session, principal, where, not_printed=not_printed)
+    else:
+        ids = await service.printable_ids(session, principal, ids)
+    return await print_receipts(request, state, session, ids, f"bien-nhan-{len(ids)}")
 
 
 def _safe_back(target: str) -> str:
@@ -243,17 +239,17 @@ def _safe_back(target: str) -> str:
 
 @post("/receipts/{receipt_id:int}/void", opt=COORDINATE)
 async def void_receipt(
-    request: Request, state: State, principal: Caller, actor: Acting, receipt_id: FromPath[int]
+    request: Request, session: DbSession, principal: Caller, actor: Acting, receipt_id: FromPath[int]
 ) -> Template | Redirect:
     form = await request.form()
     reason = forms.text(form, "reason")
 
-    async def void(session: AsyncSession) -> str:
+    async def void() -> str:
         await service.void_receipt(session, principal, actor, receipt_id, reason)
         back = _safe_back(forms.text(form, "back"))
         return f"{back}{'' if back.endswith(('?', '&')) else '&' if '?' in back else '?'}voided={receipt_id}"
 
-    async def again(session: AsyncSession, error: DomainError) -> Template:
+    async def again(error: DomainError) -> Template:
         return await _receipt_page(
             request,
             session,
@@ -264,7 +260,7 @@ async def void_receipt(
             status_code=error.status_code,
         )
 
-    return await submit_form(state, void, again)
+    return await submit(session, void, again)
 
 
 @get("/verify/{token:str}", opt=public())

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get, patch, post
+from litestar.pagination import OffsetPagination
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
-from charity.accounts.access import ADMIN, allow, signed_in
-from charity.http import Acting, Caller, DbSession, Page, PageParams
+from charity.access import ADMIN, allow, signed_in
+from charity.requests import Acting, Caller, DbSession, PageParams
 from charity.units import service
 from charity.units.schemas import UnitCreate, UnitOut, UnitUpdate
 
@@ -18,7 +19,9 @@ class UnitController(Controller):
     tags = ("units",)
 
     @get(opt=signed_in())
-    async def list_units(self, session: DbSession, principal: Caller, paging: PageParams) -> Page[UnitOut]:
+    async def list_units(
+        self, session: DbSession, principal: Caller, paging: PageParams
+    ) -> OffsetPagination[UnitOut]:
         units, total = await service.list_units(session, principal, limit=paging.limit, offset=paging.offset)
         return paging.page([UnitOut.of(unit) for unit in units], total)
 

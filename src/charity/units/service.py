@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.accounts.access import Principal, scope_units, units_below
+from charity.access import Principal, scope_units, units_below
 from charity.audit.service import Actor, record
 from charity.db import page_of
 from charity.errors import Conflict, Invalid, NotFound

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from litestar import Request, get, post
-from litestar.datastructures import State
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
-from charity.accounts.access import ADMIN, Principal, allow
+from charity.access import ADMIN, Principal, allow
 from charity.errors import DomainError
-from charity.http import Acting, Caller, DbSession, submit_form
 from charity.pages import page
+from charity.requests import Acting, Caller, DbSession, submit
 from charity.units import service
 
 ADMINS = allow(ADMIN)
@@ -56,12 +55,12 @@ async def units_page(request: Request, session: DbSession, principal: Caller) ->
 
 @post("/admin/units", opt=ADMINS)
 async def create_unit(
-    request: Request, state: State, principal: Caller, actor: Acting
+    request: Request, session: DbSession, principal: Caller, actor: Acting
 ) -> Template | Redirect:
     form = await request.form()
     values = {name: forms.text(form, name) for name in ("code", "name", "parent_code", "address")}
 
-    async def create(session: AsyncSession) -> str:
+    async def create() -> str:
         await service.create_unit(
             session,
             actor,
@@ -72,12 +71,12 @@ async def create_unit(
         )
         return "/admin/units"
 
-    async def again(session: AsyncSession, error: DomainError) -> Template:
+    async def again(error: DomainError) -> Template:
         return await _units_page(
             request, session, principal, values, forms.errors_of(error), status_code=error.status_code
         )
 
-    return await submit_form(state, create, again)
+    return await submit(session, create, again)
 
 
 routes = [units_page, create_unit]

@@ -12,7 +12,7 @@ import pytest
 from litestar import Litestar, get
 from litestar.testing import AsyncTestClient
 
-from charity.accounts.access import ACCESS_KEY, Access
+from charity.access import ACCESS_KEY, Access
 from charity.accounts.guard import SESSION_COOKIE
 from charity.app import create_app
 from charity.clock import local_today

@@ -19,6 +19,12 @@ async def _nothing(_session: object, _user: object) -> None:
     return None
 
 
+async def _attempt(database: Database, username: str, password: str, ip: str) -> signin.SignIn[None]:
+    """A sign-in in a write transaction of its own, as a request's."""
+    async with database.write() as session:
+        return await signin.attempt(database, session, username, password, ip, _nothing)
+
+
 async def _user(database: Database, username: str) -> None:
     async with database.write() as session:
         await factories.user(session, username=username, password_hash=hash_password(PASSWORD))
@@ -34,10 +40,10 @@ async def test_ten_failures_for_an_account_lock_it_for_a_while_even_from_other_a
 ) -> None:
     await _user(database, "thuquy")
     for n in range(signin.THROTTLE_FAILURES):
-        outcome = await signin.attempt(database, "thuquy", "sai-mat-khau", f"10.0.0.{n}", _nothing)
+        outcome = await _attempt(database, "thuquy", "sai-mat-khau", f"10.0.0.{n}")
         assert outcome.user is None
         assert not outcome.throttled
-    outcome = await signin.attempt(database, "thuquy", PASSWORD, "10.9.9.9", _nothing)
+    outcome = await _attempt(database, "thuquy", PASSWORD, "10.9.9.9")
     assert outcome.throttled
     assert outcome.user is None
     assert 0 < outcome.retry_after <= signin.THROTTLE_WINDOW.total_seconds() + 1
@@ -75,14 +81,12 @@ async def test_ten_failures_from_one_address_throttle_it_across_usernames(
 async def test_successful_sign_ins_do_not_count_toward_the_limit(database: Database) -> None:
     await _user(database, "thuquy")
     for _ in range(signin.THROTTLE_FAILURES + 2):
-        assert (await signin.attempt(database, "thuquy", PASSWORD, "10.0.0.1", _nothing)).user is not None
+        assert (await _attempt(database, "thuquy", PASSWORD, "10.0.0.1")).user is not None
 
 
 async def test_parallel_guesses_cannot_slip_under_the_limit(database: Database) -> None:
     await _user(database, "thuquy")
-    guesses = [
-        signin.attempt(database, "thuquy", f"doan-sai-{n}", f"10.1.0.{n}", _nothing) for n in range(25)
-    ]
+    guesses = [_attempt(database, "thuquy", f"doan-sai-{n}", f"10.1.0.{n}") for n in range(25)]
     outcomes = await asyncio.gather(*guesses)
     assert sum(1 for o in outcomes if not o.throttled) == signin.THROTTLE_FAILURES
     assert (await _actions(database)).count("login.failure") == signin.THROTTLE_FAILURES

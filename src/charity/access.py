@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy import Select, select
 
 from charity.models import Role, Unit
 
@@ -101,35 +101,6 @@ class Principal:
     def units_where(self, roles: Iterable[Role]) -> list[int]:
         wanted = set(roles)
         return sorted({grant.unit_id for grant in self.grants if grant.role in wanted})
-
-
-def _units_below_parameter(name: str) -> Select[tuple[int]]:
-    tree = select(Unit.id).where(Unit.id.in_(bindparam(name, expanding=True))).cte(recursive=True)
-    tree = tree.union(select(Unit.id).where(Unit.parent_id == tree.c.id))
-    return select(tree.c.id)
-
-
-# The scope as a subquery built once, for statements built once at import and run with
-# `scope_parameters(...)`: the same recursive CTE as `scope_units`, without rebuilding it per request.
-SCOPE = _units_below_parameter("scope_roots")
-
-
-def scope_parameters(principal: Principal, roles: Iterable[Role]) -> dict[str, list[int]]:
-    return {"scope_roots": principal.units_where(roles)}
-
-
-def units_above(unit_of: ColumnElement[int]) -> Select[tuple[int]]:
-    """An object's unit (`unit_of`) and each unit above it, a row each: whether the object is in a
-    principal's scope (`holds`) is then the same rule as `SCOPE`, asked from the unit upwards."""
-    up = select(Unit.id, Unit.parent_id).where(Unit.id == unit_of).cte(recursive=True)
-    up = up.union(select(Unit.id, Unit.parent_id).where(Unit.id == up.c.parent_id))
-    return select(up.c.id)
-
-
-def holds(principal: Principal, roles: Iterable[Role], units: Iterable[int]) -> bool:
-    """Whether one of these units (an object's unit and those above it) is a root of the principal's
-    scope for these roles."""
-    return not set(principal.units_where(roles)).isdisjoint(units)
 
 
 def units_below(unit_ids: Iterable[int]) -> Select[tuple[int]]:

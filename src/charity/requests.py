@@ -1,0 +1,117 @@
+"""What every route is given: the request's one transaction, the caller, paging, and a form's flow."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Request
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.exceptions import NotAuthorizedException
+from litestar.pagination import OffsetPagination
+from litestar.params import QueryParameter
+from litestar.response import Redirect, Template
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity.access import Principal
+from charity.audit.service import Actor
+from charity.db import Database
+from charity.errors import DomainError
+from charity.models import WebSession, utcnow
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+API_PREFIX = "/api/"
+MAX_PAGE = 200
+# The route option of a safe method that records what it does (a receipt's print is recorded, and
+# the first is the original): it runs in a write transaction.
+RECORDS = "records"
+# Set by the guard when the browser session's last use is due to be written down (see `provide_session`).
+TOUCH_SESSION = "touch_session"
+
+
+class LoginRequired(NotAuthorizedException):
+    detail = "Cần đăng nhập."
+
+
+def is_api_path(path: str) -> bool:
+    return path.startswith(API_PREFIX)
+
+
+def database_of(state: State) -> Database:
+    return state.database
+
+
+async def provide_session(request: Request, state: State) -> AsyncIterator[AsyncSession]:
+    """The request's one transaction. A safe method reads; an unsafe one runs in a write transaction,
+    committed when the handler returns and before the answer is sent, so that an acknowledged change
+    is on disk, and rolled back when the handler raises; so does a safe method whose route declares
+    that it `RECORDS` what it does. A page read whose browser session is due to
+    record its last use (once a minute) writes that too, after the handler."""
+    database = database_of(state)
+    touch = request.state.get(TOUCH_SESSION)
+    if request.method in SAFE_METHODS and not request.route_handler.opt.get(RECORDS) and touch is None:
+        async with database.read() as session:
+            yield session
+        return
+    async with database.write() as session:
+        yield session
+        if touch is not None:
+            await session.execute(
+                update(WebSession).where(WebSession.id == touch).values(last_seen_at=utcnow())
+            )
+
+
+async def submit(
+    session: AsyncSession,
+    change: Callable[[], Awaitable[str]],
+    again: Callable[[DomainError], Awaitable[Template]],
+) -> Template | Redirect:
+    """A page's form, in the request's transaction: `change` makes the change and names the page to
+    show next (a 303, so reloading that page sends nothing again). It runs in a savepoint: when a rule
+    refuses the change, nothing of it is kept, and `again` shows the form with the error."""
+    try:
+        async with session.begin_nested():
+            target = await change()
+    except DomainError as error:
+        return await again(error)
+    return Redirect(target, status_code=303)
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def provide_principal(request: Request) -> Principal:
+    principal = request.scope.get("user")
+    if principal is None:
+        raise LoginRequired
+    return principal
+
+
+def provide_actor(request: Request, principal: NamedDependency[Principal]) -> Actor:
+    return Actor(user_id=principal.user_id, ip=client_ip(request))
+
+
+class Paging(msgspec.Struct):
+    limit: int
+    offset: int
+
+    def page(self, items: list[Any], total: int) -> OffsetPagination[Any]:
+        return OffsetPagination(items=items, total=total, limit=self.limit, offset=self.offset)
+
+
+def provide_paging(
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, QueryParameter(ge=0)] = 0,
+) -> Paging:
+    return Paging(limit=limit, offset=offset)
+
+
+# How route handlers name what the app provides (see `create_app`).
+DbSession = NamedDependency[AsyncSession]
+Caller = NamedDependency[Principal]
+Acting = NamedDependency[Actor]
+PageParams = NamedDependency[Paging]
