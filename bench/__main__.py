@@ -1,4 +1,5 @@
-"""`make bench`: gift intake on SQLite and PostgreSQL, each beside a bare endpoint in the same run."""
+"""`make bench`: receipt rendering, and gift intake on SQLite and PostgreSQL in two scenarios, each
+figure beside a baseline measured in the same run."""
 
 from __future__ import annotations
 
@@ -16,15 +17,18 @@ from bench import gifts, receipts
 def main() -> None:
     print("Receipt rendering", flush=True)
     print(receipts.report(receipts.measure()), flush=True)
-    print(
-        f"Gift intake through HTTP, {gifts.CONNECTIONS} connections, {gifts.SECONDS:.0f} s each", flush=True
-    )
+    print(f"Gift intake through HTTP, {gifts.SECONDS:.0f} s each", flush=True)
+    print(gifts.HOT_BOOK.title, flush=True)
     with tempfile.TemporaryDirectory() as directory:
-        sqlite = gifts.measure(f"sqlite+aiosqlite:///{directory}/bench.db", "SQLite (synchronous=FULL)")
-    print(gifts.report(sqlite), flush=True)
+        sqlite_url = f"sqlite+aiosqlite:///{directory}/bench.db"
+        print(
+            gifts.report(gifts.measure(sqlite_url, "SQLite (synchronous=FULL)", gifts.HOT_BOOK)), flush=True
+        )
     with throwaway_postgres() as url:
-        postgres = gifts.measure(url, "PostgreSQL 15")
-    print(gifts.report(postgres), flush=True)
+        print(gifts.report(gifts.measure(url, "PostgreSQL 15", gifts.HOT_BOOK)), flush=True)
+    print(gifts.PROVINCE.title, flush=True)
+    with throwaway_postgres() as url:
+        print(gifts.report(gifts.measure(url, "PostgreSQL 15", gifts.PROVINCE)), flush=True)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 POST requests back to back for a fixed time. Prints one JSON line with the rate and latencies.
 
     python -m bench.loadgen --url http://127.0.0.1:8000/api/donations --spec spec.json --seconds 8
+
+The spec is `{"run": ID, "connections": [{"headers": {…}, "body": {…}, "url": URL}, …]}`; a connection
+gives its own "url" to spread the load over several servers, or leaves it out to post to `--url`.
 """
 
 from __future__ import annotations
@@ -9,10 +12,33 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import statistics
 import time
 from pathlib import Path
+from typing import Any, NotRequired, TypedDict
 from urllib.parse import urlsplit
+
+
+class Connection(TypedDict):
+    headers: dict[str, str]
+    body: dict[str, Any]
+    url: NotRequired[str]
+
+
+class Spec(TypedDict):
+    run: str
+    connections: list[Connection]
+
+
+class Load(TypedDict):
+    """What was answered after the warm-up; latencies are NaN when nothing was."""
+
+    requests: int
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    statuses: dict[str, int]
 
 
 def _request(host: str, path: str, headers: dict[str, str], body: bytes) -> bytes:
@@ -27,28 +53,27 @@ def _request(host: str, path: str, headers: dict[str, str], body: bytes) -> byte
 
 
 async def _worker(
-    n: int,
+    connection: Connection,
     url: str,
-    spec: dict,
+    key_prefix: str,
     warmup_until: float,
     stop_at: float,
     latencies: list[float],
-    statuses: dict[int, int],
+    statuses: dict[str, int],
 ) -> None:
-    parts = urlsplit(url)
+    parts = urlsplit(connection.get("url", url))
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-    connection = spec["connections"][n]
     sent = 0
     try:
         while time.perf_counter() < stop_at:
             body = json.dumps(connection["body"]).encode()
             headers = dict(connection["headers"])
-            headers["Idempotency-Key"] = f"bench-{spec['run']}-{n}-{sent}"
+            headers["Idempotency-Key"] = f"{key_prefix}-{sent}"
             sent += 1
             started = time.perf_counter()
             writer.write(_request(parts.netloc, parts.path, headers, body))
             await writer.drain()
-            status = int((await reader.readline()).split()[1])
+            status = (await reader.readline()).split()[1].decode()
             length = 0
             while (line := await reader.readline()) not in (b"\r\n", b""):
                 name, _, value = line.decode("latin-1").partition(":")
@@ -63,15 +88,15 @@ async def _worker(
         writer.close()
 
 
-async def run(url: str, spec: dict, seconds: float, warmup: float) -> dict:
+async def run(url: str, spec: Spec, seconds: float, warmup: float) -> Load:
     latencies: list[float] = []
-    statuses: dict[int, int] = {}
+    statuses: dict[str, int] = {}
     start = time.perf_counter()
     warmup_until, stop_at = start + warmup, start + warmup + seconds
     await asyncio.gather(
         *(
-            _worker(n, url, spec, warmup_until, stop_at, latencies, statuses)
-            for n in range(len(spec["connections"]))
+            _worker(connection, url, f"bench-{spec['run']}-{n}", warmup_until, stop_at, latencies, statuses)
+            for n, connection in enumerate(spec["connections"])
         )
     )
     latencies.sort()
@@ -79,20 +104,24 @@ async def run(url: str, spec: dict, seconds: float, warmup: float) -> dict:
     return {
         "requests": count,
         "rate": count / seconds,
-        "p50_ms": statistics.median(latencies) * 1000 if latencies else None,
-        "p99_ms": latencies[min(count - 1, int(count * 0.99))] * 1000 if latencies else None,
+        "p50_ms": statistics.median(latencies) * 1000 if latencies else math.nan,
+        "p99_ms": latencies[min(count - 1, int(count * 0.99))] * 1000 if latencies else math.nan,
         "statuses": statuses,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--url", required=True)
-    parser.add_argument("--spec", required=True, help="JSON file: run id and per-connection body and headers")
+    parser.add_argument("--url", default="", help="where connections without a url of their own post")
+    parser.add_argument(
+        "--spec", required=True, help="JSON file: run id and per-connection body, headers, url"
+    )
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--warmup", type=float, default=1)
     args = parser.parse_args()
     spec = json.loads(Path(args.spec).read_text(encoding="utf-8"))
+    if not args.url and not all("url" in connection for connection in spec["connections"]):
+        parser.error("give --url, or a url in every connection of the spec")
     print(json.dumps(asyncio.run(run(args.url, spec, args.seconds, args.warmup))))
 
 
