@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypedDict, Unpack
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.models import AuditEvent, utcnow
@@ -32,18 +33,22 @@ class Details(TypedDict, total=False):
     after: dict[str, Any] | None
 
 
+_INSERT_EVENT = insert(AuditEvent.__table__)
+
+
 async def record(session: AsyncSession, actor: Actor, action: str, **details: Unpack[Details]) -> None:
     """Write down who did what, in the transaction that does it."""
-    session.add(
-        AuditEvent(
-            occurred_at=utcnow(),
-            actor_id=actor.user_id,
-            actor_ip=actor.ip,
-            action=action,
-            object_type=details.get("object_type", ""),
-            object_id=details.get("object_id"),
-            unit_id=details.get("unit_id"),
-            before=details.get("before"),
-            after=details.get("after"),
-        )
+    await session.execute(
+        _INSERT_EVENT,
+        {
+            "occurred_at": utcnow(),
+            "actor_id": actor.user_id,
+            "actor_ip": actor.ip,
+            "action": action,
+            "object_type": details.get("object_type", ""),
+            "object_id": details.get("object_id"),
+            "unit_id": details.get("unit_id"),
+            "before": details.get("before"),
+            "after": details.get("after"),
+        },
     )

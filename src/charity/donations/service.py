@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity.access import Principal
 from charity.audit.service import Actor, record
 from charity.clock import format_date, local_today
-from charity.donations.schemas import DonationOut, GiftIn
+from charity.donations.schemas import DonationOut, GiftIn, ReceiptRef
 from charity.donors.service import RECORDERS, CleanDonor, add_donor, clean_donor, get_donor
 from charity.drives.schemas import DriveItemOut
 from charity.drives.service import accepted_items, get_drive
@@ -36,6 +37,7 @@ from charity.models import (
 )
 from charity.money import line_value
 from charity.receipts.numbering import take_number
+from charity.receipts.schemas import CashOut, ItemOut
 from charity.receipts.service import clean_reason, load, lock_receipts, void_receipt, voidable
 
 MAX_LINES = 50
@@ -52,8 +54,7 @@ class Issued:
 
 
 class TwinTaken(Exception):
-    """A twin request with the same Idempotency-Key recorded its gift meanwhile: nothing of this one
-    may be kept (see `record_gift`)."""
+    """A twin request with the same Idempotency-Key recorded its gift meanwhile."""
 
 
 def _amount_ok(amount: int, *, minimum: int) -> bool:
@@ -157,7 +158,15 @@ def _new_donor(gift: GiftIn) -> CleanDonor | None:
     return None
 
 
-_INSERT = {"sqlite": sqlite_insert, "postgresql": pg_insert}
+# A second request with the same Idempotency-Key inserts no donation (see `_insert_donation`).
+_INSERT_DONATION = {
+    name: dialect_insert(Donation.__table__)
+    .on_conflict_do_nothing(index_elements=["recorded_by", "idempotency_key"])
+    .returning(Donation.id)
+    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
+_INSERT_ITEMS = insert(DonationItem.__table__)
+_INSERT_RECEIPT = insert(Receipt.__table__).returning(Receipt.id)
 
 
 async def _issue(
@@ -168,8 +177,8 @@ async def _issue(
     key: str | None,
     replaces: int | None,
     also_lock_drive: int | None,
-) -> int:
-    """Check the gift and write it; the id of its receipt. Raises `TwinTaken` when a twin request
+) -> DonationOut:
+    """Check the gift and write it. Raises `TwinTaken`, having written nothing, when a twin request
     (same Idempotency-Key) recorded its gift after this one's check."""
     drive = await get_drive(session, principal, gift.drive_id, RECORDERS)
     _open_for(drive, gift)
@@ -188,54 +197,60 @@ async def _issue(
     donor_id = gift.donor.id if gift.donor is not None else None
     if donor_id is not None:
         await get_donor(session, principal, donor_id, RECORDERS)
-    # The book's row first, then the drive's (in `post`): the order every writer takes them in.
+    donation = {
+        "drive_id": drive.id,
+        "donor_id": donor_id,
+        "received_on": gift.received_on,
+        "anonymous": gift.anonymous,
+        "name_on_receipt": gift.name_on_receipt,
+        "cash_amount": gift.cash.amount if gift.cash else None,
+        "cash_method": gift.cash.method if gift.cash else None,
+        "note": note,
+        "recorded_by": principal.user_id,
+        "created_at": utcnow(),
+        "idempotency_key": key,
+        "request_hash": request_hash(gift) if key else None,
+    }
+    if new_donor is None:
+        donation_id = await _insert_donation(session, donation)
+    else:
+        # A twin that loses must not leave its donor behind.
+        async with session.begin_nested():
+            donation["donor_id"] = donor_id = (
+                await add_donor(session, actor, drive.unit_id, new_donor, audit=False)
+            ).id
+            donation_id = await _insert_donation(session, donation)
+    if lines:
+        await session.execute(
+            _INSERT_ITEMS,
+            [
+                {
+                    "donation_id": donation_id,
+                    "item_type_id": item_type.item_type_id,
+                    "quantity": line.quantity,
+                    "unit_value": line.unit_value,
+                    "value": value,
+                }
+                for line, (item_type, value) in zip(gift.items, lines, strict=True)
+            ],
+        )
+    # The number as late as can be: on PostgreSQL the book's row stays locked from here to the
+    # commit, and every gift of the unit waits for it. The book's row first, then the drive's (in
+    # `post`): the order every writer takes them in.
     number = await take_number(session, drive.unit_id, local_today().year, gift.book_id)
-    if new_donor is not None:
-        donor_id = (await add_donor(session, actor, drive.unit_id, new_donor, audit=False)).id
-    # A twin's insert waits for the first one's commit and then inserts nothing.
-    donation_id = await session.scalar(
-        _INSERT[session.bind.dialect.name](Donation)
-        .values(
-            drive_id=drive.id,
-            donor_id=donor_id,
-            received_on=gift.received_on,
-            anonymous=gift.anonymous,
-            name_on_receipt=gift.name_on_receipt,
-            cash_amount=gift.cash.amount if gift.cash else None,
-            cash_method=gift.cash.method if gift.cash else None,
-            note=note,
-            recorded_by=principal.user_id,
-            created_at=utcnow(),
-            idempotency_key=key,
-            request_hash=request_hash(gift) if key else None,
-        )
-        .on_conflict_do_nothing(index_elements=["recorded_by", "idempotency_key"])
-        .returning(Donation.id)
+    receipt_id = await session.scalar(
+        _INSERT_RECEIPT,
+        {
+            "book_id": number.book_id,
+            "seq": number.seq,
+            "donation_id": donation_id,
+            "status": ReceiptStatus.ISSUED,
+            "total_value": total,
+            "issued_at": utcnow(),
+            "issued_by": principal.user_id,
+            "replaces_id": replaces,
+        },
     )
-    if donation_id is None:
-        raise TwinTaken
-    session.add_all(
-        DonationItem(
-            donation_id=donation_id,
-            item_type_id=item_type.item_type_id,
-            quantity=line.quantity,
-            unit_value=line.unit_value,
-            value=value,
-        )
-        for line, (item_type, value) in zip(gift.items, lines, strict=True)
-    )
-    receipt = Receipt(
-        book_id=number.book_id,
-        seq=number.seq,
-        donation_id=donation_id,
-        status=ReceiptStatus.ISSUED,
-        total_value=total,
-        issued_at=utcnow(),
-        issued_by=principal.user_id,
-        replaces_id=replaces,
-    )
-    session.add(receipt)
-    await session.flush()
     cash = [Posting(amount=gift.cash.amount, memo="Tiền mặt/chuyển khoản")] if gift.cash else []
     await post(
         session,
@@ -250,7 +265,7 @@ async def _issue(
             )
             for line, (item_type, value) in zip(gift.items, lines, strict=True)
         ],
-        receipt_id=receipt.id,
+        receipt_id=receipt_id,
         user_id=principal.user_id,
     )
     await record(
@@ -258,7 +273,7 @@ async def _issue(
         actor,
         "receipt.issue",
         object_type="receipt",
-        object_id=receipt.id,
+        object_id=receipt_id,
         unit_id=drive.unit_id,
         after={
             "drive_id": drive.id,
@@ -270,7 +285,36 @@ async def _issue(
             "seq": number.seq,
         },
     )
-    return receipt.id
+    return DonationOut(
+        id=donation_id,
+        drive_id=drive.id,
+        received_on=gift.received_on,
+        donor_id=donor_id,
+        anonymous=gift.anonymous,
+        cash=CashOut(gift.cash.amount, gift.cash.method) if gift.cash else None,
+        items=[
+            ItemOut(
+                item_type.item_type_id,
+                item_type.name,
+                item_type.unit_of_measure,
+                line.quantity,
+                line.unit_value,
+                value,
+            )
+            for line, (item_type, value) in zip(gift.items, lines, strict=True)
+        ],
+        note=note,
+        receipt=ReceiptRef(receipt_id, number.code, number.seq, number.display, ReceiptStatus.ISSUED, total),
+    )
+
+
+async def _insert_donation(session: AsyncSession, values: dict[str, Any]) -> int:
+    """Insert the donation; raises `TwinTaken` when a twin request (same Idempotency-Key) recorded its
+    gift after this one's check: its insert waits for the twin's commit and then inserts nothing."""
+    donation_id = await session.scalar(_INSERT_DONATION[session.bind.dialect.name], values)
+    if donation_id is None:
+        raise TwinTaken
+    return donation_id
 
 
 async def record_gift(
@@ -283,22 +327,19 @@ async def record_gift(
     replaces: int | None = None,
     also_lock_drive: int | None = None,
 ) -> Issued:
-    """Record a gift and issue its receipt in the write transaction `session`; a retry with the same
-    Idempotency-Key and body is answered with the first one's receipt. The gift is written in a
-    savepoint: when a twin request committed the same key meanwhile, everything of this one (its
-    number included) is undone and the twin's receipt answers."""
+    """Record a gift and issue its receipt in the write transaction `session`. A retry with the same
+    Idempotency-Key and body is answered with the first one's receipt, also when the two were sent
+    at once (the second finds the first's gift at its insert, and has written nothing)."""
     key = check_idempotency_key(idempotency_key)
     if earlier := await _earlier(session, principal, gift, key):
         return earlier
     try:
-        async with session.begin_nested():
-            receipt_id = await _issue(session, principal, actor, gift, key, replaces, also_lock_drive)
+        return Issued(await _issue(session, principal, actor, gift, key, replaces, also_lock_drive))
     except TwinTaken:
         earlier = await _earlier(session, principal, gift, key)
         if earlier is None:
             raise RuntimeError("a twin took the Idempotency-Key but its gift is not there") from None
         return earlier
-    return Issued(DonationOut.of((await load(session, [receipt_id]))[0]))
 
 
 async def replace_receipt(

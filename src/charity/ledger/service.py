@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.ledger.chain import GENESIS_HASH, HASHED_FIELDS, entry_hash
@@ -27,18 +27,25 @@ class Posting:
     memo: str = ""
 
 
+# The drive's chain end (last sequence number and hash), locked for the writer who appends. A locking
+# read returns the row as the writer before us left it, so the end is current even after waiting.
+# FOR NO KEY UPDATE does not conflict with the key-share locks that inserting a donation (which points
+# at the drive) takes.
+_CHAIN_END = (
+    select(Drive.ledger_seq, Drive.ledger_hash)
+    .where(Drive.id == bindparam("drive_id"))
+    .with_for_update(key_share=True)
+)
+_MOVE_CHAIN_END = (
+    update(Drive)
+    .where(Drive.id == bindparam("drive_id"))
+    .values(ledger_seq=bindparam("new_seq"), ledger_hash=bindparam("new_hash"))
+)
+_INSERT_ENTRIES = insert(LedgerEntry.__table__)
+
+
 async def _lock_chain_end(session: AsyncSession, drive_id: int) -> tuple[int, str]:
-    """The drive's chain end (last sequence number and hash), locked for the writer who appends. A
-    locking read returns the row as the writer before us left it, so the end is current even after
-    waiting. FOR NO KEY UPDATE does not conflict with the key-share locks that inserting a donation
-    (which points at the drive) takes."""
-    end = (
-        await session.execute(
-            select(Drive.ledger_seq, Drive.ledger_hash)
-            .where(Drive.id == drive_id)
-            .with_for_update(key_share=True)
-        )
-    ).first()
+    end = (await session.execute(_CHAIN_END, {"drive_id": drive_id})).first()
     if end is None:
         raise LookupError(f"drive {drive_id} does not exist")
     return end[0], end[1]
@@ -70,27 +77,24 @@ async def post(
     entries = []
     for posting in postings:
         seq += 1
-        entry = LedgerEntry(
-            drive_id=drive_id,
-            chain_seq=seq,
-            posted_on=posted_on,
-            item_type_id=posting.item_type_id,
-            quantity=posting.quantity,
-            amount=posting.amount,
-            source=source,
-            receipt_id=receipt_id,
-            memo=posting.memo,
-            created_at=now,
-            created_by=user_id,
-            prev_hash=prev_hash,
-            hash="",
-        )
-        entry.hash = prev_hash = entry_hash({name: getattr(entry, name) for name in HASHED_FIELDS})
-        entries.append(entry)
-    session.add_all(entries)
-    await session.execute(
-        update(Drive).where(Drive.id == drive_id).values(ledger_seq=seq, ledger_hash=prev_hash)
-    )
+        entry = {
+            "drive_id": drive_id,
+            "chain_seq": seq,
+            "posted_on": posted_on,
+            "item_type_id": posting.item_type_id,
+            "quantity": posting.quantity,
+            "amount": posting.amount,
+            "source": source,
+            "receipt_id": receipt_id,
+            "memo": posting.memo,
+            "created_at": now,
+            "created_by": user_id,
+            "prev_hash": prev_hash,
+        }
+        prev_hash = entry_hash(entry)
+        entries.append(entry | {"hash": prev_hash})
+    await session.execute(_INSERT_ENTRIES, entries)
+    await session.execute(_MOVE_CHAIN_END, {"drive_id": drive_id, "new_seq": seq, "new_hash": prev_hash})
 
 
 async def reverse_receipt(

@@ -18,6 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import weasyprint
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject, StreamObject
 from weasyprint.formatting_structure.boxes import Box, LineBox, TextBox
@@ -27,6 +28,9 @@ from charity.paper.fonts import Font, open_font
 from charity.paper.writer import PdfDocument
 
 PT_PER_PX = 0.75
+# The laid-out boxes that slots are read from are not public API: the WeasyPrint release stamping was
+# tested with (pyproject.toml pins it). With any other, every receipt is laid out whole (`can_stamp`).
+TESTED_WEASYPRINT = "70"
 FONTS_DIR = pdf.ASSETS_DIR / "fonts"
 FONT_FILES = {
     (False, False): FONTS_DIR / "NotoSerif-Regular.ttf",
@@ -34,6 +38,10 @@ FONT_FILES = {
     (False, True): FONTS_DIR / "NotoSerif-Italic.ttf",
     (True, True): FONTS_DIR / "NotoSerif-Bold.ttf",
 }
+
+
+def can_stamp() -> bool:
+    return weasyprint.__version__.split(".")[0] == TESTED_WEASYPRINT
 
 
 def font_file(*, bold: bool = False, italic: bool = False) -> Path:
@@ -83,7 +91,7 @@ class Form:
         # A slot can be on several pages: a table's header is repeated on each page the table is on.
         self.slots: dict[str, list[Slot]] = {}
         for number, page in enumerate(document.pages):
-            # The laid-out boxes are not public API: pyproject.toml pins the WeasyPrint this is tested with.
+            # Not public API: see TESTED_WEASYPRINT.
             for name, slot in _slots(page._page_box, number, page.height * PT_PER_PX).items():
                 self.slots.setdefault(name, []).append(slot)
         self._document = document

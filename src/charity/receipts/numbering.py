@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Update, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,19 +49,21 @@ _TAKE = (
 )
 
 
-def _taking(unit_id: int, year: int, book_id: int | None) -> Update:
-    """The statement taking the next number of the chosen book, or of the unit's first open book of
-    the year."""
-    if book_id is not None:
-        return _TAKE.where(_OPEN, _BOOK.c.id == book_id, _BOOK.c.unit_id == unit_id, _BOOK.c.year == year)
-    first_open = (
-        select(_BOOK.c.id)
-        .where(_BOOK.c.unit_id == unit_id, _BOOK.c.year == year, _OPEN)
-        .order_by(_BOOK.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    return _TAKE.where(_OPEN, _BOOK.c.id == first_open)
+_FROM_FIRST_OPEN = _TAKE.where(
+    _OPEN,
+    _BOOK.c.id
+    == select(_BOOK.c.id)
+    .where(_BOOK.c.unit_id == bindparam("for_unit"), _BOOK.c.year == bindparam("for_year"), _OPEN)
+    .order_by(_BOOK.c.id)
+    .limit(1)
+    .scalar_subquery(),
+)
+_FROM_CHOSEN = _TAKE.where(
+    _OPEN,
+    _BOOK.c.id == bindparam("for_book"),
+    _BOOK.c.unit_id == bindparam("for_unit"),
+    _BOOK.c.year == bindparam("for_year"),
+)
 
 
 async def _ensure_default_book(session: AsyncSession, unit_id: int, year: int) -> None:
@@ -77,8 +79,9 @@ async def _ensure_default_book(session: AsyncSession, unit_id: int, year: int) -
 async def take_number(session: AsyncSession, unit_id: int, year: int, book_id: int | None = None) -> Number:
     """The next number of the unit's book for the year (the one asked for, or its first open book),
     locked until the transaction ends: a failure later in the transaction gives the number back."""
-    statement = _taking(unit_id, year, book_id)
-    row = (await session.execute(statement)).first()
+    statement, chosen = (_FROM_FIRST_OPEN, {}) if book_id is None else (_FROM_CHOSEN, {"for_book": book_id})
+    parameters = {"for_unit": unit_id, "for_year": year, **chosen}
+    row = (await session.execute(statement, parameters)).first()
     if row is None and book_id is None:
         books = await session.execute(
             select(ReceiptBook.id).where(ReceiptBook.unit_id == unit_id, ReceiptBook.year == year).limit(1)
@@ -86,7 +89,7 @@ async def take_number(session: AsyncSession, unit_id: int, year: int, book_id: i
         if books.first() is None:
             await _ensure_default_book(session, unit_id, year)
         # Either the default book now exists, or another writer committed a book since the first try.
-        row = (await session.execute(statement)).first()
+        row = (await session.execute(statement, parameters)).first()
     if row is not None:
         return Number(*row)
     if book_id is None:

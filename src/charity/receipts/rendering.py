@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from charity import pdf
 from charity.models import ReceiptPaper
 from charity.paper.fonts import open_font
-from charity.paper.form import Drawing, Form, Line, Slot, font_file
+from charity.paper.form import Drawing, Form, Line, Slot, can_stamp, font_file
 from charity.paper.stamp import DoesNotFit, Overlay, Run, Sheet, Text, place
 from charity.paper.writer import PdfDocument
 from charity.receipts.printing import PARTS, ReceiptDocument
@@ -167,7 +167,14 @@ def stamp(documents: list[ReceiptDocument]) -> list[StampedReceipt]:
     return [_stamp_one(document) for document in documents]
 
 
+def _laid_out_whole(document: ReceiptDocument) -> StampedReceipt:
+    whole = pdf.layout(filled_html(document))
+    return StampedReceipt([Overlay.blank(page) for page in range(len(whole.pages))], whole=whole.write_pdf())
+
+
 def _stamp_one(document: ReceiptDocument) -> StampedReceipt:
+    if not can_stamp():
+        return _laid_out_whole(document)
     shape = _shape(document)
     blank = blank_form(shape)
     sheets = [Sheet(page) for page in range(len(blank.form.drawing.pages))]
@@ -190,10 +197,7 @@ def _stamp_one(document: ReceiptDocument) -> StampedReceipt:
                 heading += f", BẢN SAO số {document.copy_number}"
             _continuation_headers(sheets, slots, heading)
     except DoesNotFit:
-        whole = pdf.layout(filled_html(document))
-        return StampedReceipt(
-            [Overlay.blank(page) for page in range(len(whole.pages))], whole=whole.write_pdf()
-        )
+        return _laid_out_whole(document)
     return StampedReceipt([sheet.overlay() for sheet in sheets], shape=shape)
 
 

@@ -9,9 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
+import weasyprint
 
 from charity import pdf
 from charity.models import ReceiptPaper
+from charity.paper.form import TESTED_WEASYPRINT
 from charity.receipts.printing import PARTS, ItemLine, ReceiptDocument
 from charity.receipts.rendering import filled_html, render_now
 from tests.support import pdf_pages
@@ -142,3 +144,21 @@ def test_threads_printing_new_shapes_at_once_all_succeed() -> None:
         printed = list(pool.map(lambda receipt: pdf_pages(render_now([receipt])), receipts))
     for receipt, pages in zip(receipts, printed, strict=True):
         assert f"{len(receipt.items)} Gạo tám thơm" in " ".join(" ".join(pages).split())
+
+
+def test_stamping_runs_on_the_weasyprint_it_was_tested_with() -> None:
+    """Stamping reads WeasyPrint's laid-out boxes, which are not public API: a WeasyPrint of another
+    release must be tested with it (and TESTED_WEASYPRINT moved) before it is used."""
+    assert weasyprint.__version__.split(".")[0] == TESTED_WEASYPRINT, (
+        f"WeasyPrint {weasyprint.__version__} is not the release receipt stamping was tested with"
+        f" ({TESTED_WEASYPRINT}): run these tests against it and update charity.paper.form"
+    )
+
+
+def test_on_another_weasyprint_every_receipt_is_laid_out_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    receipt = SHAPES["cash-and-goods"]
+    stamped = pdf_pages(render_now([receipt]))
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    whole = pdf_pages(render_now([receipt]))
+    assert whole == pdf_pages(pdf.layout(filled_html(receipt)).write_pdf())
+    assert " ".join(" ".join(whole).split()) == " ".join(" ".join(stamped).split())
