@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from sqlalchemy import Select, select
@@ -103,13 +104,16 @@ class Principal:
         return sorted({grant.unit_id for grant in self.grants if grant.role in wanted})
 
 
-def units_below(unit_ids: Iterable[int]) -> Select[tuple[int]]:
-    """The ids of these units and of every unit below them, as a subquery (one recursive CTE)."""
-    tree = select(Unit.id).where(Unit.id.in_(list(unit_ids))).cte(recursive=True)
+@lru_cache(maxsize=4096)
+def units_below(unit_ids: tuple[int, ...]) -> Select[tuple[int]]:
+    """The ids of these units and of every unit below them, as a subquery (one recursive CTE). A
+    statement never changes once built, and building this one costs more than running it: every
+    request of a user asks for the same scope."""
+    tree = select(Unit.id).where(Unit.id.in_(unit_ids)).cte(recursive=True)
     tree = tree.union(select(Unit.id).where(Unit.parent_id == tree.c.id))
     return select(tree.c.id)
 
 
 def scope_units(principal: Principal, roles: Iterable[Role] = tuple(Role)) -> Select[tuple[int]]:
     """The units a principal may act on with any of these roles: the one shared scope helper."""
-    return units_below(principal.units_where(roles))
+    return units_below(tuple(principal.units_where(roles)))

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any, Generic, Literal, TypeVar
 
 import anyio.to_thread
-from sqlalchemy import func, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.access import Grant, Principal
@@ -257,20 +257,21 @@ def _principal(
     )
 
 
+_TOKEN_PRINCIPAL = (
+    _USER_WITH_GRANTS.add_columns(ApiToken.id)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > bindparam("now"),
+    )
+)
+
+
 async def principal_for_token(session: AsyncSession, secret: str) -> Principal | None:
     """The principal behind a bearer token: its user, if active, with every role, while the token is
     neither revoked nor expired."""
-    rows = (
-        await session.execute(
-            _USER_WITH_GRANTS.add_columns(ApiToken.id)
-            .join(ApiToken, ApiToken.user_id == User.id)
-            .where(
-                ApiToken.token_hash == digest(secret),
-                ApiToken.revoked_at.is_(None),
-                ApiToken.expires_at > utcnow(),
-            )
-        )
-    ).all()
+    rows = (await session.execute(_TOKEN_PRINCIPAL, {"token_hash": digest(secret), "now": utcnow()})).all()
     return _principal(rows, "token", rows[0][-1]) if rows else None
 
 

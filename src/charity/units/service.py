@@ -110,7 +110,7 @@ async def get_unit(session: AsyncSession, principal: Principal, unit_id: int) ->
 
 
 async def _is_below(session: AsyncSession, candidate_id: int, unit_id: int) -> bool:
-    below = units_below([unit_id])
+    below = units_below((unit_id,))
     return (
         await session.execute(select(Unit.id).where(Unit.id == candidate_id, Unit.id.in_(below)))
     ).first() is not None
