@@ -88,7 +88,7 @@ async def test_twin_requests_with_one_key_and_a_new_donor_record_one_gift_and_on
 async def test_twin_requests_with_one_key_for_a_known_donor_record_one_gift(
     concurrent: httpx.AsyncClient, world: GiftsWorld, database: Database
 ) -> None:
-    # The book is open already, so every twin reaches the statement that takes the number.
+    # The book is open already, so every twin goes as far as inserting its donation.
     assert (
         await concurrent.post("/api/donations", json=world.gift(), headers=world.auth("volunteer"))
     ).status_code == 201
@@ -110,9 +110,9 @@ async def test_twin_requests_with_one_key_for_a_known_donor_record_one_gift(
 async def test_twins_on_both_ways_of_writing_a_gift_do_not_wait_on_each_other(
     concurrent: httpx.AsyncClient, world: GiftsWorld, database: Database
 ) -> None:
-    """Twins with one key where one adds a donor (a write transaction) and the other names a known
-    donor (one statement on PostgreSQL): both take the book's row before the key, so neither waits
-    for the other while holding what it waits for. One is recorded, the other refused."""
+    """Twins with one key where one adds a donor and the other names a known donor: neither waits for
+    the other while holding what it waits for (no deadlock). One is recorded, the other refused, as
+    the key was used for another body."""
     assert (
         await concurrent.post("/api/donations", json=world.gift(), headers=world.auth("volunteer"))
     ).status_code == 201
