@@ -11,6 +11,7 @@ from litestar.logging.config import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from charity.access import public
 from charity.accounts import web as account_pages
@@ -19,7 +20,9 @@ from charity.accounts.guard import CSRF_COOKIE, enforce_access
 from charity.answers import (
     domain_error_handler,
     http_error_handler,
+    log_exception,
     login_required_handler,
+    server_error_handler,
     validation_error_handler,
 )
 from charity.dashboard import web as dashboard_pages
@@ -39,7 +42,7 @@ from charity.pages import STATIC_DIR, template_config
 from charity.receipts import rendering
 from charity.receipts import web as receipt_pages
 from charity.receipts.api import ReceiptBookController, ReceiptController
-from charity.requests import LoginRequired, provide_actor, provide_paging, provide_principal, provide_session
+from charity.requests import CharityRequest, LoginRequired, provide_actor, provide_principal, provide_session
 from charity.security_headers import add_security_headers
 from charity.settings import Settings
 from charity.units import web as unit_pages
@@ -75,25 +78,29 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             *unit_pages.routes,
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
         ],
+        request_class=CharityRequest,
         guards=[enforce_access],
         dependencies={
             "session": Provide(provide_session),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
-            "paging": Provide(provide_paging, sync_to_thread=False),
         },
         exception_handlers={
             DomainError: domain_error_handler,
             ValidationException: validation_error_handler,
             LoginRequired: login_required_handler,
             HTTPException: http_error_handler,
+            # Whatever else would answer 500: a database outage answers 503 instead.
+            HTTP_500_INTERNAL_SERVER_ERROR: server_error_handler,
         },
         before_send=[add_security_headers],
         type_decoders=[(is_dong, decode_dong)],
         plugins=[DongSchema()],
-        # A 5xx is always a bug: log its traceback, whatever the debug setting.
+        # A 5xx is a bug: log its traceback, whatever the debug setting. A database outage and a
+        # client's fault are one line each (`log_exception`).
         logging_config=LoggingConfig(
             log_exceptions="always",
+            exception_logging_handler=log_exception,
             # A refused or unknown request is the caller's error, answered with a 4xx: not worth a
             # stack trace in the log (a browser asking for /favicon.ico would write one every time).
             disable_stack_trace={400, 401, 403, 404, 405, 409, 422, 429, DomainError, LoginRequired},

@@ -16,20 +16,37 @@ from typing import TypeVar
 from litestar.datastructures import FormMultiDict
 
 from charity.errors import DomainError, Invalid
+from charity.fields import TEXT_MAX, UNTYPED
 from charity.models import MAX_AMOUNT
+from charity.text import typed
 
 E = TypeVar("E", bound=StrEnum)
 _DONG = re.compile(r"\d{1,3}(?:[.\s]\d{3})+|\d+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 
-def text(form: FormMultiDict, name: str) -> str:
-    value = form.get(name, "")
-    return value if isinstance(value, str) else ""
+def _typed(value: object, name: str, checked: bool) -> str:
+    """A form's text as typed; what no person types (control characters, bidirectional overrides,
+    text longer than any field) is refused, as in the API's bodies (`charity.fields.Text`). A form
+    that decodes its fields as the API does (the gift form) takes them unchecked, so that they are
+    refused with the form shown again."""
+    if not isinstance(value, str):
+        return ""
+    if not checked:
+        return value
+    if not typed(value):
+        raise Invalid(UNTYPED, field=name)
+    if len(value) > TEXT_MAX:
+        raise Invalid(f"Nội dung dài quá {TEXT_MAX} ký tự.", field=name)
+    return value
 
 
-def texts(form: FormMultiDict, name: str) -> list[str]:
-    return [value if isinstance(value, str) else "" for value in form.getall(name, [])]
+def text(form: FormMultiDict, name: str, *, checked: bool = True) -> str:
+    return _typed(form.get(name, ""), name, checked)
+
+
+def texts(form: FormMultiDict, name: str, *, checked: bool = True) -> list[str]:
+    return [_typed(value, name, checked) for value in form.getall(name, [])]
 
 
 def dong(raw: str, *, field: str, label: str = "Số tiền") -> int | None:

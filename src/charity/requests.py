@@ -1,17 +1,14 @@
-"""What every route is given: the request's one transaction, the caller, paging, and a form's flow."""
+"""What every route is given: the request itself, its one transaction, the caller, and a form's flow."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Annotated, Any
+from typing import Any
 
-import msgspec
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException
-from litestar.pagination import OffsetPagination
-from litestar.params import QueryParameter
+from litestar.exceptions import ClientException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +21,6 @@ from charity.models import WebSession, utcnow
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_PREFIX = "/api/"
-MAX_PAGE = 200
 # The route option of a safe method that records what it does (a receipt's print is recorded, and
 # the first is the original): it runs in a write transaction.
 RECORDS = "records"
@@ -95,23 +91,46 @@ def provide_actor(request: Request, principal: NamedDependency[Principal]) -> Ac
     return Actor(user_id=principal.user_id, ip=client_ip(request))
 
 
-class Paging(msgspec.Struct):
-    limit: int
-    offset: int
-
-    def page(self, items: list[Any], total: int) -> OffsetPagination[Any]:
-        return OffsetPagination(items=items, total=total, limit=self.limit, offset=self.offset)
-
-
-def provide_paging(
-    limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, QueryParameter(ge=0)] = 0,
-) -> Paging:
-    return Paging(limit=limit, offset=offset)
-
-
 # How route handlers name what the app provides (see `create_app`).
 DbSession = NamedDependency[AsyncSession]
 Caller = NamedDependency[Principal]
 Acting = NamedDependency[Actor]
-PageParams = NamedDependency[Paging]
+
+
+# Deeper than any request of ours: each level costs the decoder a recursion, so a body nested a
+# thousand levels deep would fail inside it rather than be refused.
+MAX_JSON_DEPTH = 32
+
+
+def _deeper_than(body: bytes, limit: int) -> bool:
+    """Whether the JSON text opens more than `limit` arrays or objects inside each other."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > limit:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
+
+
+class CharityRequest(Request):
+    """The app's request: a JSON body nested deeper than `MAX_JSON_DEPTH` is refused with a 400
+    before it is decoded."""
+
+    async def json(self) -> Any:
+        if _deeper_than(await self.body(), MAX_JSON_DEPTH):
+            raise ClientException(f"Dữ liệu JSON lồng nhau quá {MAX_JSON_DEPTH} cấp.")
+        return await super().json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from charity.fields import UNTYPED
 from charity.models import MAX_ID
 
 # msgspec's messages, in words a volunteer can act on.
@@ -24,7 +25,7 @@ _BOUND = re.compile(r"^Expected `int` (?P<op>[<>]=) (?P<limit>-?\d+)")
 def translate(message: str) -> str:
     """msgspec's validation message in Vietnamese."""
     if "matching regex" in message:
-        return "Có ký tự điều khiển không được phép."
+        return UNTYPED
     if bound := _BOUND.match(message):
         if bound["limit"] == str(MAX_ID):
             return "Không có mã số này."

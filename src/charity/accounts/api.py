@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy import select
 
@@ -25,8 +25,9 @@ from charity.accounts.schemas import (
     UserOut,
     UserUpdate,
 )
+from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId
 from charity.models import Role, Unit
-from charity.requests import Acting, Caller, DbSession, PageParams, client_ip, database_of
+from charity.requests import Acting, Caller, DbSession, client_ip, database_of
 
 USER_MANAGERS = (ADMIN, Role.COORDINATOR)
 THROTTLED = "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút."
@@ -128,10 +129,12 @@ class UserController(Controller):
 
     @get(opt=allow(*USER_MANAGERS))
     async def list_users(
-        self, session: DbSession, principal: Caller, paging: PageParams
+        self, session: DbSession, principal: Caller, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
     ) -> OffsetPagination[UserOut]:
-        views, total = await service.list_users(session, principal, limit=paging.limit, offset=paging.offset)
-        return paging.page([UserOut.of(view) for view in views], total)
+        views, total = await service.list_users(session, principal, limit=limit, offset=offset)
+        return OffsetPagination(
+            items=[UserOut.of(view) for view in views], total=total, limit=limit, offset=offset
+        )
 
     @post(opt=allow(*USER_MANAGERS), status_code=HTTP_201_CREATED)
     async def create_user(
@@ -150,7 +153,7 @@ class UserController(Controller):
         return UserOut.of(await service.view_of(session, user))
 
     @get("/{user_id:int}", opt=allow(*USER_MANAGERS))
-    async def get_user(self, session: DbSession, principal: Caller, user_id: FromPath[int]) -> UserOut:
+    async def get_user(self, session: DbSession, principal: Caller, user_id: PathId) -> UserOut:
         return UserOut.of(await service.get_user(session, principal, user_id))
 
     @patch("/{user_id:int}", opt=allow(*USER_MANAGERS))
@@ -159,7 +162,7 @@ class UserController(Controller):
         session: DbSession,
         principal: Caller,
         actor: Acting,
-        user_id: FromPath[int],
+        user_id: PathId,
         data: JSONBody[UserUpdate],
     ) -> UserOut:
         user = await service.update_user(
@@ -169,7 +172,7 @@ class UserController(Controller):
 
     @post("/{user_id:int}/deactivate", opt=allow(*USER_MANAGERS), status_code=200)
     async def deactivate(
-        self, session: DbSession, principal: Caller, actor: Acting, user_id: FromPath[int]
+        self, session: DbSession, principal: Caller, actor: Acting, user_id: PathId
     ) -> UserOut:
         """Lock the account and end its sessions and tokens."""
         user = await service.set_active(session, principal, actor, user_id, active=False)
@@ -177,7 +180,7 @@ class UserController(Controller):
 
     @post("/{user_id:int}/activate", opt=allow(*USER_MANAGERS), status_code=200)
     async def activate(
-        self, session: DbSession, principal: Caller, actor: Acting, user_id: FromPath[int]
+        self, session: DbSession, principal: Caller, actor: Acting, user_id: PathId
     ) -> UserOut:
         user = await service.set_active(session, principal, actor, user_id, active=True)
         return UserOut.of(await service.view_of(session, user))
@@ -188,7 +191,7 @@ class UserController(Controller):
         session: DbSession,
         principal: Caller,
         actor: Acting,
-        user_id: FromPath[int],
+        user_id: PathId,
         data: JSONBody[PasswordReset],
     ) -> None:
         """Set a new password and end the user's sessions and tokens."""
@@ -201,7 +204,7 @@ class UserController(Controller):
         session: DbSession,
         principal: Caller,
         actor: Acting,
-        user_id: FromPath[int],
+        user_id: PathId,
         data: JSONBody[MembershipIn],
     ) -> UserOut:
         await service.add_membership(session, principal, actor, user_id, unit_id=data.unit_id, role=data.role)
@@ -217,7 +220,7 @@ class UserController(Controller):
         session: DbSession,
         principal: Caller,
         actor: Acting,
-        user_id: FromPath[int],
-        membership_id: FromPath[int],
+        user_id: PathId,
+        membership_id: PathId,
     ) -> None:
         await service.remove_membership(session, principal, actor, user_id, membership_id)

@@ -5,12 +5,13 @@ from datetime import datetime
 import msgspec
 
 from charity.accounts.service import MembershipView, UserView
+from charity.fields import Id, Text
 from charity.models import Role
 
 
 class TokenRequest(msgspec.Struct):
-    username: str
-    password: str
+    username: Text
+    password: Text
 
 
 class TokenOut(msgspec.Struct):
@@ -20,7 +21,7 @@ class TokenOut(msgspec.Struct):
 
 
 class MembershipIn(msgspec.Struct, forbid_unknown_fields=True):
-    unit_id: int
+    unit_id: Id
     role: Role
 
 
@@ -37,25 +38,25 @@ class MembershipOut(msgspec.Struct):
 
 
 class UserCreate(msgspec.Struct, forbid_unknown_fields=True):
-    username: str
-    password: str
-    full_name: str = ""
+    username: Text
+    password: Text
+    full_name: Text = ""
     is_admin: bool = False
     memberships: list[MembershipIn] = msgspec.field(default_factory=list)
 
 
 class UserUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    full_name: str | None = None
+    full_name: Text | None = None
     is_admin: bool | None = None
 
 
 class PasswordReset(msgspec.Struct, forbid_unknown_fields=True):
-    password: str
+    password: Text
 
 
 class PasswordChange(msgspec.Struct, forbid_unknown_fields=True):
-    current_password: str
-    new_password: str
+    current_password: Text
+    new_password: Text
 
 
 class UserOut(msgspec.Struct):

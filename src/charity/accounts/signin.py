@@ -36,7 +36,11 @@ SESSION_TOUCH_EVERY = timedelta(minutes=1)
 SETUP_LINK_LIFETIME = timedelta(hours=24)
 
 THROTTLE_WINDOW = timedelta(minutes=15)
+# Failures in the window that throttle one account (whatever the address), and one address (whatever
+# the account). An office, a school or a pagoda signs in from behind one address: one person's
+# wrong passwords must not lock the others out, while a script trying many accounts still stops.
 THROTTLE_FAILURES = 10
+THROTTLE_ADDRESS_FAILURES = 100
 
 # Verified against when the username is unknown, so that both failures take the same time.
 _DUMMY_HASH = hash_password("not-a-real-password-for-timing")
@@ -59,10 +63,14 @@ class SignIn(Generic[T]):
 
 
 async def _retry_after(session: AsyncSession, username: str, ip: str) -> int | None:
-    """Seconds to wait when the account or the address reached the failure limit in the window."""
+    """Seconds to wait when the account or the address reached its failure limit in the window."""
     now = utcnow()
     since = now - THROTTLE_WINDOW
-    for column, value in ((LoginAttempt.username, username), (LoginAttempt.ip, ip)):
+    limits = (
+        (LoginAttempt.username, username, THROTTLE_FAILURES),
+        (LoginAttempt.ip, ip, THROTTLE_ADDRESS_FAILURES),
+    )
+    for column, value, limit in limits:
         failures = (
             (
                 await session.execute(
@@ -71,13 +79,13 @@ async def _retry_after(session: AsyncSession, username: str, ip: str) -> int | N
                         column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.occurred_at > since
                     )
                     .order_by(LoginAttempt.occurred_at.desc())
-                    .limit(THROTTLE_FAILURES)
+                    .limit(limit)
                 )
             )
             .scalars()
             .all()
         )
-        if len(failures) >= THROTTLE_FAILURES:
+        if len(failures) >= limit:
             return max(1, int((failures[-1] + THROTTLE_WINDOW - now).total_seconds()) + 1)
     return None
 

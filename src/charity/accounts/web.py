@@ -6,7 +6,6 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie, State
-from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +16,7 @@ from charity.accounts.api import THROTTLED, USER_MANAGERS
 from charity.accounts.guard import CSRF_COOKIE, SESSION_COOKIE
 from charity.audit.service import Actor, record
 from charity.errors import Conflict, DomainError, Invalid
+from charity.fields import PathText, QueryText
 from charity.labels import ROLES
 from charity.models import Role, User
 from charity.pages import message_page, page
@@ -62,7 +62,7 @@ async def _signed_in_redirect(
 
 
 @get("/login", opt=public())
-async def login_form(request: Request, next: FromQuery[str | None] = None) -> Template | Redirect:
+async def login_form(request: Request, next: QueryText = "") -> Template | Redirect:
     if request.scope.get("user") is not None:
         return Redirect(_safe_next(next), status_code=303)
     return page(request, "login", title="Đăng nhập", next=_safe_next(next), username="")
@@ -71,14 +71,14 @@ async def login_form(request: Request, next: FromQuery[str | None] = None) -> Te
 @post("/login", opt=public())
 async def login(request: Request, state: State, session: DbSession) -> Response[Any]:
     form = await request.form()
-    username = str(form.get("username", ""))
-    target = _safe_next(str(form.get("next", "")))
+    username = forms.text(form, "username")
+    target = _safe_next(forms.text(form, "next"))
     ip = client_ip(request)
     outcome = await signin.attempt(
         database_of(state),
         session,
         username,
-        str(form.get("password", "")),
+        forms.text(form, "password"),
         ip,
         lambda session, user: signin.start_web_session(
             session, user, ip, replacing=request.cookies.get(SESSION_COOKIE)
@@ -121,20 +121,20 @@ def _setup_gone(request: Request) -> Template:
 
 
 @get("/setup/{token:str}", opt=public())
-async def setup_form(request: Request, session: DbSession, token: FromPath[str]) -> Template:
+async def setup_form(request: Request, session: DbSession, token: PathText) -> Template:
     if await signin.find_setup_token(session, token) is None:
         return _setup_gone(request)
     return page(request, "setup", title="Tạo tài khoản quản trị", username="", full_name="")
 
 
 @post("/setup/{token:str}", opt=public())
-async def setup(request: Request, state: State, session: DbSession, token: FromPath[str]) -> Response[Any]:
+async def setup(request: Request, state: State, session: DbSession, token: PathText) -> Response[Any]:
     setup_token = await signin.find_setup_token(session, token)
     if setup_token is None:
         return _setup_gone(request)
     form = await request.form()
-    username, full_name = str(form.get("username", "")), str(form.get("full_name", ""))
-    password = str(form.get("password", ""))
+    username, full_name = forms.text(form, "username"), forms.text(form, "full_name")
+    password = forms.text(form, "password")
 
     def again(error: str) -> Template:
         return page(
@@ -147,7 +147,7 @@ async def setup(request: Request, state: State, session: DbSession, token: FromP
             full_name=full_name,
         )
 
-    if password != str(form.get("password_again", "")):
+    if password != forms.text(form, "password_again"):
         return again("Hai lần nhập mật khẩu không khớp.")
     actor = Actor(user_id=None, ip=client_ip(request))
     try:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Response, post
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar import Request, Response, post
+from litestar.params import HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from charity.access import allow
 from charity.donations import service
 from charity.donations.schemas import DonationOut, GiftIn, ReplaceIn
+from charity.fields import PathId
 from charity.models import Role
 from charity.requests import Acting, Caller, DbSession
 
@@ -29,15 +30,19 @@ def answer(issued: service.Issued) -> Response[DonationOut]:
     status_code=HTTP_201_CREATED,
 )
 async def create_donation(
+    request: Request,
     session: DbSession,
     principal: Caller,
     actor: Acting,
     data: JSONBody[GiftIn],
+    # Declared for the API's schema; read below from the headers themselves.
     idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key")] = None,
 ) -> Response[DonationOut]:
     """Record a gift and issue its receipt, numbered from the unit's receipt book. Send an
     `Idempotency-Key` header so that a retry after a lost answer never issues a second receipt."""
-    return answer(await service.record_gift(session, principal, actor, data, idempotency_key=idempotency_key))
+    # A header sent twice is refused, not one of the two chosen.
+    keys = request.headers.getall("idempotency-key", [])
+    return answer(await service.record_gift(session, principal, actor, data, idempotency_keys=keys))
 
 
 @post(
@@ -47,7 +52,7 @@ async def create_donation(
     status_code=HTTP_201_CREATED,
 )
 async def replace_receipt(
-    session: DbSession, principal: Caller, actor: Acting, receipt_id: FromPath[int], data: JSONBody[ReplaceIn]
+    session: DbSession, principal: Caller, actor: Acting, receipt_id: PathId, data: JSONBody[ReplaceIn]
 ) -> Response[DonationOut]:
     """Void the receipt and issue the corrected gift, which points to it."""
     return answer(

@@ -2,17 +2,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
 
 import msgspec
 
-from charity.models import MAX_ID, DonorKind, PaymentMethod, ReceiptStatus
+from charity.fields import Id, Text
+from charity.models import DonorKind, PaymentMethod, ReceiptStatus
 from charity.money import Dong, plain
 from charity.receipts.schemas import CashOut, ItemOut, ReceiptOut
-from charity.text import TYPED
-
-Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
-Typed = Annotated[str, msgspec.Meta(pattern=TYPED)]
 
 
 class CashIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -36,12 +32,12 @@ class DonorIn(msgspec.Struct, forbid_unknown_fields=True):
     """An existing donor by `id`, or the fields of a new one."""
 
     id: Id | None = None
-    name: Typed = ""
+    name: Text = ""
     kind: DonorKind = DonorKind.PERSON
-    phone: Typed = ""
-    address: Typed = ""
-    email: Typed = ""
-    tax_code: Typed = ""
+    phone: Text = ""
+    address: Text = ""
+    email: Text = ""
+    tax_code: Text = ""
 
 
 class GiftIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -53,13 +49,13 @@ class GiftIn(msgspec.Struct, forbid_unknown_fields=True):
     anonymous: bool = False
     # An anonymous donor who still wants their name on their own receipt.
     name_on_receipt: bool = False
-    note: Typed = ""
+    note: Text = ""
     # The book to number the receipt from; by default the unit's open book of the year.
     book_id: Id | None = None
 
 
 class ReplaceIn(msgspec.Struct, forbid_unknown_fields=True):
-    reason: Typed
+    reason: Text
     gift: GiftIn
 
 

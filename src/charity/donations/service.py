@@ -4,6 +4,8 @@ is recorded with its donation, its receipt, its ledger entries and an audit even
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -65,15 +67,23 @@ def request_hash(gift: GiftIn) -> str:
     return hashlib.sha256(msgspec.json.encode(gift)).hexdigest()
 
 
-def check_idempotency_key(key: str | None) -> str | None:
-    if key is None:
+# Printable ASCII without spaces: what a client generates (a UUID, a counter), and the same bytes
+# whatever the header's encoding.
+_IDEMPOTENCY_KEY = re.compile(rf"[\x21-\x7e]{{1,{IDEMPOTENCY_KEY_MAX}}}")
+
+
+def check_idempotency_key(keys: Sequence[str]) -> str | None:
+    """The request's Idempotency-Key, if it sent one (as a header or a form's field)."""
+    if not keys:
         return None
-    key = key.strip()
-    if not key or len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+    if len(keys) > 1:
+        raise Invalid("Chỉ gửi một Idempotency-Key cho mỗi yêu cầu.", field="Idempotency-Key")
+    if not _IDEMPOTENCY_KEY.fullmatch(keys[0]):
         raise Invalid(
-            f"Idempotency-Key phải dài 1–{IDEMPOTENCY_KEY_MAX} ký tự in được.", field="Idempotency-Key"
+            f"Idempotency-Key phải gồm 1–{IDEMPOTENCY_KEY_MAX} ký tự ASCII in được, không có khoảng trắng.",
+            field="Idempotency-Key",
         )
-    return key
+    return keys[0]
 
 
 async def _earlier(
@@ -323,14 +333,14 @@ async def record_gift(
     actor: Actor,
     gift: GiftIn,
     *,
-    idempotency_key: str | None = None,
+    idempotency_keys: Sequence[str] = (),
     replaces: int | None = None,
     also_lock_drive: int | None = None,
 ) -> Issued:
     """Record a gift and issue its receipt in the write transaction `session`. A retry with the same
     Idempotency-Key and body is answered with the first one's receipt, also when the two were sent
     at once (the second finds the first's gift at its insert, and has written nothing)."""
-    key = check_idempotency_key(idempotency_key)
+    key = check_idempotency_key(idempotency_keys)
     if earlier := await _earlier(session, principal, gift, key):
         return earlier
     try:

@@ -8,7 +8,6 @@ from typing import Any
 import msgspec
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +20,7 @@ from charity.donors.service import RECORDERS, list_donors
 from charity.drives.schemas import DriveOut
 from charity.drives.service import list_drives, to_out
 from charity.errors import Conflict, DomainError, Invalid
+from charity.fields import QueryId, QueryText
 from charity.labels import DONOR_KINDS, PAYMENT_METHODS
 from charity.models import DonorKind, DriveStatus, PaymentMethod, Role
 from charity.money import decode_dong
@@ -45,31 +45,31 @@ async def _open_drives(session: AsyncSession, principal: Principal) -> list[Driv
 def _values(form: FormMultiDict) -> dict[str, Any]:
     """What the volunteer typed, kept as typed so the form can come back with it."""
     lines = zip(
-        forms.texts(form, "item_type_id"),
-        forms.texts(form, "quantity"),
-        forms.texts(form, "unit_value"),
+        forms.texts(form, "item_type_id", checked=False),
+        forms.texts(form, "quantity", checked=False),
+        forms.texts(form, "unit_value", checked=False),
         strict=False,
     )
     return {
-        "key": forms.text(form, "key") or uuid.uuid4().hex,
-        "drive_id": forms.whole_number(forms.text(form, "drive_id")),
-        "received_on": forms.text(form, "received_on"),
-        "donor_id": forms.whole_number(forms.text(form, "donor_id")),
-        "donor_label": forms.text(form, "donor_label"),
-        "donor_name": forms.text(form, "donor_name"),
-        "donor_kind": forms.text(form, "donor_kind") or DonorKind.PERSON.value,
-        "donor_phone": forms.text(form, "donor_phone"),
-        "donor_address": forms.text(form, "donor_address"),
-        "cash_amount": forms.text(form, "cash_amount"),
-        "cash_method": forms.text(form, "cash_method") or PaymentMethod.CASH.value,
+        "key": forms.text(form, "key", checked=False) or uuid.uuid4().hex,
+        "drive_id": forms.whole_number(forms.text(form, "drive_id", checked=False)),
+        "received_on": forms.text(form, "received_on", checked=False),
+        "donor_id": forms.whole_number(forms.text(form, "donor_id", checked=False)),
+        "donor_label": forms.text(form, "donor_label", checked=False),
+        "donor_name": forms.text(form, "donor_name", checked=False),
+        "donor_kind": forms.text(form, "donor_kind", checked=False) or DonorKind.PERSON.value,
+        "donor_phone": forms.text(form, "donor_phone", checked=False),
+        "donor_address": forms.text(form, "donor_address", checked=False),
+        "cash_amount": forms.text(form, "cash_amount", checked=False),
+        "cash_method": forms.text(form, "cash_method", checked=False) or PaymentMethod.CASH.value,
         "items": [
             {"item_type_id": forms.whole_number(kind), "quantity": amount, "unit_value": value}
             for kind, amount, value in lines
             if kind.strip() or amount.strip() or value.strip()
         ],
-        "anonymous": forms.text(form, "anonymous") == "on",
-        "name_on_receipt": forms.text(form, "name_on_receipt") == "on",
-        "note": forms.text(form, "note"),
+        "anonymous": forms.text(form, "anonymous", checked=False) == "on",
+        "name_on_receipt": forms.text(form, "name_on_receipt", checked=False) == "on",
+        "note": forms.text(form, "note", checked=False),
     }
 
 
@@ -156,7 +156,7 @@ def _form_page(
 
 @get("/gifts/new", opt=RECORD)
 async def gift_form(
-    request: Request, session: DbSession, principal: Caller, drive_id: FromQuery[int | None] = None
+    request: Request, session: DbSession, principal: Caller, drive_id: QueryId = None
 ) -> Template:
     drives = await _open_drives(session, principal)
     open_ids = [drive.id for drive in drives]
@@ -178,7 +178,7 @@ async def save_gift(
 
     async def save() -> str:
         gift = _gift_of(values)
-        issued = await record_gift(session, principal, actor, gift, idempotency_key=values["key"])
+        issued = await record_gift(session, principal, actor, gift, idempotency_keys=[values["key"]])
         return f"/receipts/{issued.donation.receipt.id}"
 
     async def again(error: DomainError) -> Template:
@@ -193,7 +193,7 @@ async def save_gift(
 
 
 @get("/gifts/donors", opt=RECORD)
-async def donor_lookup(session: DbSession, principal: Caller, q: FromQuery[str] = "") -> list[dict[str, Any]]:
+async def donor_lookup(session: DbSession, principal: Caller, q: QueryText = "") -> list[dict[str, Any]]:
     """Donors matching what was typed (name, phone or address, without diacritics), for the gift form."""
     if len(q.strip()) < 2:
         return []

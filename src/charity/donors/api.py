@@ -6,14 +6,15 @@ from typing import Any
 
 from litestar import Controller, Response, get, patch, post
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from charity.access import allow
 from charity.donors import service
 from charity.donors.schemas import DonorCreate, DonorOut, DonorUpdate
+from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId, QueryText
 from charity.models import Role
-from charity.requests import Acting, Caller, DbSession, PageParams
+from charity.requests import Acting, Caller, DbSession
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 RECORD = allow(Role.VOLUNTEER, Role.COORDINATOR)
@@ -25,13 +26,20 @@ class DonorController(Controller):
 
     @get(opt=READ)
     async def list_donors(
-        self, session: DbSession, principal: Caller, paging: PageParams, q: FromQuery[str] = ""
+        self,
+        session: DbSession,
+        principal: Caller,
+        limit: Limit = DEFAULT_PAGE,
+        offset: Offset = 0,
+        q: QueryText = "",
     ) -> OffsetPagination[DonorOut]:
         """`q` matches any part of the name, phone or address: "nguyen thi hong" finds "Nguyễn Thị Hồng"."""
         donors, total = await service.list_donors(
-            session, principal, query=q[:200], limit=paging.limit, offset=paging.offset
+            session, principal, query=q[:200], limit=limit, offset=offset
         )
-        return paging.page([DonorOut.of(donor) for donor in donors], total)
+        return OffsetPagination(
+            items=[DonorOut.of(donor) for donor in donors], total=total, limit=limit, offset=offset
+        )
 
     @post(opt=RECORD, status_code=HTTP_201_CREATED)
     async def create_donor(
@@ -68,7 +76,7 @@ class DonorController(Controller):
         return Response(DonorOut.of(donor), status_code=HTTP_201_CREATED)
 
     @get("/{donor_id:int}", opt=READ)
-    async def get_donor(self, session: DbSession, principal: Caller, donor_id: FromPath[int]) -> DonorOut:
+    async def get_donor(self, session: DbSession, principal: Caller, donor_id: PathId) -> DonorOut:
         return DonorOut.of(await service.get_donor(session, principal, donor_id))
 
     @patch("/{donor_id:int}", opt=RECORD)
@@ -77,7 +85,7 @@ class DonorController(Controller):
         session: DbSession,
         principal: Caller,
         actor: Acting,
-        donor_id: FromPath[int],
+        donor_id: PathId,
         data: JSONBody[DonorUpdate],
     ) -> DonorOut:
         changes = {f: v for f in data.__struct_fields__ if (v := getattr(data, f)) is not None}

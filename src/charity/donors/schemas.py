@@ -4,33 +4,34 @@ from datetime import datetime
 
 import msgspec
 
+from charity.fields import Id, Text
 from charity.models import Donor, DonorKind
 
 
 class DonorFields(msgspec.Struct, forbid_unknown_fields=True):
     """A donor described by the person recording the gift."""
 
-    name: str
+    name: Text
     kind: DonorKind = DonorKind.PERSON
-    phone: str = ""
-    address: str = ""
-    email: str = ""
-    tax_code: str = ""
+    phone: Text = ""
+    address: Text = ""
+    email: Text = ""
+    tax_code: Text = ""
 
 
 class DonorCreate(DonorFields, forbid_unknown_fields=True):
-    unit_id: int = 0
+    unit_id: Id = 0
     # Set after the form showed the donors with the same phone and the user chose a new one anyway.
     allow_duplicate: bool = False
 
 
 class DonorUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    name: str | None = None
+    name: Text | None = None
     kind: DonorKind | None = None
-    phone: str | None = None
-    address: str | None = None
-    email: str | None = None
-    tax_code: str | None = None
+    phone: Text | None = None
+    address: Text | None = None
+    email: Text | None = None
+    tax_code: Text | None = None
 
 
 class DonorOut(msgspec.Struct):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from litestar import Request, get
-from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from charity.access import allow
 from charity.donors import service
+from charity.fields import Offset, PathId, QueryText
 from charity.labels import DONOR_KINDS
 from charity.models import DonorKind, Role
 from charity.pages import page
@@ -24,8 +24,8 @@ async def donors_page(
     request: Request,
     session: DbSession,
     principal: Caller,
-    q: FromQuery[str] = "",
-    offset: FromQuery[int] = 0,
+    q: QueryText = "",
+    offset: Offset = 0,
 ) -> Template:
     offset = max(offset, 0)
     donors, total = await service.list_donors(
@@ -46,9 +46,7 @@ async def donors_page(
 
 
 @get("/donors/{donor_id:int}", opt=READ)
-async def donor_page(
-    request: Request, session: DbSession, principal: Caller, donor_id: FromPath[int]
-) -> Template:
+async def donor_page(request: Request, session: DbSession, principal: Caller, donor_id: PathId) -> Template:
     donor = await service.get_donor(session, principal, donor_id)
     receipts, total = await list_receipts(
         session, principal, ReceiptFilter(donor_id=donor.id), limit=200, offset=0

@@ -5,14 +5,15 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, get, patch, post
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from charity.access import allow
 from charity.drives import service
 from charity.drives.schemas import DriveCreate, DriveOut, DriveSummary, DriveUpdate
+from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId, QueryId
 from charity.models import DriveKind, DriveStatus, Role
-from charity.requests import Acting, Caller, DbSession, PageParams
+from charity.requests import Acting, Caller, DbSession
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 MANAGE = allow(Role.COORDINATOR)
@@ -27,14 +28,17 @@ class DriveController(Controller):
         self,
         session: DbSession,
         principal: Caller,
-        paging: PageParams,
+        limit: Limit = DEFAULT_PAGE,
+        offset: Offset = 0,
         status: FromQuery[DriveStatus | None] = None,
-        unit_id: FromQuery[int | None] = None,
+        unit_id: QueryId = None,
     ) -> OffsetPagination[DriveOut]:
         drives, total = await service.list_drives(
-            session, principal, status=status, unit_id=unit_id, limit=paging.limit, offset=paging.offset
+            session, principal, status=status, unit_id=unit_id, limit=limit, offset=offset
         )
-        return paging.page(await service.to_out(session, drives), total)
+        return OffsetPagination(
+            items=await service.to_out(session, drives), total=total, limit=limit, offset=offset
+        )
 
     @post(opt=MANAGE, status_code=HTTP_201_CREATED)
     async def create_drive(
@@ -55,7 +59,7 @@ class DriveController(Controller):
         return (await service.to_out(session, [drive]))[0]
 
     @get("/{drive_id:int}", opt=READ)
-    async def get_drive(self, session: DbSession, principal: Caller, drive_id: FromPath[int]) -> DriveOut:
+    async def get_drive(self, session: DbSession, principal: Caller, drive_id: PathId) -> DriveOut:
         return (await service.to_out(session, [await service.get_drive(session, principal, drive_id)]))[0]
 
     @patch("/{drive_id:int}", opt=MANAGE)
@@ -64,7 +68,7 @@ class DriveController(Controller):
         session: DbSession,
         principal: Caller,
         actor: Acting,
-        drive_id: FromPath[int],
+        drive_id: PathId,
         data: JSONBody[DriveUpdate],
     ) -> DriveOut:
         changes = {
@@ -80,20 +84,18 @@ class DriveController(Controller):
 
     @post("/{drive_id:int}/open", opt=MANAGE, status_code=HTTP_200_OK)
     async def open_drive(
-        self, session: DbSession, principal: Caller, actor: Acting, drive_id: FromPath[int]
+        self, session: DbSession, principal: Caller, actor: Acting, drive_id: PathId
     ) -> DriveOut:
         drive = await service.set_status(session, principal, actor, drive_id, DriveStatus.OPEN)
         return (await service.to_out(session, [drive]))[0]
 
     @post("/{drive_id:int}/close", opt=MANAGE, status_code=HTTP_200_OK)
     async def close_drive(
-        self, session: DbSession, principal: Caller, actor: Acting, drive_id: FromPath[int]
+        self, session: DbSession, principal: Caller, actor: Acting, drive_id: PathId
     ) -> DriveOut:
         drive = await service.set_status(session, principal, actor, drive_id, DriveStatus.CLOSED)
         return (await service.to_out(session, [drive]))[0]
 
     @get("/{drive_id:int}/summary", opt=READ)
-    async def drive_summary(
-        self, session: DbSession, principal: Caller, drive_id: FromPath[int]
-    ) -> DriveSummary:
+    async def drive_summary(self, session: DbSession, principal: Caller, drive_id: PathId) -> DriveSummary:
         return await service.summary(session, principal, drive_id)

@@ -5,26 +5,27 @@ from decimal import Decimal
 
 import msgspec
 
+from charity.fields import Id, Text
 from charity.models import DriveKind, DriveStatus
 from charity.money import Dong, plain
 
 
 class DriveItemIn(msgspec.Struct, forbid_unknown_fields=True):
-    item_type_id: int
+    item_type_id: Id
     target_quantity: Decimal | None = None
 
 
 class DriveCreate(msgspec.Struct, forbid_unknown_fields=True):
-    unit_id: int
-    name: str
+    unit_id: Id
+    name: Text
     kind: DriveKind
     starts_on: date
     ends_on: date
     target_amount: Dong | None = None
     items: list[DriveItemIn] = msgspec.field(default_factory=list)
-    bank_account: str = ""
+    bank_account: Text = ""
     is_public: bool = False
-    description: str = ""
+    description: Text = ""
 
     def __post_init__(self) -> None:
         self.target_amount = plain(self.target_amount)
@@ -33,15 +34,15 @@ class DriveCreate(msgspec.Struct, forbid_unknown_fields=True):
 class DriveUpdate(msgspec.Struct, forbid_unknown_fields=True):
     """Fields left out stay as they are; `items` replaces the accepted item types as a whole."""
 
-    name: str | None = None
+    name: Text | None = None
     kind: DriveKind | None = None
     starts_on: date | None = None
     ends_on: date | None = None
     target_amount: int | msgspec.UnsetType | None = msgspec.UNSET
     items: list[DriveItemIn] | None = None
-    bank_account: str | None = None
+    bank_account: Text | None = None
     is_public: bool | None = None
-    description: str | None = None
+    description: Text | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.target_amount, int):

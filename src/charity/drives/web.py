@@ -6,7 +6,6 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +17,7 @@ from charity.clock import format_date, local_today
 from charity.drives import service
 from charity.drives.schemas import DriveItemIn, DriveOut, DriveSummary
 from charity.errors import DomainError, Invalid
+from charity.fields import PathId
 from charity.item_types.service import list_item_types
 from charity.labels import DRIVE_KINDS, DRIVE_STATUSES
 from charity.models import DriveKind, DriveStatus, Role, Unit
@@ -91,9 +91,7 @@ async def drives_page(request: Request, session: DbSession, principal: Caller) -
 
 
 @get("/drives/{drive_id:int}", opt=READ)
-async def drive_page(
-    request: Request, session: DbSession, principal: Caller, drive_id: FromPath[int]
-) -> Template:
+async def drive_page(request: Request, session: DbSession, principal: Caller, drive_id: PathId) -> Template:
     drive = (await service.to_out(session, [await service.get_drive(session, principal, drive_id)]))[0]
     view = progress_view(drive, await service.summary(session, principal, drive_id))
     return page(
@@ -220,7 +218,7 @@ async def new_drive_form(request: Request, session: DbSession, principal: Caller
 
 @get("/drives/{drive_id:int}/edit", opt=MANAGE)
 async def edit_drive_form(
-    request: Request, session: DbSession, principal: Caller, drive_id: FromPath[int]
+    request: Request, session: DbSession, principal: Caller, drive_id: PathId
 ) -> Template:
     drive = await service.get_drive(session, principal, drive_id, service.MANAGERS)
     values = _values_of((await service.to_out(session, [drive]))[0])
@@ -266,7 +264,7 @@ async def create_drive(
 
 @post("/drives/{drive_id:int}/edit", opt=MANAGE)
 async def update_drive(
-    request: Request, session: DbSession, principal: Caller, actor: Acting, drive_id: FromPath[int]
+    request: Request, session: DbSession, principal: Caller, actor: Acting, drive_id: PathId
 ) -> Template | Redirect:
     return await _save(request, session, principal, actor, drive_id)
 
@@ -279,16 +277,12 @@ async def _move_to(
 
 
 @post("/drives/{drive_id:int}/open", opt=MANAGE)
-async def open_drive(
-    session: DbSession, principal: Caller, actor: Acting, drive_id: FromPath[int]
-) -> Redirect:
+async def open_drive(session: DbSession, principal: Caller, actor: Acting, drive_id: PathId) -> Redirect:
     return await _move_to(session, principal, actor, drive_id, DriveStatus.OPEN)
 
 
 @post("/drives/{drive_id:int}/close", opt=MANAGE)
-async def close_drive(
-    session: DbSession, principal: Caller, actor: Acting, drive_id: FromPath[int]
-) -> Redirect:
+async def close_drive(session: DbSession, principal: Caller, actor: Acting, drive_id: PathId) -> Redirect:
     return await _move_to(session, principal, actor, drive_id, DriveStatus.CLOSED)
 
 

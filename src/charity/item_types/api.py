@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from litestar import Controller, get, patch, post
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from charity.access import ADMIN, allow, signed_in
+from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId
 from charity.item_types import service
 from charity.item_types.schemas import ItemTypeCreate, ItemTypeOut, ItemTypeUpdate
 from charity.models import Role
-from charity.requests import Acting, DbSession, PageParams
+from charity.requests import Acting, DbSession
 
 KEEPERS = (ADMIN, Role.COORDINATOR)
 
@@ -22,12 +23,18 @@ class ItemTypeController(Controller):
 
     @get(opt=signed_in())
     async def list_item_types(
-        self, session: DbSession, paging: PageParams, active: FromQuery[bool | None] = None
+        self,
+        session: DbSession,
+        limit: Limit = DEFAULT_PAGE,
+        offset: Offset = 0,
+        active: FromQuery[bool | None] = None,
     ) -> OffsetPagination[ItemTypeOut]:
         rows, total = await service.list_item_types(
-            session, active_only=bool(active), limit=paging.limit, offset=paging.offset
+            session, active_only=bool(active), limit=limit, offset=offset
         )
-        return paging.page([ItemTypeOut.of(row) for row in rows], total)
+        return OffsetPagination(
+            items=[ItemTypeOut.of(row) for row in rows], total=total, limit=limit, offset=offset
+        )
 
     @post(opt=allow(*KEEPERS), status_code=HTTP_201_CREATED)
     async def create_item_type(
@@ -40,13 +47,13 @@ class ItemTypeController(Controller):
         )
 
     @get("/{item_type_id:int}", opt=signed_in())
-    async def get_item_type(self, session: DbSession, item_type_id: FromPath[int]) -> ItemTypeOut:
+    async def get_item_type(self, session: DbSession, item_type_id: PathId) -> ItemTypeOut:
         return ItemTypeOut.of(await service.get_item_type(session, item_type_id))
 
     # Item types are shared by every unit, so only an admin changes an existing one.
     @patch("/{item_type_id:int}", opt=allow(ADMIN))
     async def update_item_type(
-        self, session: DbSession, actor: Acting, item_type_id: FromPath[int], data: JSONBody[ItemTypeUpdate]
+        self, session: DbSession, actor: Acting, item_type_id: PathId, data: JSONBody[ItemTypeUpdate]
     ) -> ItemTypeOut:
         item_type = await service.update_item_type(
             session,

@@ -2,17 +2,18 @@ from __future__ import annotations
 
 import msgspec
 
+from charity.fields import Text
 from charity.models import ItemType
 
 
 class ItemTypeCreate(msgspec.Struct, forbid_unknown_fields=True):
-    name: str
-    unit_of_measure: str
+    name: Text
+    unit_of_measure: Text
 
 
 class ItemTypeUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    name: str | None = None
-    unit_of_measure: str | None = None
+    name: Text | None = None
+    unit_of_measure: Text | None = None
     active: bool | None = None
 
 

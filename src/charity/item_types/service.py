@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.audit.service import Actor, record
 from charity.db import page_of
 from charity.errors import Conflict, Invalid, NotFound
 from charity.models import ItemType
-from charity.text import clean
+from charity.text import clean, name_key
 
 NAME_MAX = 100
 UNIT_MAX = 20
@@ -31,7 +30,7 @@ def _unit(unit: str) -> str:
 
 
 async def _same_name(session: AsyncSession, name: str, other_than: int | None = None) -> bool:
-    statement = select(ItemType.id).where(func.lower(ItemType.name) == name.lower())
+    statement = select(ItemType.id).where(ItemType.name_key == name_key(name))
     if other_than is not None:
         statement = statement.where(ItemType.id != other_than)
     return (await session.execute(statement)).first() is not None
@@ -61,10 +60,7 @@ async def create_item_type(
         raise Conflict(f"Đã có loại hàng «{name}».", field="name")
     item_type = ItemType(name=name, unit_of_measure=unit_of_measure)
     session.add(item_type)
-    try:
-        await session.flush()
-    except IntegrityError:
-        raise Conflict(f"Đã có loại hàng «{name}».", field="name") from None
+    await session.flush()
     await record(
         session,
         actor,

@@ -7,16 +7,17 @@ from datetime import date
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from charity.access import allow
+from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId, QueryId, QueryYear
 from charity.models import ReceiptStatus, Role
 from charity.receipts import service
 from charity.receipts.delivery import one_receipt, print_receipts
 from charity.receipts.schemas import BookCreate, BookOut, PrintRequest, ReceiptOut, VoidRequest
-from charity.requests import RECORDS, Acting, Caller, DbSession, PageParams
+from charity.requests import RECORDS, Acting, Caller, DbSession
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 COORDINATE = allow(Role.COORDINATOR)
@@ -31,30 +32,27 @@ class ReceiptController(Controller):
         self,
         session: DbSession,
         principal: Caller,
-        paging: PageParams,
-        drive_id: FromQuery[int | None] = None,
-        book_id: FromQuery[int | None] = None,
+        limit: Limit = DEFAULT_PAGE,
+        offset: Offset = 0,
+        drive_id: QueryId = None,
+        book_id: QueryId = None,
         status: FromQuery[ReceiptStatus | None] = None,
         date_from: FromQuery[date | None] = None,
         date_to: FromQuery[date | None] = None,
-        donor_id: FromQuery[int | None] = None,
+        donor_id: QueryId = None,
     ) -> OffsetPagination[ReceiptOut]:
         """Receipts in book and number order; volunteers see the ones they issued."""
         where = service.ReceiptFilter(drive_id, book_id, status, date_from, date_to, donor_id)
-        receipts, total = await service.list_receipts(
-            session, principal, where, limit=paging.limit, offset=paging.offset
-        )
-        return paging.page(receipts, total)
+        receipts, total = await service.list_receipts(session, principal, where, limit=limit, offset=offset)
+        return OffsetPagination(items=receipts, total=total, limit=limit, offset=offset)
 
     @get("/{receipt_id:int}", opt=READ)
-    async def get_receipt(
-        self, session: DbSession, principal: Caller, receipt_id: FromPath[int]
-    ) -> ReceiptOut:
+    async def get_receipt(self, session: DbSession, principal: Caller, receipt_id: PathId) -> ReceiptOut:
         return await service.get_receipt(session, principal, receipt_id)
 
     @get("/{receipt_id:int}/pdf", opt=READ | {RECORDS: True}, media_type="application/pdf")
     async def receipt_pdf(
-        self, request: Request, state: State, session: DbSession, principal: Caller, receipt_id: FromPath[int]
+        self, request: Request, state: State, session: DbSession, principal: Caller, receipt_id: PathId
     ) -> Stream:
         """The receipt as a PDF: the first print is the original, later ones say "BẢN SAO"."""
         return await one_receipt(request, state, session, principal, receipt_id)
@@ -84,7 +82,7 @@ class ReceiptController(Controller):
         session: DbSession,
         principal: Caller,
         actor: Acting,
-        receipt_id: FromPath[int],
+        receipt_id: PathId,
         data: JSONBody[VoidRequest],
     ) -> ReceiptOut:
         """Void with a reason: the receipt keeps its number and its gift stops counting."""
@@ -101,14 +99,15 @@ class ReceiptBookController(Controller):
         self,
         session: DbSession,
         principal: Caller,
-        paging: PageParams,
-        unit_id: FromQuery[int | None] = None,
-        year: FromQuery[int | None] = None,
+        limit: Limit = DEFAULT_PAGE,
+        offset: Offset = 0,
+        unit_id: QueryId = None,
+        year: QueryYear = None,
     ) -> OffsetPagination[BookOut]:
         books, total = await service.list_books(
-            session, principal, unit_id=unit_id, year=year, limit=paging.limit, offset=paging.offset
+            session, principal, unit_id=unit_id, year=year, limit=limit, offset=offset
         )
-        return paging.page(books, total)
+        return OffsetPagination(items=books, total=total, limit=limit, offset=offset)
 
     @post(opt=COORDINATE, status_code=HTTP_201_CREATED)
     async def open_book(
@@ -119,12 +118,12 @@ class ReceiptBookController(Controller):
         )
 
     @get("/{book_id:int}", opt=allow(Role.COORDINATOR, Role.AUDITOR))
-    async def get_book(self, session: DbSession, principal: Caller, book_id: FromPath[int]) -> BookOut:
+    async def get_book(self, session: DbSession, principal: Caller, book_id: PathId) -> BookOut:
         return await service.get_book(session, principal, book_id)
 
     @post("/{book_id:int}/close", opt=COORDINATE, status_code=HTTP_200_OK)
     async def close_book(
-        self, session: DbSession, principal: Caller, actor: Acting, book_id: FromPath[int]
+        self, session: DbSession, principal: Caller, actor: Acting, book_id: PathId
     ) -> BookOut:
         """A closed book issues no more numbers."""
         return await service.close_book(session, principal, actor, book_id)

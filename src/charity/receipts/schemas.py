@@ -5,13 +5,14 @@ from decimal import Decimal
 
 import msgspec
 
+from charity.fields import Id, Text, Year
 from charity.models import BookStatus, PaymentMethod, ReceiptStatus
 
 
 class BookCreate(msgspec.Struct, forbid_unknown_fields=True):
-    unit_id: int
-    year: int
-    code: str
+    unit_id: Id
+    year: Year
+    code: Text
 
 
 class BookOut(msgspec.Struct):
@@ -70,16 +71,16 @@ class ReceiptOut(msgspec.Struct):
 
 
 class VoidRequest(msgspec.Struct, forbid_unknown_fields=True):
-    reason: str
+    reason: Text
 
 
 class PrintRequest(msgspec.Struct, forbid_unknown_fields=True):
     """Receipts to print as one PDF: the ids given (in that order), or every receipt of the filter
     in book and number order."""
 
-    ids: list[int] | None = None
-    drive_id: int | None = None
-    book_id: int | None = None
+    ids: list[Id] | None = None
+    drive_id: Id | None = None
+    book_id: Id | None = None
     status: ReceiptStatus | None = None
     date_from: date | None = None
     date_to: date | None = None

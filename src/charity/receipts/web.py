@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.datastructures import State
-from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Stream, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +18,7 @@ from charity.access import Principal, allow, may, public
 from charity.clock import VIETNAM, format_date
 from charity.drives.service import list_drives
 from charity.errors import DomainError, Forbidden
+from charity.fields import Offset, PathId, PathText, QueryId, QueryText
 from charity.labels import PAYMENT_METHODS, RECEIPT_STATUSES
 from charity.models import ReceiptStatus, ReceiptVerification, Role, Unit
 from charity.money import amount_in_words, format_quantity, format_vnd
@@ -118,14 +118,14 @@ async def _receipt_page(
 
 @get("/receipts/{receipt_id:int}", opt=READ)
 async def receipt_page(
-    request: Request, session: DbSession, principal: Caller, receipt_id: FromPath[int]
+    request: Request, session: DbSession, principal: Caller, receipt_id: PathId
 ) -> Template:
     return await _receipt_page(request, session, principal, receipt_id)
 
 
 @get("/receipts/{receipt_id:int}/pdf", opt=READ | {RECORDS: True}, media_type="application/pdf")
 async def receipt_pdf(
-    request: Request, state: State, session: DbSession, principal: Caller, receipt_id: FromPath[int]
+    request: Request, state: State, session: DbSession, principal: Caller, receipt_id: PathId
 ) -> Stream:
     """Opening the PDF records a print, and the first print is the original. A link on another site must
     not spend it behind the reader's back (the browser tells where a navigation came from)."""
@@ -159,14 +159,14 @@ async def receipt_desk(
     request: Request,
     session: DbSession,
     principal: Caller,
-    drive_id: FromQuery[int | None] = None,
-    book_id: FromQuery[int | None] = None,
-    status: FromQuery[str] = "",
-    date_from: FromQuery[str] = "",
-    date_to: FromQuery[str] = "",
-    donor_id: FromQuery[int | None] = None,
-    offset: FromQuery[int] = 0,
-    voided: FromQuery[int | None] = None,
+    drive_id: QueryId = None,
+    book_id: QueryId = None,
+    status: QueryText = "",
+    date_from: QueryText = "",
+    date_to: QueryText = "",
+    donor_id: QueryId = None,
+    offset: Offset = 0,
+    voided: QueryId = None,
 ) -> Template:
     """Receipts of the scope, in book and number order, with filters; coordinators print and void here."""
     where = _filter_of(drive_id, book_id, status, date_from, date_to, donor_id)
@@ -239,7 +239,7 @@ def _safe_back(target: str) -> str:
 
 @post("/receipts/{receipt_id:int}/void", opt=COORDINATE)
 async def void_receipt(
-    request: Request, session: DbSession, principal: Caller, actor: Acting, receipt_id: FromPath[int]
+    request: Request, session: DbSession, principal: Caller, actor: Acting, receipt_id: PathId
 ) -> Template | Redirect:
     form = await request.form()
     reason = forms.text(form, "reason")
@@ -264,7 +264,7 @@ async def void_receipt(
 
 
 @get("/verify/{token:str}", opt=public())
-async def verify(request: Request, session: DbSession, token: FromPath[str]) -> Template:
+async def verify(request: Request, session: DbSession, token: PathText) -> Template:
     receipt_id = (
         await session.execute(
             select(ReceiptVerification.receipt_id).where(ReceiptVerification.token == token[:32])

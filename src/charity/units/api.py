@@ -5,11 +5,12 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, get, patch, post
 from litestar.pagination import OffsetPagination
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_201_CREATED
 
 from charity.access import ADMIN, allow, signed_in
-from charity.requests import Acting, Caller, DbSession, PageParams
+from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId
+from charity.requests import Acting, Caller, DbSession
 from charity.units import service
 from charity.units.schemas import UnitCreate, UnitOut, UnitUpdate
 
@@ -20,10 +21,12 @@ class UnitController(Controller):
 
     @get(opt=signed_in())
     async def list_units(
-        self, session: DbSession, principal: Caller, paging: PageParams
+        self, session: DbSession, principal: Caller, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
     ) -> OffsetPagination[UnitOut]:
-        units, total = await service.list_units(session, principal, limit=paging.limit, offset=paging.offset)
-        return paging.page([UnitOut.of(unit) for unit in units], total)
+        units, total = await service.list_units(session, principal, limit=limit, offset=offset)
+        return OffsetPagination(
+            items=[UnitOut.of(unit) for unit in units], total=total, limit=limit, offset=offset
+        )
 
     @post(opt=allow(ADMIN), status_code=HTTP_201_CREATED)
     async def create_unit(self, session: DbSession, actor: Acting, data: JSONBody[UnitCreate]) -> UnitOut:
@@ -33,7 +36,7 @@ class UnitController(Controller):
         return UnitOut.of(unit)
 
     @get("/{unit_id:int}", opt=signed_in())
-    async def get_unit(self, session: DbSession, principal: Caller, unit_id: FromPath[int]) -> UnitOut:
+    async def get_unit(self, session: DbSession, principal: Caller, unit_id: PathId) -> UnitOut:
         return UnitOut.of(await service.get_unit(session, principal, unit_id))
 
     @patch("/{unit_id:int}", opt=allow(ADMIN))
@@ -42,7 +45,7 @@ class UnitController(Controller):
         session: DbSession,
         principal: Caller,
         actor: Acting,
-        unit_id: FromPath[int],
+        unit_id: PathId,
         data: JSONBody[UnitUpdate],
     ) -> UnitOut:
         unit = await service.get_unit(session, principal, unit_id)

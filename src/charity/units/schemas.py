@@ -5,22 +5,23 @@ from typing import Literal
 
 import msgspec
 
+from charity.fields import Text
 from charity.models import ReceiptPaper, Unit
 
 
 class UnitCreate(msgspec.Struct, forbid_unknown_fields=True):
-    code: str
-    name: str
-    parent_code: str | None = None
-    address: str = ""
+    code: Text
+    name: Text
+    parent_code: Text | None = None
+    address: Text = ""
 
 
 class UnitUpdate(msgspec.Struct, forbid_unknown_fields=True):
     """Fields left out stay as they are; `parent_code: null` makes the unit a root."""
 
-    name: str | None = None
-    address: str | None = None
-    parent_code: str | msgspec.UnsetType | None = msgspec.UNSET
+    name: Text | None = None
+    address: Text | None = None
+    parent_code: Text | msgspec.UnsetType | None = msgspec.UNSET
     receipt_paper: ReceiptPaper | None = None
     zero_tens_word: Literal["linh", "lẻ"] | None = None
 

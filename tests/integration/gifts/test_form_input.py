@@ -18,7 +18,7 @@ from tests.world import build_world
 BAD_FIELDS = [
     ("drive_id", str(2**31), "Không có mã số này."),
     ("donor_id", str(2**40), "Không có mã số này."),
-    ("note", "Gạo\x00nếp", "Có ký tự điều khiển không được phép."),
+    ("note", "Gạo\x00nếp", "Có ký tự điều khiển hoặc ký tự đảo chiều văn bản không được phép."),
 ]
 
 
@@ -50,7 +50,11 @@ async def test_a_new_donor_with_a_control_character_is_refused(
         "cash_amount": "100.000",
     }
     await _refused(
-        database, settings, world.sessions["volunteer"], body, "Có ký tự điều khiển không được phép."
+        database,
+        settings,
+        world.sessions["volunteer"],
+        body,
+        "Có ký tự điều khiển hoặc ký tự đảo chiều văn bản không được phép.",
     )
 
 
