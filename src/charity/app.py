@@ -37,7 +37,7 @@ from charity.errors import DomainError
 from charity.health.api import health
 from charity.item_types.api import ItemTypeController
 from charity.money import decode_dong, is_dong
-from charity.openapi import DongSchema
+from charity.openapi import DongSchema, document_errors
 from charity.pages import STATIC_DIR, template_config
 from charity.receipts import rendering
 from charity.receipts import web as receipt_pages
@@ -56,7 +56,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         await database.dispose()
         rendering.shutdown_pool()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             AuthController,
@@ -127,3 +127,5 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         state=State({"settings": settings, "database": database}),
         on_shutdown=[close_database],
     )
+    document_errors(app)
+    return app

@@ -1,13 +1,25 @@
-"""How our own request types appear in the OpenAPI document."""
+"""How our own request types, and the errors every operation may answer, appear in the OpenAPI document."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from litestar import Litestar
+from litestar.exceptions import (
+    ClientException,
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ServiceUnavailableException,
+    TooManyRequestsException,
+)
 from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.plugins import OpenAPISchemaPlugin
 
+from charity.access import ACCESS_KEY, Access
 from charity.money import Dong
+from charity.requests import SAFE_METHODS
 
 
 class DongSchema(OpenAPISchemaPlugin):
@@ -17,3 +29,44 @@ class DongSchema(OpenAPISchemaPlugin):
 
     def to_openapi_schema(self, field_definition: Any, schema_creator: Any) -> Schema:
         return Schema(type=OpenAPIType.INTEGER, description="Số tiền, số nguyên đồng (JSON integer)")
+
+
+class _Unprocessable(ClientException):
+    status_code = 422
+    detail = "Dữ liệu gửi lên không hợp lệ: mỗi trường sai được nêu trong extra."
+
+
+class _Conflict(ClientException):
+    status_code = 409
+    detail = "Yêu cầu mâu thuẫn với điều đã ghi nhận."
+
+
+class _TooLarge(ClientException):
+    status_code = 413
+    detail = "Dữ liệu gửi lên quá lớn."
+
+
+# Answered by every operation: malformed JSON or parameters (400), a rule refused (422), the
+# database unreachable, restarting or full (503).
+_EVERYWHERE = (ClientException, _Unprocessable, ServiceUnavailableException)
+# Signing in, and checking one's password to change it, are throttled.
+_THROTTLED = {("/api/auth/token", "POST"), ("/api/me/password", "POST")}
+
+
+def document_errors(app: Litestar) -> None:
+    """Name in the OpenAPI document, for each operation, the error statuses it answers (with their
+    error schema): what any request may get, what its access rule refuses, and what a change may
+    clash with."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            access = handler.opt.get(ACCESS_KEY)
+            raises: list[type[HTTPException]] = list(_EVERYWHERE)
+            if isinstance(access, Access) and not access.public:
+                raises += [NotAuthorizedException, NotFoundException]
+                if access.grantees:
+                    raises.append(PermissionDeniedException)
+            if handler.http_methods - SAFE_METHODS:
+                raises += [_Conflict, _TooLarge]
+            if any((route.path, method) in _THROTTLED for method in handler.http_methods):
+                raises.append(TooManyRequestsException)
+            handler.raises = raises

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Request, Response, post
+from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -28,6 +29,11 @@ def answer(issued: service.Issued) -> Response[DonationOut]:
     opt=allow(Role.VOLUNTEER, Role.COORDINATOR),
     tags=["donations"],
     status_code=HTTP_201_CREATED,
+    responses={
+        HTTP_200_OK: ResponseSpec(
+            DonationOut, description="A retry with the same Idempotency-Key and body: the first receipt."
+        )
+    },
 )
 async def create_donation(
     request: Request,
