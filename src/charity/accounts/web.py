@@ -129,12 +129,13 @@ async def setup_form(request: Request, session: DbSession, token: PathText) -> T
 
 @post("/setup/{token:str}", opt=public())
 async def setup(request: Request, state: State, session: DbSession, token: PathText) -> Response[Any]:
-    setup_token = await signin.find_setup_token(session, token)
-    if setup_token is None:
-        return _setup_gone(request)
+    # The link is checked from a read first: the password is hashed before the write transaction
+    # runs its first statement (see NewPassword), and only for a link that works.
+    async with database_of(state).read() as reading:
+        if await signin.find_setup_token(reading, token) is None:
+            return _setup_gone(request)
     form = await request.form()
     username, full_name = forms.text(form, "username"), forms.text(form, "full_name")
-    password = forms.text(form, "password")
 
     def again(error: str) -> Template:
         return page(
@@ -147,17 +148,19 @@ async def setup(request: Request, state: State, session: DbSession, token: PathT
             full_name=full_name,
         )
 
-    if password != forms.text(form, "password_again"):
+    if forms.text(form, "password") != forms.text(form, "password_again"):
         return again("Hai lần nhập mật khẩu không khớp.")
+    try:
+        password = await service.NewPassword.of(forms.text(form, "password"))
+    except DomainError as error:
+        return again(error.message)
+    setup_token = await signin.find_setup_token(session, token)
+    if setup_token is None:
+        return _setup_gone(request)
     actor = Actor(user_id=None, ip=client_ip(request))
     try:
         user = await service.create_user(
-            session,
-            actor,
-            username=username,
-            password=await service.NewPassword.of(password),
-            full_name=full_name,
-            is_admin=True,
+            session, actor, username=username, password=password, full_name=full_name, is_admin=True
         )
     except DomainError as error:
         return again(error.message)

@@ -24,7 +24,7 @@ from charity.donors.service import RECORDERS, CleanDonor, add_donor, clean_donor
 from charity.drives.schemas import DriveItemOut
 from charity.drives.service import accepted_items, get_drive
 from charity.errors import Conflict, Invalid
-from charity.ledger.service import Posting, post
+from charity.ledger.service import LockedDrive, Posting, post
 from charity.models import (
     MAX_AMOUNT,
     Donation,
@@ -44,6 +44,7 @@ from charity.receipts.service import clean_reason, load, lock_receipts, void_rec
 
 MAX_LINES = 50
 MAX_QUANTITY = Decimal(10**12)
+QUANTUM = Decimal("0.001")
 NOTE_MAX = 500
 IDEMPOTENCY_KEY_MAX = 100
 
@@ -124,7 +125,7 @@ async def _item_lines(session: AsyncSession, drive_id: int, gift: GiftIn) -> lis
         quantity = line.quantity
         if not quantity.is_finite() or not 0 < quantity <= MAX_QUANTITY:
             raise Invalid(f"Số lượng {item_type.name} phải là số dương.", field=f"{field}.quantity")
-        if quantity != quantity.quantize(Decimal("0.001")):
+        if quantity != quantity.quantize(QUANTUM):
             raise Invalid(
                 f"Số lượng {item_type.name} có tối đa 3 chữ số thập phân.", field=f"{field}.quantity"
             )
@@ -137,7 +138,7 @@ async def _item_lines(session: AsyncSession, drive_id: int, gift: GiftIn) -> lis
     return checked
 
 
-def _open_for(drive: Drive, gift: GiftIn) -> None:
+def _open_for(drive: Drive | LockedDrive, gift: GiftIn) -> None:
     if drive.status != DriveStatus.OPEN:
         raise Invalid(f"Cuộc vận động «{drive.name}» không đang nhận đóng góp.", field="drive_id")
     if gift.received_on > local_today():
@@ -277,6 +278,9 @@ async def _issue(
         ],
         receipt_id=receipt_id,
         user_id=principal.user_id,
+        # Checked again under the drive's lock: a close, or a shorter window, may have been
+        # committed while this gift waited for its number.
+        check=lambda locked: _open_for(locked, gift),
     )
     await record(
         session,
@@ -307,7 +311,8 @@ async def _issue(
                 item_type.item_type_id,
                 item_type.name,
                 item_type.unit_of_measure,
-                line.quantity,
+                # As stored, and as a replay reads it back: 2.5 kg is 2.500.
+                line.quantity.quantize(QUANTUM),
                 line.unit_value,
                 value,
             )

@@ -6,15 +6,17 @@ both (triggers from migration 0003); a correction is a new entry that reverses t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.ledger.chain import GENESIS_HASH, HASHED_FIELDS, entry_hash
-from charity.models import Drive, EntrySource, LedgerEntry, utcnow
+from charity.models import Drive, DriveStatus, EntrySource, LedgerEntry, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,7 @@ class Posting:
 # FOR NO KEY UPDATE does not conflict with the key-share locks that inserting a donation (which points
 # at the drive) takes.
 _CHAIN_END = (
-    select(Drive.ledger_seq, Drive.ledger_hash)
+    select(Drive.ledger_seq, Drive.ledger_hash, Drive.name, Drive.status, Drive.starts_on, Drive.ends_on)
     .where(Drive.id == bindparam("drive_id"))
     .with_for_update(key_share=True)
 )
@@ -44,11 +46,23 @@ _MOVE_CHAIN_END = (
 _INSERT_ENTRIES = insert(LedgerEntry.__table__)
 
 
-async def _lock_chain_end(session: AsyncSession, drive_id: int) -> tuple[int, str]:
-    end = (await session.execute(_CHAIN_END, {"drive_id": drive_id})).first()
-    if end is None:
+class LockedDrive(NamedTuple):
+    """The drive as it is once locked for posting: what a rule checked before may have changed while
+    the posting waited for the lock (a drive closed meanwhile takes no more gifts)."""
+
+    ledger_seq: int
+    ledger_hash: str
+    name: str
+    status: DriveStatus
+    starts_on: date
+    ends_on: date
+
+
+async def _lock(session: AsyncSession, drive_id: int) -> LockedDrive:
+    row = (await session.execute(_CHAIN_END, {"drive_id": drive_id})).first()
+    if row is None:
         raise LookupError(f"drive {drive_id} does not exist")
-    return end[0], end[1]
+    return LockedDrive(*row)
 
 
 async def post(
@@ -61,18 +75,23 @@ async def post(
     receipt_id: int | None,
     user_id: int | None,
     also_lock: int | None = None,
+    check: Callable[[LockedDrive], None] | None = None,
 ) -> None:
     """Append entries to the drive's chain, one writer at a time: the drive's row is locked first
     (after any receipt book, the lock order every writer follows; on SQLite the write transaction
-    already holds the whole database). `also_lock` is another drive this transaction will post to
-    next (a replacement in another drive): both are locked now, in id order."""
+    already holds the whole database), and `check` refuses the posting if the drive, as locked, no
+    longer allows it. `also_lock` is another drive this transaction will post to next (a
+    replacement in another drive): both are locked now, in id order."""
     if not postings:
         return
     if also_lock is not None and also_lock < drive_id:
-        await _lock_chain_end(session, also_lock)
-    seq, prev_hash = await _lock_chain_end(session, drive_id)
+        await _lock(session, also_lock)
+    drive = await _lock(session, drive_id)
+    if check is not None:
+        check(drive)
     if also_lock is not None and also_lock > drive_id:
-        await _lock_chain_end(session, also_lock)
+        await _lock(session, also_lock)
+    seq, prev_hash = drive.ledger_seq, drive.ledger_hash
     now = utcnow()
     entries = []
     for posting in postings:
@@ -162,13 +181,17 @@ class ChainReport:
 
 
 async def verify_chain(session: AsyncSession, drive_id: int) -> ChainReport:
-    """Walk the drive's chain in order and name the first entry that was altered, removed or inserted."""
+    """Walk the drive's chain in order and name the first entry that was altered, removed or inserted.
+    The chain end kept on the drive is read first, and the chain up to it: entries are appended
+    while it runs, and each statement sees what was committed before it began."""
+    drive = await session.get_one(Drive, drive_id)
     entries = (
         await session.execute(
-            select(LedgerEntry).where(LedgerEntry.drive_id == drive_id).order_by(LedgerEntry.chain_seq)
+            select(LedgerEntry)
+            .where(LedgerEntry.drive_id == drive_id, LedgerEntry.chain_seq <= drive.ledger_seq)
+            .order_by(LedgerEntry.chain_seq)
         )
     ).scalars()
-    drive = await session.get_one(Drive, drive_id)
     prev_hash, count, last = GENESIS_HASH, 0, None
     for expected_seq, entry in enumerate(entries, start=1):
         count += 1

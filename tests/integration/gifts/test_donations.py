@@ -121,9 +121,14 @@ async def test_a_retry_with_the_same_idempotency_key_issues_nothing_new(
     client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
 ) -> None:
     headers = world.auth("volunteer") | {"Idempotency-Key": "phone-7f3a-0001"}
-    first = await client.post("/api/donations", json=world.gift(), headers=headers)
+    rice = [{"item_type_id": world.rice_id, "quantity": "2.5", "unit_value": 18_000}]
+    first = await client.post(
+        "/api/donations", json=world.gift(items=rice, note="  Gạo   nếp "), headers=headers
+    )
     before = await _counts(database)
-    retry = await client.post("/api/donations", json=world.gift(), headers=headers)
+    retry = await client.post(
+        "/api/donations", json=world.gift(items=rice, note="  Gạo   nếp "), headers=headers
+    )
     assert first.status_code == 201
     assert retry.status_code == 200
     assert retry.headers["idempotent-replayed"] == "true"

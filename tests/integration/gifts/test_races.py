@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import httpx
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 
 from charity.db import Database
 from charity.ledger.service import verify_chain
 from charity.models import Donation, DonationItem, Donor, LedgerEntry, Receipt
-from tests.gifts_world import GiftsWorld
+from tests.gifts_world import GiftsWorld, build_gifts_world
 
 
 async def _receipt(client: httpx.AsyncClient, world: GiftsWorld, **fields: object) -> dict:
@@ -131,3 +133,56 @@ async def test_twins_on_both_ways_of_writing_a_gift_do_not_wait_on_each_other(
     async with database.read() as session:
         receipts = (await session.execute(select(func.count()).select_from(Receipt))).scalar_one()
     assert receipts == 1 + pairs
+
+
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)  # SQLite runs one writer at a time
+async def test_a_gift_waiting_for_its_number_is_refused_when_its_drive_closes_meanwhile(
+    concurrent: httpx.AsyncClient, world: GiftsWorld, database_url: str
+) -> None:
+    assert (
+        await concurrent.post("/api/donations", json=world.gift(), headers=world.auth("volunteer"))
+    ).status_code == 201
+    other_gift = await asyncpg.connect(
+        make_url(database_url).set(drivername="postgresql").render_as_string(False)
+    )
+    try:
+        # Another gift of the unit holds the book's row while this one checks its drive and waits.
+        async with other_gift.transaction():
+            await other_gift.execute("SELECT id FROM receipt_book FOR NO KEY UPDATE")
+            waiting = asyncio.create_task(
+                concurrent.post("/api/donations", json=world.gift(), headers=world.auth("volunteer"))
+            )
+            await asyncio.sleep(0.5)
+            closed = await concurrent.post(
+                f"/api/drives/{world.drive_id}/close", headers=world.auth("coordinator")
+            )
+            assert closed.status_code == 200
+    finally:
+        await other_gift.close()
+    answer = await waiting
+    assert answer.status_code == 422
+    assert "không đang nhận đóng góp" in answer.json()["detail"]
+
+
+async def test_the_chain_verifies_while_gifts_are_posted(
+    concurrent: httpx.AsyncClient, database: Database
+) -> None:
+    world = await build_gifts_world(database, volunteers=4)
+    stop = asyncio.Event()
+
+    async def intake(who: str) -> None:
+        while not stop.is_set():
+            assert (
+                await concurrent.post("/api/donations", json=world.gift(), headers=world.auth(who))
+            ).status_code == 201
+
+    volunteers = [asyncio.create_task(intake(f"volunteer{n}" if n else "volunteer")) for n in range(4)]
+    reports = []
+    for _ in range(30):
+        async with database.read() as session:
+            reports.append(await verify_chain(session, world.drive_id))
+        await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.gather(*volunteers)
+    assert [report.problem for report in reports if not report.intact] == []
+    assert reports[-1].entries > reports[0].entries
