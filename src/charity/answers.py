@@ -25,6 +25,7 @@ from litestar.types import Scope
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from charity.db import SQLITE_OUTAGES
 from charity.errors import DomainError, NotFound
 from charity.pages import message_page
 from charity.requests import LoginRequired, is_api_path
@@ -63,9 +64,6 @@ _LITESTAR_DISCONNECT = "client disconnected prematurely"
 _OUTAGE_SQLSTATES = frozenset(
     {"08000", "08001", "08003", "08004", "08006", "57P01", "57P02", "57P03", "53100"}
 )
-# SQLite's primary result codes for a full disk, and for a write lock still held by another process
-# when the busy timeout ran out.
-_OUTAGE_SQLITE_CODES = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_BUSY})
 _DATABASE_PACKAGES = frozenset({"sqlalchemy", "asyncpg", "aiosqlite"})
 
 
@@ -89,15 +87,13 @@ def _error_page(
 
 def _causes(error: BaseException) -> Iterator[BaseException]:
     """The error and what it was raised from: SQLAlchemy wraps the driver's error, which may wrap the
-    server's. An error the database layer raised while another was being handled leads to that one:
-    SQLite rolls a transaction back by itself when the disk is full, and rolling back the savepoint
-    of a page's form then fails with "no such savepoint"."""
+    server's."""
     seen: set[int] = set()
     link: BaseException | None = error
     while link is not None and id(link) not in seen:
         seen.add(id(link))
         yield link
-        link = link.__cause__ or (link.__context__ if _through_the_database(link) else None)
+        link = link.__cause__
 
 
 def _through_the_database(error: BaseException) -> bool:
@@ -120,10 +116,7 @@ def is_outage(error: BaseException) -> bool:
         if getattr(link, "sqlstate", None) in _OUTAGE_SQLSTATES:
             return True
         # (An error SQLite did not raise itself, such as one of the driver's, has no code.)
-        if (
-            isinstance(link, sqlite3.Error)
-            and getattr(link, "sqlite_errorcode", 0) & 0xFF in _OUTAGE_SQLITE_CODES
-        ):
+        if isinstance(link, sqlite3.Error) and getattr(link, "sqlite_errorcode", 0) & 0xFF in SQLITE_OUTAGES:
             return True
         # Refused, reset, timed out, no such socket or host: asyncpg raises these as they are.
         if isinstance(link, OSError) and _through_the_database(link):

@@ -16,13 +16,14 @@ first, then the drive.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, event, func, make_url, select
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy.engine import URL, Connection, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 
@@ -35,6 +36,9 @@ WRITE_WAIT_SECONDS = 30
 # stay under PostgreSQL's default limit of 100 connections.
 POOL_SIZE = 20
 POOL_OVERFLOW = 10
+# SQLite's primary result codes for a full disk, and for a write lock another process still held when
+# the busy timeout ran out: the database could not do the work, nothing was wrong with it.
+SQLITE_OUTAGES = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_BUSY})
 
 
 def _sqlite_file(url: URL) -> Path:
@@ -64,6 +68,16 @@ def _sqlite_engine(url: URL, *, begin: str, **pool: Any) -> AsyncEngine:
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Connection) -> None:
         connection.exec_driver_sql(begin)
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def on_error(context: ExceptionContext) -> None:
+        # After either outage SQLite may have rolled the whole transaction back by itself; rolling
+        # back a form's savepoint would then fail with "no such savepoint" and hide the cause. The
+        # connection is dropped instead, as after a lost one (only this one: the others are fine),
+        # and the next transaction gets a fresh one.
+        if getattr(context.original_exception, "sqlite_errorcode", 0) & 0xFF in SQLITE_OUTAGES:
+            context.is_disconnect = True
+            context.invalidate_pool_on_disconnect = False
 
     return engine
 
