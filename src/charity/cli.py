@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
+import anyio.to_thread
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +21,7 @@ from charity.accounts.service import NewPassword, create_user
 from charity.accounts.signin import create_setup_link
 from charity.audit.service import Actor
 from charity.db import Database
-from charity.errors import DomainError
+from charity.errors import DomainError, NotFound
 from charity.models import Role, User
 from charity.settings import Settings, SettingsError, load_settings
 from charity.units.service import create_unit, get_by_code
@@ -32,17 +33,24 @@ class CommandError(Exception):
     """A command cannot go on; the message tells the operator what to do."""
 
 
-def _in_write_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+def _on_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     async def run() -> T:
         database = Database(settings.database_url)
         try:
             await _require_current_schema(database)
-            async with database.write() as session:
-                return await work(session)
+            return await work(database)
         finally:
             await database.dispose()
 
     return asyncio.run(run())
+
+
+def _in_write_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def in_transaction(database: Database) -> T:
+        async with database.write() as session:
+            return await work(session)
+
+    return _on_database(settings, in_transaction)
 
 
 async def _require_current_schema(database: Database) -> None:
@@ -172,21 +180,46 @@ def cmd_receipts_print(settings: Settings, args: argparse.Namespace) -> int:
         date_to=date.fromisoformat(args.date_to) if args.date_to else None,
     )
 
-    async def prepare(session: AsyncSession) -> list[printing.ReceiptDocument]:
-        ids = await batch_ids(session, None, where, not_printed=args.not_printed)
-        return await printing.record_prints(
-            session, Actor.command_line(), ids, secret_key=settings.secret_key, base_url=settings.base_url
-        )
+    async def choose(session: AsyncSession) -> list[int]:
+        return await batch_ids(session, None, where, not_printed=args.not_printed)
 
-    documents = _in_write_transaction(settings, prepare)
-    if not documents:
-        raise CommandError("Không có biên nhận nào khớp bộ lọc.")
-    chunks = rendering.chunked(documents)
-    with Progress() as progress:
-        task = progress.add_task(f"In {len(documents)} biên nhận", total=len(chunks))
-        content = rendering.render_chunks(chunks, lambda done: progress.update(task, completed=done))
-    rendering.shutdown_pool()
-    args.out.write_bytes(content)
+    # Written beside the file asked for, and put in its place once the prints are recorded: a
+    # print that could not be written records nothing.
+    partial = args.out.with_name(f".{args.out.name}.partial")
+
+    def write(documents: list[printing.ReceiptDocument]) -> None:
+        chunks = rendering.chunked(documents)
+        with Progress() as progress:
+            task = progress.add_task(f"In {len(documents)} biên nhận", total=len(chunks))
+            content = rendering.render_chunks(chunks, lambda done: progress.update(task, completed=done))
+        partial.write_bytes(content)
+
+    async def make(documents: list[printing.ReceiptDocument]) -> None:
+        await anyio.to_thread.run_sync(write, documents)
+
+    async def print_them(database: Database) -> list[printing.ReceiptDocument]:
+        async with database.write() as session:
+            _, documents = await printing.print_receipts(
+                database,
+                session,
+                Actor.command_line(),
+                choose,
+                make,
+                secret_key=settings.secret_key,
+                base_url=settings.base_url,
+            )
+        return documents
+
+    try:
+        documents = _on_database(settings, print_them)
+        partial.replace(args.out)
+    except NotFound:
+        raise CommandError("Không có biên nhận nào khớp bộ lọc.") from None
+    except OSError as error:
+        raise CommandError(f"Không ghi được tệp {args.out}: {error.strerror}.") from None
+    finally:
+        partial.unlink(missing_ok=True)
+        rendering.shutdown_pool()
     print(f"Đã ghi {len(documents)} biên nhận vào {args.out}")
     return 0
 

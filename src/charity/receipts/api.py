@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.pagination import OffsetPagination
 from litestar.params import FromQuery, JSONBody
-from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.access import allow
 from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId, QueryId, QueryYear
@@ -53,7 +53,7 @@ class ReceiptController(Controller):
     @get("/{receipt_id:int}/pdf", opt=READ | {RECORDS: True}, media_type="application/pdf")
     async def receipt_pdf(
         self, request: Request, state: State, session: DbSession, principal: Caller, receipt_id: PathId
-    ) -> Stream:
+    ) -> Response[bytes]:
         """The receipt as a PDF: the first print is the original, later ones say "BẢN SAO"."""
         return await one_receipt(request, state, session, principal, receipt_id)
 
@@ -65,16 +65,18 @@ class ReceiptController(Controller):
         session: DbSession,
         principal: Caller,
         data: JSONBody[PrintRequest],
-    ) -> Stream:
+    ) -> Response[bytes]:
         """Several receipts as one PDF: the ids given, or a filter's receipts in book and number order."""
-        if data.ids is not None:
-            ids = await service.printable_ids(session, principal, data.ids)
-        else:
+
+        async def chosen(reading: AsyncSession) -> list[int]:
+            if data.ids is not None:
+                return await service.printable_ids(reading, principal, data.ids)
             where = service.ReceiptFilter(
                 data.drive_id, data.book_id, data.status, data.date_from, data.date_to, None
             )
-            ids = await service.batch_ids(session, principal, where, not_printed=data.not_printed)
-        return await print_receipts(request, state, session, ids, f"bien-nhan-{len(ids)}")
+            return await service.batch_ids(reading, principal, where, not_printed=data.not_printed)
+
+        return await print_receipts(request, state, session, chosen)
 
     @post("/{receipt_id:int}/void", opt=COORDINATE, status_code=HTTP_200_OK)
     async def void(

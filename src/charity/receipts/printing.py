@@ -1,8 +1,9 @@
 """Printing receipts: which copy each print is, what the paper says, and where its QR code leads.
 
-A print is recorded (who, when, which copy) in the database before the PDF is rendered, and the PDF
-is rendered after the commit, off the event loop: the first print of a receipt is the original, every
-later print says "BẢN SAO" with its number, and a void receipt says "ĐÃ HỦY" with reason and date.
+A print is recorded (who, when, which copy) once its PDF is made, which happens outside any
+transaction and off the event loop (`print_receipts`): the first print of a receipt is the original,
+every later print says "BẢN SAO" with its number, and a void receipt says "ĐÃ HỦY" with reason and
+date.
 
 What is printed is made in charity.receipts.rendering.
 """
@@ -12,15 +13,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.audit.service import Actor, record
 from charity.clock import VIETNAM
+from charity.db import Database
+from charity.errors import NotFound
 from charity.labels import PAYMENT_METHODS
 from charity.models import (
     Donation,
@@ -38,6 +43,7 @@ from charity.money import amount_in_words, format_quantity, format_vnd
 from charity.receipts.schemas import ReceiptOut
 from charity.receipts.service import load, lock_receipts
 
+T = TypeVar("T")
 ANONYMOUS = "Nhà hảo tâm (ẩn danh)"
 PARTS = {
     ReceiptPaper.A5: [""],
@@ -189,16 +195,27 @@ def _document(receipt: ReceiptOut, extras: _Extras, copy_number: int, verify_url
     )
 
 
-async def record_prints(
-    session: AsyncSession, actor: Actor, receipt_ids: list[int], *, secret_key: str, base_url: str
-) -> list[ReceiptDocument]:
-    """Record one print of each receipt (the caller checked the caller may see them) and return what
-    to print. The receipts' rows are locked (in id order) while their copy numbers are taken, so two
-    prints at once get different numbers and never deadlock."""
-    await lock_receipts(session, receipt_ids)
-    receipts = await load(session, receipt_ids)
-    extras = await _extras(session, receipt_ids)
-    printed = dict(
+@dataclass(frozen=True, slots=True)
+class _Print:
+    """One receipt's print as prepared: what it was made from, and what recording it writes."""
+
+    receipt_id: int
+    unit_id: int
+    number: str
+    status: ReceiptStatus
+    copy_number: int
+    token: str
+    new_token: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    prints: list[_Print]
+    documents: list[ReceiptDocument]
+
+
+async def _copies(session: AsyncSession, receipt_ids: list[int]) -> dict[int, int]:
+    return dict(
         (
             await session.execute(
                 select(ReceiptPrint.receipt_id, func.count())
@@ -207,6 +224,16 @@ async def record_prints(
             )
         ).all()
     )
+
+
+async def _prepare(
+    session: AsyncSession, receipt_ids: list[int], *, secret_key: str, base_url: str
+) -> Prepared:
+    """What printing each receipt (the caller checked the caller may see them) would put on paper:
+    the next copy number of each, its state, its verification link."""
+    receipts = await load(session, receipt_ids)
+    extras = await _extras(session, receipt_ids)
+    printed = await _copies(session, receipt_ids)
     tokens = dict(
         (
             await session.execute(
@@ -216,24 +243,95 @@ async def record_prints(
             )
         ).all()
     )
-    documents = []
+    prints, documents = [], []
     for receipt in receipts:
         copy_number = printed.get(receipt.id, 0)
-        session.add(ReceiptPrint(receipt_id=receipt.id, copy_number=copy_number, printed_by=actor.user_id))
         # The token printed first stays the receipt's token, even if the secret key changes later.
-        token = tokens.get(receipt.id)
-        if token is None:
-            token = verification_token(secret_key, receipt)
-            session.add(ReceiptVerification(token=token, receipt_id=receipt.id))
+        token = tokens.get(receipt.id) or verification_token(secret_key, receipt)
+        prints.append(
+            _Print(
+                receipt.id,
+                receipt.unit.id,
+                receipt.number,
+                receipt.status,
+                copy_number,
+                token,
+                new_token=receipt.id not in tokens,
+            )
+        )
+        documents.append(_document(receipt, extras[receipt.id], copy_number, f"{base_url}/verify/{token}"))
+    return Prepared(prints, documents)
+
+
+async def _record(session: AsyncSession, actor: Actor, prepared: Prepared) -> bool:
+    """Record the prepared prints in the write transaction `session`, an audit event each; False,
+    recording nothing, when another print or a void of these receipts came in since they were
+    prepared. The receipts' rows are locked (in id order) first, so two prints at once never get
+    the same copy number and never deadlock."""
+    ids = [item.receipt_id for item in prepared.prints]
+    await lock_receipts(session, ids)
+    statuses = dict(
+        (await session.execute(select(Receipt.id, Receipt.status).where(Receipt.id.in_(ids)))).all()
+    )
+    copies = await _copies(session, ids)
+    if any(
+        (copies.get(item.receipt_id, 0), statuses[item.receipt_id]) != (item.copy_number, item.status)
+        for item in prepared.prints
+    ):
+        return False
+    for item in prepared.prints:
+        session.add(
+            ReceiptPrint(receipt_id=item.receipt_id, copy_number=item.copy_number, printed_by=actor.user_id)
+        )
+        if item.new_token:
+            session.add(ReceiptVerification(token=item.token, receipt_id=item.receipt_id))
         await record(
             session,
             actor,
             "receipt.print",
             object_type="receipt",
-            object_id=receipt.id,
-            unit_id=receipt.unit.id,
-            after={"copy": copy_number, "number": receipt.number, "status": receipt.status.value},
+            object_id=item.receipt_id,
+            unit_id=item.unit_id,
+            after={"copy": item.copy_number, "number": item.number, "status": item.status.value},
         )
-        documents.append(_document(receipt, extras[receipt.id], copy_number, f"{base_url}/verify/{token}"))
     await session.flush()
-    return documents
+    return True
+
+
+async def print_receipts(
+    database: Database,
+    session: AsyncSession,
+    actor: Actor,
+    choose: Callable[[AsyncSession], Awaitable[list[int]]],
+    make: Callable[[list[ReceiptDocument]], Awaitable[T]],
+    *,
+    secret_key: str,
+    base_url: str,
+) -> tuple[T, list[ReceiptDocument]]:
+    """Print the receipts `choose` picks, in its order: `make` turns what is printed on them into a
+    PDF (or a file), and each print is recorded in the write transaction `session` only once that
+    is made, so that a print that failed never spends a receipt's original. Choosing and making
+    happen outside any transaction (a batch takes seconds to lay out; a SQLite write transaction
+    holds the whole database). When another print or a void of the same receipts came in between,
+    it is done again with them locked."""
+    async with database.read() as reading:
+        prepared = await _prepare(
+            reading, await _chosen(reading, choose), secret_key=secret_key, base_url=base_url
+        )
+    made = await make(prepared.documents)
+    if await _record(session, actor, prepared):
+        return made, prepared.documents
+    prepared = await _prepare(
+        session, await _chosen(session, choose), secret_key=secret_key, base_url=base_url
+    )
+    made = await make(prepared.documents)
+    if not await _record(session, actor, prepared):
+        raise RuntimeError("receipts changed while their rows were locked")
+    return made, prepared.documents
+
+
+async def _chosen(session: AsyncSession, choose: Callable[[AsyncSession], Awaitable[list[int]]]) -> list[int]:
+    ids = await choose(session)
+    if not ids:
+        raise NotFound("Không có biên nhận nào để in.")
+    return ids

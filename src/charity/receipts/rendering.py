@@ -10,6 +10,7 @@ import multiprocessing
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -284,10 +285,16 @@ def render_chunks(
             _pool = ProcessPoolExecutor(mp_context=context)
         pool = _pool
     stamped: list[StampedReceipt] = []
-    for done, chunk in enumerate(pool.map(stamp, chunks), start=1):
-        stamped.extend(chunk)
-        if progress:
-            progress(done)
+    try:
+        for done, chunk in enumerate(pool.map(stamp, chunks), start=1):
+            stamped.extend(chunk)
+            if progress:
+                progress(done)
+    except BrokenProcessPool:
+        # A worker died (the kernel's out-of-memory killer, say): this batch fails, the next one
+        # gets a new pool.
+        shutdown_pool()
+        raise
     return assemble(stamped)
 
 

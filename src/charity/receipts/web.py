@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import State
-from litestar.response import Redirect, Stream, Template
+from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -126,7 +126,7 @@ async def receipt_page(
 @get("/receipts/{receipt_id:int}/pdf", opt=READ | {RECORDS: True}, media_type="application/pdf")
 async def receipt_pdf(
     request: Request, state: State, session: DbSession, principal: Caller, receipt_id: PathId
-) -> Stream:
+) -> Response[bytes]:
     """Opening the PDF records a print, and the first print is the original. A link on another site must
     not spend it behind the reader's back (the browser tells where a navigation came from)."""
     if request.headers.get("sec-fetch-site") == "cross-site":
@@ -213,24 +213,29 @@ async def receipt_desk(
 
 
 @post("/receipts/print", opt=COORDINATE, status_code=200, media_type="application/pdf")
-async def print_selected(request: Request, state: State, session: DbSession, principal: Caller) -> Stream:
+async def print_selected(
+    request: Request, state: State, session: DbSession, principal: Caller
+) -> Response[bytes]:
     """The ticked receipts, or with `all` every receipt of the desk's filter, as one PDF."""
     form = await request.form()
     ids = [n for n in (forms.whole_number(raw) for raw in forms.texts(form, "ids")) if n is not None]
     not_printed = forms.text(form, "not_printed") == "1"
-    if forms.text(form, "all") == "1" or not_printed:
-        where = _filter_of(
-            forms.whole_number(forms.text(form, "drive_id")),
-            forms.whole_number(forms.text(form, "book_id")),
-            forms.text(form, "status"),
-            forms.text(form, "date_from"),
-            forms.text(form, "date_to"),
-            forms.whole_number(forms.text(form, "donor_id")),
-        )
-        ids = await service.batch_ids(session, principal, where, not_printed=not_printed)
-    else:
-        ids = await service.printable_ids(session, principal, ids)
-    return await print_receipts(request, state, session, ids, f"bien-nhan-{len(ids)}")
+    everything = forms.text(form, "all") == "1" or not_printed
+    where = _filter_of(
+        forms.whole_number(forms.text(form, "drive_id")),
+        forms.whole_number(forms.text(form, "book_id")),
+        forms.text(form, "status"),
+        forms.text(form, "date_from"),
+        forms.text(form, "date_to"),
+        forms.whole_number(forms.text(form, "donor_id")),
+    )
+
+    async def chosen(reading: AsyncSession) -> list[int]:
+        if everything:
+            return await service.batch_ids(reading, principal, where, not_printed=not_printed)
+        return await service.printable_ids(reading, principal, ids)
+
+    return await print_receipts(request, state, session, chosen)
 
 
 def _safe_back(target: str) -> str:

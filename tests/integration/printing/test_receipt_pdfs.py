@@ -264,6 +264,23 @@ def test_the_command_prints_a_filter_to_a_file(database_url: str, cli_env: dict[
                 await gift(client, world, cash={"amount": 1000 * (n + 1)})
 
     asyncio.run(prepare())
+    # A print that cannot be written records nothing: the receipts are still not printed after it.
+    nowhere = subprocess.run(
+        [
+            f"{sys.prefix}/bin/charity",
+            "receipts",
+            "print",
+            "--not-printed",
+            "--out",
+            str(tmp_path / "no" / "x.pdf"),
+        ],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert nowhere.returncode == 1
+    assert "Không ghi được tệp" in nowhere.stderr
     out = tmp_path / "bien-nhan.pdf"
     result = subprocess.run(
         [f"{sys.prefix}/bin/charity", "receipts", "print", "--not-printed", "--out", str(out)],
@@ -297,13 +314,22 @@ async def test_copies_keep_the_originals_qr_code_after_the_secret_key_changes(
     from charity.receipts import printing
 
     receipt = await gift(client, world)
+
+    async def the_receipt(_session: object) -> list[int]:
+        return [receipt["id"]]
+
+    async def no_paper(_documents: object) -> None:
+        return None
+
     urls = []
     for key in ("khoa-bi-mat-cu-" * 3, "khoa-bi-mat-moi-" * 3):
         async with database.write() as session:
-            (document,) = await printing.record_prints(
+            _, (document,) = await printing.print_receipts(
+                database,
                 session,
                 Actor(None, "cli"),
-                [receipt["id"]],
+                the_receipt,
+                no_paper,
                 secret_key=key,
                 base_url="https://tuthien.example",
             )
