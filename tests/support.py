@@ -5,6 +5,7 @@ template migrated once per run, so tests build their own data and never see each
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+import pytest
 from sqlalchemy import make_url
 
 from charity import migrate
@@ -141,3 +143,14 @@ def serving(env: dict[str, str], port: int | None = None) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def litestar_log(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Litestar's logger does not pass its records up to the root logger, where caplog listens."""
+    logger = logging.getLogger("litestar")
+    logger.addHandler(caplog.handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(caplog.handler)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from charity.accounts.guard import SESSION_COOKIE
 from charity.db import Database
 from charity.models import Donation, Donor, ItemType
+from tests.support import litestar_log
 from tests.world import World, build_world
 
 PAST_POSTGRES = 2**31
@@ -78,7 +79,7 @@ async def test_a_path_id_no_row_can_have_is_not_found(
 async def test_query_numbers_out_of_range_are_refused(
     client: AsyncTestClient[Litestar], world: World, query: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.WARNING), litestar_log(caplog):
         response = await client.get(f"/api/receipts?{query}", headers=world.auth("coordinator"))
     assert response.status_code == 422
     assert response.json()["detail"] == "Dữ liệu gửi lên không hợp lệ."
@@ -175,7 +176,7 @@ async def test_item_type_names_are_unique_whatever_their_case_or_form(
 async def test_json_nested_without_end_is_refused_before_it_is_decoded(
     client: AsyncTestClient[Litestar], world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.WARNING), litestar_log(caplog):
         for path, headers in (("/api/auth/token", {}), ("/api/donations", world.auth("volunteer"))):
             response = await client.post(
                 path, content=b"[" * 100_000, headers=headers | {"content-type": "application/json"}

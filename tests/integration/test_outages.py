@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -33,7 +33,7 @@ from charity.db import Database
 from charity.settings import Settings
 from tests.conftest import TEST_SECRET_KEY
 from tests.gifts_world import GiftsWorld, build_gifts_world
-from tests.support import SqliteDatabases
+from tests.support import SqliteDatabases, litestar_log
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 from throwaway_postgres import _as_server_user, _binaries, throwaway_postgres
@@ -44,17 +44,6 @@ VOLUNTEERS = 4
 OUTAGE_SECONDS = 1.5
 # Litestar's default limit on a request's body.
 BODY_LIMIT = 10 * 1024 * 1024
-
-
-@contextmanager
-def litestar_log(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Litestar's logger does not pass its records up to the root logger, where caplog listens."""
-    logger = logging.getLogger("litestar")
-    logger.addHandler(caplog.handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(caplog.handler)
 
 
 def app_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
