@@ -238,3 +238,27 @@ async def test_invalid_utf8_in_an_idempotency_key_is_refused(
         ],
     )
     assert response.status_code == 422
+
+
+async def test_the_api_document_names_the_statuses_each_operation_answers(
+    client: AsyncTestClient[Litestar],
+) -> None:
+    document = (await client.get("/schema/openapi.json")).json()
+    operations = [
+        (path, method, operation)
+        for path, methods in document["paths"].items()
+        if path.startswith("/api/")
+        for method, operation in methods.items()
+    ]
+    assert len(operations) > 40
+    for path, method, operation in operations:
+        statuses = set(operation["responses"])
+        assert {"400", "422", "503"} <= statuses, (method, path)
+        if path != "/api/auth/token" or method != "post":
+            assert {"401", "404"} <= statuses, (method, path)
+        if method != "get":
+            assert {"409", "413"} <= statuses, (method, path)
+        error = operation["responses"]["422"]["content"]["application/json"]["schema"]
+        assert set(error["required"]) == {"status_code", "detail"}
+    assert "429" in document["paths"]["/api/auth/token"]["post"]["responses"]
+    assert "200" in document["paths"]["/api/donations"]["post"]["responses"]
