@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +44,19 @@ VOLUNTEERS = 4
 OUTAGE_SECONDS = 1.5
 # Litestar's default limit on a request's body.
 BODY_LIMIT = 10 * 1024 * 1024
+
+
+async def _until_refused(
+    post: Callable[[], Awaitable[httpx.Response]], tries: int, acknowledged: list[dict[str, Any]]
+) -> httpx.Response:
+    """Gifts until the full disk refuses one: its answer (each gift before it kept in `acknowledged`)."""
+    for _ in range(tries):
+        answer = await post()
+        assert answer.status_code in (201, 503), answer.text
+        if answer.status_code == 503:
+            return answer
+        acknowledged.append(answer.json())
+    raise AssertionError("the disk never filled up")
 
 
 def app_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -287,17 +300,12 @@ async def test_gifts_on_a_full_postgresql_disk_answer_503_and_are_recorded_once_
     async with client_of(app) as client:
         take_the_last_byte(small_tablespace / "ballast")
         with litestar_log(caplog):
-            refused = None
-            for _ in range(500):  # the table's last page may have room left for a few entries
-                answer = await client.post(
-                    "/api/donations", json=world.gift(), headers=world.auth("volunteer")
-                )
-                assert answer.status_code in (201, 503), answer.text
-                if answer.status_code == 503:
-                    refused = answer
-                    break
-                acknowledged.append(answer.json())
-            assert refused is not None, "the disk never filled up"
+            # The table's last page may have room left for a few entries.
+            refused = await _until_refused(
+                lambda: client.post("/api/donations", json=world.gift(), headers=world.auth("volunteer")),
+                500,
+                acknowledged,
+            )
             assert_unavailable(refused)
         assert_one_line_each(caplog)
 
@@ -418,15 +426,12 @@ async def test_gifts_on_a_full_disk_answer_503_and_are_recorded_once_there_is_sp
 
         await small_disk.fill()
         with litestar_log(caplog):
-            refused = None
-            for _ in range(200):  # the write-ahead log may have room left for a few gifts
-                answer = await api.post("/api/donations", json=world.gift(), headers=world.auth("volunteer"))
-                assert answer.status_code in (201, 503), answer.text
-                if answer.status_code == 503:
-                    refused = answer
-                    break
-                acknowledged.append(answer.json())
-            assert refused is not None, "the disk never filled up"
+            # The write-ahead log may have room left for a few gifts.
+            refused = await _until_refused(
+                lambda: api.post("/api/donations", json=world.gift(), headers=world.auth("volunteer")),
+                200,
+                acknowledged,
+            )
             assert_unavailable(refused)
             page = await browser.post("/gifts/new", data=form, headers=_csrf(browser))
             assert page.status_code == 503
