@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-def _binaries() -> Path:
+def server_binaries() -> Path:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda path: int(path.parent.name))
     if not found:
         sys.exit("PostgreSQL server binaries not found under /usr/lib/postgresql")
@@ -35,21 +35,21 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _as_server_user(argv: list[str]) -> list[str]:
+def as_server_user(argv: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
 
 
 @contextlib.contextmanager
 def throwaway_postgres() -> Iterator[str]:
     """Yield the SQLAlchemy URL of a fresh server; it is gone when the block ends."""
-    binaries = _binaries()
+    binaries = server_binaries()
     root = Path(tempfile.mkdtemp(prefix="charity-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
     data, port = root / "data", _free_port()
     try:
         subprocess.run(
-            _as_server_user(
+            as_server_user(
                 [str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                  "--locale=C.UTF-8"]
             ),
@@ -58,7 +58,7 @@ def throwaway_postgres() -> Iterator[str]:
         )  # fmt: skip
         options = f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c max_connections=300"
         subprocess.run(
-            _as_server_user(
+            as_server_user(
                 [
                     str(binaries / "pg_ctl"),
                     "-D",
@@ -78,7 +78,7 @@ def throwaway_postgres() -> Iterator[str]:
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run(
-                _as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+                as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                 check=False,
                 stdout=subprocess.DEVNULL,
             )

@@ -36,7 +36,7 @@ from tests.gifts_world import GiftsWorld, build_gifts_world
 from tests.support import SqliteDatabases, litestar_log
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from throwaway_postgres import _as_server_user, _binaries, throwaway_postgres
+from throwaway_postgres import as_server_user, server_binaries, throwaway_postgres
 
 BASE_URL = "http://testserver.local"
 VOLUNTEERS = 4
@@ -136,8 +136,8 @@ class Server:
     data: Path
 
     def _pg_ctl(self, *arguments: str) -> None:
-        command = [str(_binaries() / "pg_ctl"), "-D", str(self.data), "-w", *arguments]
-        subprocess.run(_as_server_user(command), check=True, stdout=subprocess.DEVNULL)
+        command = [str(server_binaries() / "pg_ctl"), "-D", str(self.data), "-w", *arguments]
+        subprocess.run(as_server_user(command), check=True, stdout=subprocess.DEVNULL)
 
     def stop(self, mode: str) -> None:
         self._pg_ctl("-m", mode, "stop")
