@@ -41,7 +41,7 @@ def _json_error(
     return Response(content, status_code=status_code, headers=headers)
 
 
-NOT_FOUND = "Không tìm thấy."
+NOT_FOUND = "Không có mục nào ở đường dẫn này: mã số trong đường dẫn không đúng."
 _PAGE_ERROR_TITLES = {
     403: "Không có quyền",
     404: "Không tìm thấy",
