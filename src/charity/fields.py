@@ -7,12 +7,14 @@ make a printed receipt read differently from what is stored) never reaches the d
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 import msgspec
 from litestar.params import PathParameter, QueryParameter
 
-from charity.models import MAX_ID
+from charity.models import MAX_AMOUNT, MAX_ID
+from charity.money import Dong
 from charity.text import TYPED
 
 DEFAULT_PAGE = 50
@@ -28,6 +30,14 @@ UNTYPED = "Có ký tự điều khiển hoặc ký tự đảo chiều văn bả
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 Text = Annotated[str, msgspec.Meta(pattern=TYPED, max_length=TEXT_MAX)]
 Year = Annotated[int, msgspec.Meta(**YEARS)]
+# Money and goods as the services bound them, for the API's document only: the services check them and
+# name the line that is wrong (a `Dong` takes no msgspec constraints), a quantity up to 10^12 with at
+# most three decimals.
+Amount = Annotated[Dong, msgspec.Meta(extra_json_schema={"extra": {"minimum": 1, "maximum": MAX_AMOUNT}})]
+UnitValue = Annotated[Dong, msgspec.Meta(extra_json_schema={"extra": {"minimum": 0, "maximum": MAX_AMOUNT}})]
+Quantity = Annotated[
+    Decimal, msgspec.Meta(extra_json_schema={"extra": {"pattern": r"^[0-9]{1,12}(\.[0-9]{1,3})?$"}})
+]
 # In a path (an id out of range answers 404, as one that does not exist) or a query.
 PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 QueryId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]

@@ -1,18 +1,17 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import msgspec
 
-from charity.fields import Id, Text
+from charity.fields import Amount, Id, Quantity, Text, UnitValue
 from charity.models import DonorKind, PaymentMethod, ReceiptStatus
-from charity.money import Dong, plain
+from charity.money import plain
 from charity.receipts.schemas import CashOut, ItemOut, ReceiptOut
 
 
 class CashIn(msgspec.Struct, forbid_unknown_fields=True):
-    amount: Dong
+    amount: Amount
     method: PaymentMethod = PaymentMethod.CASH
 
     def __post_init__(self) -> None:
@@ -21,8 +20,8 @@ class CashIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class ItemIn(msgspec.Struct, forbid_unknown_fields=True):
     item_type_id: Id
-    quantity: Decimal
-    unit_value: Dong = 0  # type: ignore[assignment]
+    quantity: Quantity
+    unit_value: UnitValue = 0  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.unit_value = plain(self.unit_value)

@@ -5,14 +5,14 @@ from decimal import Decimal
 
 import msgspec
 
-from charity.fields import Id, Text
+from charity.fields import Amount, Id, Quantity, Text
 from charity.models import DriveKind, DriveStatus
-from charity.money import Dong, plain
+from charity.money import plain
 
 
 class DriveItemIn(msgspec.Struct, forbid_unknown_fields=True):
     item_type_id: Id
-    target_quantity: Decimal | None = None
+    target_quantity: Quantity | None = None
 
 
 class DriveCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -21,7 +21,7 @@ class DriveCreate(msgspec.Struct, forbid_unknown_fields=True):
     kind: DriveKind
     starts_on: date
     ends_on: date
-    target_amount: Dong | None = None
+    target_amount: Amount | None = None
     items: list[DriveItemIn] = msgspec.field(default_factory=list)
     bank_account: Text = ""
     is_public: bool = False
