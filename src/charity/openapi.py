@@ -49,7 +49,8 @@ class _TooLarge(ClientException):
 # Answered by every operation: malformed JSON or parameters (400), a rule refused (422), the
 # database unreachable, restarting or full (503).
 _EVERYWHERE = (ClientException, _Unprocessable, ServiceUnavailableException)
-# Signing in, and checking one's password to change it, are throttled.
+# Signing in, and checking one's password to change it, are throttled; signing in answers 401 to a
+# wrong password.
 _THROTTLED = {("/api/auth/token", "POST"), ("/api/me/password", "POST")}
 
 
@@ -68,5 +69,5 @@ def document_errors(app: Litestar) -> None:
             if handler.http_methods - SAFE_METHODS:
                 raises += [_Conflict, _TooLarge]
             if any((route.path, method) in _THROTTLED for method in handler.http_methods):
-                raises.append(TooManyRequestsException)
-            handler.raises = raises
+                raises += [TooManyRequestsException, NotAuthorizedException]
+            handler.raises = list(dict.fromkeys(raises))
