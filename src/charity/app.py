@@ -42,7 +42,14 @@ from charity.pages import STATIC_DIR, template_config
 from charity.receipts import rendering
 from charity.receipts import web as receipt_pages
 from charity.receipts.api import ReceiptBookController, ReceiptController
-from charity.requests import CharityRequest, LoginRequired, provide_actor, provide_principal, provide_session
+from charity.requests import (
+    CharityRequest,
+    LoginRequired,
+    empty_query_values_mean_nothing,
+    provide_actor,
+    provide_principal,
+    provide_session,
+)
 from charity.security_headers import add_security_headers
 from charity.settings import Settings
 from charity.units import web as unit_pages
@@ -79,6 +86,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
         ],
         request_class=CharityRequest,
+        middleware=[empty_query_values_mean_nothing],
         guards=[enforce_access],
         dependencies={
             "session": Provide(provide_session),

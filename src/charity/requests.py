@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotAuthorizedException
 from litestar.response import Redirect, Template
+from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -134,3 +136,19 @@ class CharityRequest(Request):
         if _deeper_than(await self.body(), MAX_JSON_DEPTH):
             raise ClientException(f"Dữ liệu JSON lồng nhau quá {MAX_JSON_DEPTH} cấp.")
         return await super().json()
+
+
+def empty_query_values_mean_nothing(app: ASGIApp) -> ASGIApp:
+    """On the pages, a query value left empty is no filter at all: a form sent with "Tất cả" chosen
+    asks `?drive_id=`, which a route taking an id would refuse. The JSON API keeps what it is sent."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        query = scope.get("query_string", b"") if scope["type"] == "http" else b""
+        if query and not is_api_path(scope["path"]):
+            pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+            kept = [(name, value) for name, value in pairs if value]
+            if len(kept) != len(pairs):
+                scope = {**scope, "query_string": urlencode(kept).encode("latin-1")}
+        await app(scope, receive, send)
+
+    return middleware
