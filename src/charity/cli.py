@@ -79,6 +79,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             await database.dispose()
 
     setup_secret = asyncio.run(prepare())
+    if settings.public_url_is_loopback:
+        print(
+            f"Cảnh báo: mã QR trên biên nhận dẫn tới {settings.base_url}, địa chỉ chỉ máy này mở được;"
+            " điện thoại của nhà hảo tâm sẽ không kiểm tra được biên nhận. Hãy đặt CHARITY_PUBLIC_URL"
+            " là địa chỉ mà mọi người mở được (ví dụ https://tuthien.hoiphunu-longan.vn).",
+            file=sys.stderr,
+            flush=True,
+        )
     if setup_secret:
         # No user exists yet: the first administrator is created through this one-time link.
         print(
@@ -95,8 +103,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    before, head = migrate.current_revision_sync(settings.database_url), migrate.head_revision()
     migrate.upgrade(settings.database_url)
-    print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({migrate.head_revision()}).")
+    if before is None:
+        print(f"Đã tạo cơ sở dữ liệu mới ({settings.database_location}), phiên bản {head}.")
+    elif before != head:
+        print(f"Đã nâng cấp cơ sở dữ liệu từ phiên bản {before} lên {head}, phiên bản mới nhất.")
+    else:
+        print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất ({head}).")
     return 0
 
 

@@ -6,11 +6,15 @@ configured, creates one under the data folder the first time it is called.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import make_url
 
 DEFAULT_DATA_DIR = "var"
 KEY_FILE_NAME = "secret_key"
@@ -42,6 +46,22 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def public_url_is_loopback(self) -> bool:
+        """Whether receipts' QR codes would lead to an address only this machine can open."""
+        host = urlsplit(self.base_url).hostname or ""
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    @property
+    def database_location(self) -> str:
+        """Where the database is, without its password."""
+        return make_url(self.database_url).render_as_string(hide_password=True)
 
 
 def _port(raw: str) -> int:

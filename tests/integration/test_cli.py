@@ -171,8 +171,11 @@ def test_commands_refuse_a_database_that_is_behind(
 
     code, out, _ = charity("migrate")
     assert code == 0
-    assert "mới nhất" in out
+    assert "Đã tạo cơ sở dữ liệu mới" in out
     assert charity("units", "create", "LA", "Long An")[0] == 0
+    code, out, _ = charity("migrate")
+    assert code == 0
+    assert "đã ở phiên bản mới nhất" in out
 
 
 def test_the_installed_command_reads_the_password_from_stdin(

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from charity.settings import SettingsError, load_settings
+from charity.settings import Settings, SettingsError, load_settings
 
 
 def test_defaults_use_a_sqlite_file_under_var_and_a_generated_key(tmp_path: Path) -> None:
@@ -49,3 +49,19 @@ def test_environment_overrides(tmp_path: Path) -> None:
 def test_bad_settings_are_named(tmp_path: Path, env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         load_settings({"CHARITY_DATA_DIR": str(tmp_path), **env})
+
+
+@pytest.mark.parametrize(
+    ("public_url", "loopback"),
+    [
+        ("", True),
+        ("http://localhost:8000", True),
+        ("http://127.0.0.2", True),
+        ("http://[::1]:8000", True),
+        ("https://tuthien.example", False),
+        ("http://192.168.1.5:8000", False),
+    ],
+)
+def test_a_public_url_only_this_machine_opens_is_told_apart(public_url: str, loopback: bool) -> None:
+    settings = Settings(database_url="sqlite+aiosqlite:///x.db", secret_key="k" * 40, public_url=public_url)
+    assert settings.public_url_is_loopback is loopback

@@ -119,12 +119,15 @@ def test_serve_prints_the_setup_link_on_an_empty_database(cli_env: dict[str, str
         text=True,
     ) as server:
         try:
-            link = None
+            link, said = None, []
             deadline = time.monotonic() + 30
             while link is None and time.monotonic() < deadline:
-                found = re.search(rf"http://127\.0\.0\.1:{port}/setup/\S+", server.stdout.readline())
+                said.append(server.stdout.readline())
+                found = re.search(rf"http://127\.0\.0\.1:{port}/setup/\S+", said[-1])
                 link = found.group(0) if found else None
             assert link, "serve printed a setup link"
+            # Without CHARITY_PUBLIC_URL, receipts' QR codes would lead to this machine only.
+            assert any("CHARITY_PUBLIC_URL" in line for line in said), said
             page = None
             for _ in range(100):
                 try:
