@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 from collections.abc import Iterator
+from http import HTTPStatus
 from logging import Logger
 from traceback import walk_tb
 from typing import Any
@@ -42,7 +43,12 @@ def _json_error(
 
 
 NOT_FOUND = "Không có mục nào ở đường dẫn này: mã số trong đường dẫn không đúng."
+_PAGE_DETAILS = {
+    404: "Không có trang nào ở đường dẫn này. Hãy kiểm tra lại đường dẫn hoặc mã QR.",
+    405: "Trang này không nhận yêu cầu kiểu này.",
+}
 _PAGE_ERROR_TITLES = {
+    405: "Không thực hiện được",
     403: "Không có quyền",
     404: "Không tìm thấy",
     409: "Không thực hiện được",
@@ -80,9 +86,10 @@ def _error_page(
     request: Request, status_code: int, detail: str, headers: dict[str, str] | None = None
 ) -> Response[Any]:
     title = _PAGE_ERROR_TITLES.get(status_code, "Có lỗi")
-    return message_page(
-        request, title, detail, status_code=status_code, headers=headers, link="/", link_text="Về trang chủ"
-    )
+    # The way home is the signed-in home page: someone not signed in (a donor checking a receipt)
+    # is not sent to the sign-in form.
+    home = {"link": "/", "link_text": "Về trang chủ"} if request.scope.get("user") is not None else {}
+    return message_page(request, title, detail, status_code=status_code, headers=headers, **home)
 
 
 def _causes(error: BaseException) -> Iterator[BaseException]:
@@ -186,7 +193,11 @@ def login_required_handler(request: Request, error: LoginRequired) -> Response[A
 
 def http_error_handler(request: Request, error: HTTPException) -> Response[Any]:
     if _is_page(request) and error.status_code in _PAGE_ERROR_TITLES:
-        return _error_page(request, error.status_code, error.detail)
+        # Litestar's own details ("Not Found") are English: a page says it in Vietnamese.
+        detail = _PAGE_DETAILS.get(error.status_code, error.detail)
+        if error.detail != HTTPStatus(error.status_code).phrase:
+            detail = error.detail
+        return _error_page(request, error.status_code, detail)
     return _json_error(error.status_code, error.detail, error.extra or None, error.headers)
 
 

@@ -262,3 +262,16 @@ async def test_the_api_document_names_the_statuses_each_operation_answers(
         assert set(error["required"]) == {"status_code", "detail"}
     assert "429" in document["paths"]["/api/auth/token"]["post"]["responses"]
     assert "200" in document["paths"]["/api/donations"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("path", ["/verify/", "/verify", "/khong-co-trang-nay", f"/verify/{'x' * 40}"])
+async def test_the_public_gets_vietnamese_error_pages_that_do_not_send_it_to_the_sign_in_form(
+    client: AsyncTestClient[Litestar], path: str
+) -> None:
+    page = await client.get(path, follow_redirects=False)
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Not Found" not in page.text
+    assert "Không" in page.text
+    assert 'href="/"' not in page.text.split("<main", 1)[1]
+    assert "/login" not in page.text
