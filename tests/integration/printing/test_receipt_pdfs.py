@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from litestar import Litestar
@@ -264,31 +265,22 @@ def test_the_command_prints_a_filter_to_a_file(database_url: str, cli_env: dict[
                 await gift(client, world, cash={"amount": 1000 * (n + 1)})
 
     asyncio.run(prepare())
+
+    def print_to(out: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [f"{sys.prefix}/bin/charity", "receipts", "print", "--not-printed", "--out", str(out)],
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
     # A print that cannot be written records nothing: the receipts are still not printed after it.
-    nowhere = subprocess.run(
-        [
-            f"{sys.prefix}/bin/charity",
-            "receipts",
-            "print",
-            "--not-printed",
-            "--out",
-            str(tmp_path / "no" / "x.pdf"),
-        ],
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    nowhere = print_to(tmp_path / "no" / "x.pdf")
     assert nowhere.returncode == 1
     assert "Không ghi được tệp" in nowhere.stderr
     out = tmp_path / "bien-nhan.pdf"
-    result = subprocess.run(
-        [f"{sys.prefix}/bin/charity", "receipts", "print", "--not-printed", "--out", str(out)],
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = print_to(out)
     assert result.returncode == 0, result.stderr
     assert "3 biên nhận" in result.stdout
     assert [re.search(r"Số: (\d{5})", page).group(1) for page in pdf_pages(out.read_bytes())] == [
@@ -296,13 +288,7 @@ def test_the_command_prints_a_filter_to_a_file(database_url: str, cli_env: dict[
         "00002",
         "00003",
     ]
-    again = subprocess.run(
-        [f"{sys.prefix}/bin/charity", "receipts", "print", "--not-printed", "--out", str(out)],
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    again = print_to(out)
     assert again.returncode == 1
     assert "Không có biên nhận" in again.stderr
 
