@@ -35,7 +35,14 @@ async def test_a_receipt_number_is_used_once_per_book(database: Database) -> Non
         _unit, user, drive, book = await _base(session)
         first = await factories.donation(session, drive.id, user.id)
         session.add(
-            Receipt(donation_id=first.id, book_id=book.id, seq=1, total_value=500_000, issued_by=user.id)
+            Receipt(
+                donation_id=first.id,
+                book_id=book.id,
+                seq=1,
+                total_value=500_000,
+                issued_by=user.id,
+                form="plain",
+            )
         )
         second = await factories.donation(session, drive.id, user.id)
         ids = (user.id, drive.id, book.id, second.id)
@@ -43,7 +50,11 @@ async def test_a_receipt_number_is_used_once_per_book(database: Database) -> Non
     user_id, _drive_id, book_id, second_id = ids
 
     async def duplicate(session: AsyncSession) -> None:
-        session.add(Receipt(donation_id=second_id, book_id=book_id, seq=1, total_value=1, issued_by=user_id))
+        session.add(
+            Receipt(
+                donation_id=second_id, book_id=book_id, seq=1, total_value=1, issued_by=user_id, form="plain"
+            )
+        )
         await session.flush()
 
     await _refused(database, duplicate)

@@ -13,6 +13,8 @@ from charity.receipts.schemas import CashOut, ItemOut, ReceiptOut
 class CashIn(msgspec.Struct, forbid_unknown_fields=True):
     amount: Amount
     method: PaymentMethod = PaymentMethod.CASH
+    # A bank transfer's or e-wallet payment's transaction reference (mã giao dịch), as on the statement.
+    reference: Text = ""
 
     def __post_init__(self) -> None:
         self.amount = plain(self.amount)

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity.access import Principal
 from charity.audit.service import Actor, record
 from charity.clock import format_date, local_today
-from charity.donations.schemas import DonationOut, GiftIn, ReceiptRef
+from charity.donations.schemas import CashIn, DonationOut, GiftIn, ReceiptRef
 from charity.donors.service import RECORDERS, CleanDonor, add_donor, clean_donor, get_donor
 from charity.drives.schemas import DriveItemOut
 from charity.drives.service import accepted_items, get_drive
@@ -33,8 +33,10 @@ from charity.models import (
     DriveStatus,
     EntrySource,
     ItemType,
+    PaymentMethod,
     Receipt,
     ReceiptStatus,
+    Unit,
     utcnow,
 )
 from charity.money import line_value
@@ -204,6 +206,8 @@ async def _issue(
     note = " ".join(gift.note.split())
     if len(note) > NOTE_MAX:
         raise Invalid(f"Ghi chú dài quá {NOTE_MAX} ký tự.", field="note")
+    reference = _reference(gift.cash)
+    unit = await session.get_one(Unit, drive.unit_id)
     new_donor = _new_donor(gift)
     donor_id = gift.donor.id if gift.donor is not None else None
     if donor_id is not None:
@@ -216,6 +220,7 @@ async def _issue(
         "name_on_receipt": gift.name_on_receipt,
         "cash_amount": gift.cash.amount if gift.cash else None,
         "cash_method": gift.cash.method if gift.cash else None,
+        "cash_reference": reference,
         "note": note,
         "recorded_by": principal.user_id,
         "created_at": utcnow(),
@@ -260,6 +265,7 @@ async def _issue(
             "issued_at": utcnow(),
             "issued_by": principal.user_id,
             "replaces_id": replaces,
+            "form": unit.receipt_form,
         },
     )
     cash = [Posting(amount=gift.cash.amount, memo="Tiền mặt/chuyển khoản")] if gift.cash else []
@@ -305,7 +311,7 @@ async def _issue(
         received_on=gift.received_on,
         donor_id=donor_id,
         anonymous=gift.anonymous,
-        cash=CashOut(gift.cash.amount, gift.cash.method) if gift.cash else None,
+        cash=CashOut(gift.cash.amount, gift.cash.method, reference) if gift.cash else None,
         items=[
             ItemOut(
                 item_type.item_type_id,
@@ -321,6 +327,24 @@ async def _issue(
         note=note,
         receipt=ReceiptRef(receipt_id, number.code, number.seq, number.display, ReceiptStatus.ISSUED, total),
     )
+
+
+REFERENCE_MAX = 100
+
+
+def _reference(cash: CashIn | None) -> str:
+    """A transfer's transaction reference, as the bank prints it; cash handed over has none."""
+    reference = " ".join(cash.reference.split()) if cash else ""
+    if not reference:
+        return ""
+    if cash is None or cash.method == PaymentMethod.CASH:
+        raise Invalid(
+            "Tiền mặt không có mã giao dịch: mã giao dịch chỉ ghi cho chuyển khoản hoặc ví điện tử.",
+            field="cash.reference",
+        )
+    if len(reference) > REFERENCE_MAX:
+        raise Invalid(f"Mã giao dịch dài quá {REFERENCE_MAX} ký tự.", field="cash.reference")
+    return reference
 
 
 async def _insert_donation(session: AsyncSession, values: dict[str, Any]) -> int:

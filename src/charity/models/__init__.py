@@ -11,9 +11,10 @@ from charity.models.item_types import ItemType
 from charity.models.ledger import EntrySource, LedgerEntry
 from charity.models.printing import ReceiptPrint, ReceiptVerification
 from charity.models.receipts import BookStatus, Receipt, ReceiptBook, ReceiptStatus
-from charity.models.units import ReceiptPaper, Unit
+from charity.models.units import LARGE_GIFT_DEFAULT, ReceiptForm, ReceiptPaper, Unit
 
 __all__ = [
+    "LARGE_GIFT_DEFAULT",
     "MAX_AMOUNT",
     "MAX_ID",
     "ApiToken",
@@ -35,6 +36,7 @@ __all__ = [
     "PaymentMethod",
     "Receipt",
     "ReceiptBook",
+    "ReceiptForm",
     "ReceiptPaper",
     "ReceiptPrint",
     "ReceiptStatus",

@@ -28,6 +28,10 @@ class Donation(SQLModel, table=True):
             f"cash_amount IS NULL OR cash_amount BETWEEN 1 AND {MAX_AMOUNT}", name="cash_amount_range"
         ),
         both_or_neither("idempotency_key", "request_hash", name="idempotency_has_hash"),
+        CheckConstraint(
+            "cash_reference = '' OR cash_method IN ('bank_transfer', 'e_wallet')",
+            name="reference_only_for_transfers",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -39,6 +43,8 @@ class Donation(SQLModel, table=True):
     name_on_receipt: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     cash_amount: int | None = Field(default=None, sa_type=Money)
     cash_method: str | None = Field(default=None, sa_type=String(20))
+    # The bank's or the wallet's transaction reference of a transfer, as on the statement.
+    cash_reference: str = Field(default="", sa_type=String(100), sa_column_kwargs={"server_default": ""})
     note: str = Field(default="", sa_type=String(500))
     recorded_by: int = Field(foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from charity.models.base import Money, UTCDateTime, one_of, utcnow
+from charity.models.units import ReceiptForm
 
 
 class BookStatus(StrEnum):
@@ -59,6 +60,7 @@ class Receipt(SQLModel, table=True):
             name="void_has_reason",
         ),
         CheckConstraint("replaces_id IS NULL OR replaces_id <> id", name="not_own_replacement"),
+        one_of("form", ReceiptForm),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -72,5 +74,7 @@ class Receipt(SQLModel, table=True):
     void_reason: str | None = Field(default=None, sa_type=String(500))
     voided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     voided_by: int | None = Field(default=None, foreign_key="user_account.id")
+    # The form it was issued on (its unit's `receipt_form` then): every later copy prints the same.
+    form: str = Field(sa_type=String(10))
     # The receipt this one was issued to replace (the replaced one is void).
     replaces_id: int | None = Field(default=None, foreign_key="receipt.id", unique=True)

@@ -6,13 +6,25 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, String
 from sqlmodel import Field, SQLModel
 
-from charity.models.base import UTCDateTime, one_of, utcnow
+from charity.models.base import Money, UTCDateTime, one_of, utcnow
 
 
 class ReceiptPaper(StrEnum):
     A5 = "a5"  # one receipt per A5 landscape sheet
     A4_TWO = "a4x2"  # two copies (liên 1, 2) on one A4 sheet
     A4_THREE = "a4x3"  # three copies (liên 1, 2, 3)
+
+
+class ReceiptForm(StrEnum):
+    """Which receipt a unit prints for a gift of money alone, by the accounting regime it keeps."""
+
+    ENTERPRISE = "01-TT"  # Phiếu thu, mẫu 01-TT (enterprise regimes, Circulars 200/2014 and 133/2016)
+    PUBLIC_SECTOR = "C40-BB"  # Phiếu thu, mẫu C40-BB (administrative and non-business units)
+    PLAIN = "plain"  # "Biên nhận đóng góp", no form code (a pagoda, a unit with no formal regime)
+
+
+# Above this a gift asks whoever records it to confirm the amount, unless the unit sets its own figure.
+LARGE_GIFT_DEFAULT = 100_000_000
 
 
 class Unit(SQLModel, table=True):
@@ -25,6 +37,8 @@ class Unit(SQLModel, table=True):
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
         one_of("receipt_paper", ReceiptPaper),
         CheckConstraint("zero_tens_word IN ('linh', 'lẻ')", name="zero_tens_word"),
+        one_of("receipt_form", ReceiptForm),
+        CheckConstraint("large_gift_threshold >= 1", name="large_gift_threshold_positive"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -41,4 +55,14 @@ class Unit(SQLModel, table=True):
     )
     zero_tens_word: str = Field(
         default="linh", sa_type=String(10), sa_column_kwargs={"server_default": "linh"}
+    )
+    receipt_form: str = Field(
+        default=ReceiptForm.PLAIN,
+        sa_type=String(10),
+        sa_column_kwargs={"server_default": ReceiptForm.PLAIN.value},
+    )
+    large_gift_threshold: int = Field(
+        default=LARGE_GIFT_DEFAULT,
+        sa_type=Money,
+        sa_column_kwargs={"server_default": str(LARGE_GIFT_DEFAULT)},
     )

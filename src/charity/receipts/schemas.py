@@ -28,6 +28,7 @@ class BookOut(msgspec.Struct):
 class CashOut(msgspec.Struct):
     amount: int
     method: PaymentMethod
+    reference: str = ""
 
 
 class ItemOut(msgspec.Struct):

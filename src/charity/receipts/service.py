@@ -224,7 +224,7 @@ async def load(session: AsyncSession, receipt_ids: list[int]) -> list[ReceiptOut
             unit=PartyOut(unit.id, unit.name),
             donor=PartyOut(donor.id, donor.name) if donor else None,
             anonymous=donation.anonymous,
-            cash=CashOut(donation.cash_amount, PaymentMethod(donation.cash_method))
+            cash=CashOut(donation.cash_amount, PaymentMethod(donation.cash_method), donation.cash_reference)
             if donation.cash_amount
             else None,
             items=items[donation.id],

@@ -60,5 +60,7 @@ class UnitController(Controller):
             detach=data.parent_code is None,
             receipt_paper=data.receipt_paper,
             zero_tens_word=data.zero_tens_word,
+            receipt_form=data.receipt_form,
+            large_gift_threshold=data.large_gift_threshold,
         )
         return UnitOut.of(unit)

@@ -5,8 +5,8 @@ from typing import Literal
 
 import msgspec
 
-from charity.fields import Text
-from charity.models import ReceiptPaper, Unit
+from charity.fields import Amount, Text
+from charity.models import ReceiptForm, ReceiptPaper, Unit
 
 
 class UnitCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -24,6 +24,9 @@ class UnitUpdate(msgspec.Struct, forbid_unknown_fields=True):
     parent_code: Text | msgspec.UnsetType | None = msgspec.UNSET
     receipt_paper: ReceiptPaper | None = None
     zero_tens_word: Literal["linh", "lẻ"] | None = None
+    receipt_form: ReceiptForm | None = None
+    # Above this amount (đồng) a gift must be confirmed by whoever records it.
+    large_gift_threshold: Amount | None = None
 
 
 class UnitOut(msgspec.Struct):
@@ -35,6 +38,8 @@ class UnitOut(msgspec.Struct):
     created_at: datetime
     receipt_paper: ReceiptPaper
     zero_tens_word: str
+    receipt_form: ReceiptForm
+    large_gift_threshold: int
 
     @classmethod
     def of(cls, unit: Unit) -> UnitOut:
@@ -47,4 +52,6 @@ class UnitOut(msgspec.Struct):
             unit.created_at,
             ReceiptPaper(unit.receipt_paper),
             unit.zero_tens_word,
+            ReceiptForm(unit.receipt_form),
+            unit.large_gift_threshold,
         )

@@ -12,7 +12,7 @@ from charity.access import Principal, scope_units, units_below
 from charity.audit.service import Actor, record
 from charity.db import page_of
 from charity.errors import Conflict, Invalid, NotFound
-from charity.models import Unit
+from charity.models import MAX_AMOUNT, Unit
 from charity.text import clean
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
@@ -127,19 +127,24 @@ async def update_unit(
     detach: bool = False,
     receipt_paper: str | None = None,
     zero_tens_word: str | None = None,
+    receipt_form: str | None = None,
+    large_gift_threshold: int | None = None,
 ) -> Unit:
     """Change a unit's name, address or place in the tree (never under itself or its own descendants)."""
-    before = {
-        "name": unit.name,
-        "address": unit.address,
-        "parent_id": unit.parent_id,
-        "receipt_paper": unit.receipt_paper,
-        "zero_tens_word": unit.zero_tens_word,
-    }
+    before = _settings(unit)
     if receipt_paper is not None:
         unit.receipt_paper = receipt_paper
     if zero_tens_word is not None:
         unit.zero_tens_word = zero_tens_word
+    if receipt_form is not None:
+        unit.receipt_form = receipt_form
+    if large_gift_threshold is not None:
+        if not 1 <= large_gift_threshold <= MAX_AMOUNT:
+            raise Invalid(
+                "Ngưỡng xác nhận khoản lớn phải là số nguyên đồng dương, tối đa 10.000 tỷ đồng.",
+                field="large_gift_threshold",
+            )
+        unit.large_gift_threshold = int(large_gift_threshold)
     if name is not None:
         unit.name = _name(name)
     if address is not None:
@@ -160,12 +165,18 @@ async def update_unit(
         object_id=unit.id,
         unit_id=unit.id,
         before=before,
-        after={
-            "name": unit.name,
-            "address": unit.address,
-            "parent_id": unit.parent_id,
-            "receipt_paper": unit.receipt_paper,
-            "zero_tens_word": unit.zero_tens_word,
-        },
+        after=_settings(unit),
     )
     return unit
+
+
+def _settings(unit: Unit) -> dict[str, str | int | None]:
+    return {
+        "name": unit.name,
+        "address": unit.address,
+        "parent_id": unit.parent_id,
+        "receipt_paper": unit.receipt_paper,
+        "zero_tens_word": unit.zero_tens_word,
+        "receipt_form": unit.receipt_form,
+        "large_gift_threshold": unit.large_gift_threshold,
+    }
