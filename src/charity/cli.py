@@ -219,7 +219,6 @@ def cmd_receipts_print(settings: Settings, args: argparse.Namespace) -> int:
                 Actor.command_line(),
                 choose,
                 make,
-                secret_key=settings.secret_key,
                 base_url=settings.base_url,
             )
         return documents

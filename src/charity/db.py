@@ -16,16 +16,19 @@ first, then the drive.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, event, func, make_url, select
+from sqlalchemy import ColumnElement, Select, event, func, make_url, select
 from sqlalchemy.engine import URL, Connection, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
+
+from charity.text import fold
 
 ModelT = TypeVar("ModelT", bound=SQLModel)
 
@@ -147,3 +150,20 @@ async def lock_rows(session: AsyncSession, model: type[ModelT], ids: Sequence[in
     primary_key = model.__table__.primary_key.columns.values()[0]  # type: ignore[attr-defined]
     statement = select(model).where(primary_key.in_(sorted(ids))).order_by(primary_key).with_for_update()
     return list((await session.execute(statement)).scalars())
+
+
+def escape_like(text: str) -> str:
+    """`text` taken literally in a LIKE pattern whose escape character is a backslash."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def contains_words(column: ColumnElement[str], query: str) -> list[ColumnElement[bool]]:
+    """Conditions that every word of `query` appears in `column`, a folded text (see
+    `charity.text.fold`): case and diacritics do not count, and a number written with dots
+    ("0903.512.846") is looked for as its digits."""
+    conditions = []
+    for word in fold(query).split():
+        digits = re.sub(r"\D", "", word)
+        needle = digits if digits and len(digits) >= 3 and digits == word.replace(".", "") else word
+        conditions.append(column.like(f"%{escape_like(needle)}%", escape="\\"))
+    return conditions

@@ -23,9 +23,6 @@ from charity.models import WebSession, utcnow
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_PREFIX = "/api/"
-# The route option of a safe method that records what it does (a receipt's print is recorded, and
-# the first is the original): it runs in a write transaction.
-RECORDS = "records"
 # Set by the guard when the browser session's last use is due to be written down (see `provide_session`).
 TOUCH_SESSION = "touch_session"
 
@@ -45,12 +42,11 @@ def database_of(state: State) -> Database:
 async def provide_session(request: Request, state: State) -> AsyncIterator[AsyncSession]:
     """The request's one transaction. A safe method reads; an unsafe one runs in a write transaction,
     committed when the handler returns and before the answer is sent, so that an acknowledged change
-    is on disk, and rolled back when the handler raises; so does a safe method whose route declares
-    that it `RECORDS` what it does. A page read whose browser session is due to
-    record its last use (once a minute) writes that too, after the handler."""
+    is on disk, and rolled back when the handler raises. A page read whose browser session is due to
+    record its last use (once a minute) writes, after the handler."""
     database = database_of(state)
     touch = request.state.get(TOUCH_SESSION)
-    if request.method in SAFE_METHODS and not request.route_handler.opt.get(RECORDS) and touch is None:
+    if request.method in SAFE_METHODS and touch is None:
         async with database.read() as session:
             yield session
         return

@@ -33,3 +33,11 @@ def fold(text: str) -> str:
     """Lower case without diacritics, for search: "Nguyễn Thị Hồng Đức" → "nguyen thi hong duc"."""
     decomposed = unicodedata.normalize("NFD", clean(text).lower().replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def ascii_slug(text: str, max_length: int = 60) -> str:
+    """A file name's part made of a name: "Hũ gạo tiết kiệm 2026" → "hu-gao-tiet-kiem-2026"."""
+    return _NOT_SLUG.sub("-", fold(text))[:max_length].strip("-") or "x"

@@ -243,8 +243,42 @@ function setupDesk() {
   dialog.querySelector("#void-cancel").addEventListener("click", () => dialog.close());
 }
 
+// A print opens its PDF in another tab; this page then shows the counts and marks the print changed.
+document.addEventListener("submit", (event) => {
+  if (!event.defaultPrevented && event.target.matches("form[data-print], #print-form")) {
+    setTimeout(() => window.location.reload(), 2500);
+  }
+});
+
+// A volunteer without a printer sends the donor the receipt's public link: through the phone's own
+// share sheet where there is one, else copied for pasting into a message.
+function setupShare() {
+  const button = document.querySelector("[data-share-url]");
+  if (!button) return;
+  const done = document.querySelector(".share-done");
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const url = button.dataset.shareUrl;
+    if (navigator.share) {
+      try {
+        await navigator.share({ title: button.dataset.shareTitle, text: "Biên nhận đóng góp của quý vị", url });
+        return;
+      } catch (error) {
+        if (error.name === "AbortError") return;
+      }
+    }
+    try {
+      await navigator.clipboard.writeText(url);
+      done.textContent = "Đã chép đường dẫn: dán vào Zalo, tin nhắn hoặc thư điện tử để gửi.";
+    } catch {
+      done.textContent = "Hãy chép đường dẫn ở trên để gửi.";
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const giftForm = document.querySelector("form.gift-form");
   if (giftForm) setupGiftForm(giftForm);
   setupDesk();
+  setupShare();
 });

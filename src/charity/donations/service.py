@@ -36,13 +36,14 @@ from charity.models import (
     PaymentMethod,
     Receipt,
     ReceiptStatus,
+    ReceiptVerification,
     Unit,
     utcnow,
 )
 from charity.money import line_value
 from charity.receipts.numbering import take_number
 from charity.receipts.schemas import CashOut, ItemOut
-from charity.receipts.service import clean_reason, load, lock_receipts, void_receipt, voidable
+from charity.receipts.service import clean_reason, load, lock_receipts, new_token, void_receipt, voidable
 
 MAX_LINES = 50
 MAX_QUANTITY = Decimal(10**12)
@@ -268,6 +269,7 @@ async def _issue(
             "form": unit.receipt_form,
         },
     )
+    session.add(ReceiptVerification(token=new_token(), receipt_id=receipt_id))
     cash = [Posting(amount=gift.cash.amount, memo="Tiền mặt/chuyển khoản")] if gift.cash else []
     await post(
         session,

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.access import Principal, scope_units
 from charity.audit.service import Actor, record
-from charity.db import page_of
+from charity.db import contains_words, escape_like, page_of
 from charity.errors import Conflict, Invalid, NotFound
 from charity.models import Donor, DonorKind, Role, Unit
 from charity.text import clean, fold
@@ -83,17 +83,9 @@ def _visible(principal: Principal, roles: tuple[Role, ...] = READERS) -> Select[
     return select(Donor).where(Donor.unit_id.in_(scope_units(principal, roles)))
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def matching(statement: Select[tuple[Donor]], query: str) -> Select[tuple[Donor]]:
     """Every word of the query must appear in the name, phone or address, ignoring case and diacritics."""
-    for word in fold(query).split():
-        digits = re.sub(r"\D", "", word)
-        needle = digits if digits and len(digits) >= 3 and digits == word.replace(".", "") else word
-        statement = statement.where(Donor.search_text.like(f"%{_escape_like(needle)}%", escape="\\"))
-    return statement
+    return statement.where(*contains_words(Donor.search_text, query))
 
 
 async def list_donors(
@@ -110,7 +102,7 @@ async def list_donors(
     visible = _visible(principal, roles)
     if not query.strip():
         return await page_of(session, visible, Donor.search_text, Donor.id, limit=limit, offset=offset)
-    needle = _escape_like(fold(query).strip())
+    needle = escape_like(fold(query).strip())
     text = Donor.search_text
     rank = case(
         (text.like(f"{needle}%", escape="\\"), 0),

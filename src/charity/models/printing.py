@@ -25,8 +25,8 @@ class ReceiptPrint(SQLModel, table=True):
 
 
 class ReceiptVerification(SQLModel, table=True):
-    """The public token in a receipt's QR code: an HMAC of the receipt, so receipts cannot be listed
-    by trying numbers. Written when the receipt is first printed."""
+    """The public token in a receipt's QR code and in the link sent to its donor: random, so receipts
+    cannot be listed by trying numbers. Written when the receipt is issued."""
 
     __tablename__ = "receipt_verification"
 

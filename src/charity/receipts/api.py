@@ -15,11 +15,12 @@ from charity.access import allow
 from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId, QueryId, QueryYear
 from charity.models import ReceiptStatus, Role
 from charity.receipts import service
-from charity.receipts.delivery import one_receipt, print_receipts
+from charity.receipts.delivery import preview, print_one, print_receipts
 from charity.receipts.schemas import BookCreate, BookOut, PrintRequest, ReceiptOut, VoidRequest
-from charity.requests import RECORDS, Acting, Caller, DbSession
+from charity.requests import Acting, Caller, DbSession
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
+ISSUE = allow(Role.VOLUNTEER, Role.COORDINATOR)
 COORDINATE = allow(Role.COORDINATOR)
 
 
@@ -50,12 +51,20 @@ class ReceiptController(Controller):
     async def get_receipt(self, session: DbSession, principal: Caller, receipt_id: PathId) -> ReceiptOut:
         return await service.get_receipt(session, principal, receipt_id)
 
-    @get("/{receipt_id:int}/pdf", opt=READ | {RECORDS: True}, media_type="application/pdf")
-    async def receipt_pdf(
+    @get("/{receipt_id:int}/pdf", opt=READ, media_type="application/pdf")
+    async def receipt_pdf(self, state: State, principal: Caller, receipt_id: PathId) -> Response[bytes]:
+        """The receipt as a PDF to look at, marked "BẢN XEM" across it: viewing records nothing and
+        never spends the original."""
+        return await preview(state, principal, receipt_id)
+
+    @post("/{receipt_id:int}/print", opt=ISSUE, status_code=HTTP_200_OK, media_type="application/pdf")
+    async def print_receipt(
         self, request: Request, state: State, session: DbSession, principal: Caller, receipt_id: PathId
     ) -> Response[bytes]:
-        """The receipt as a PDF: the first print is the original, later ones say "BẢN SAO"."""
-        return await one_receipt(request, state, session, principal, receipt_id)
+        """Print the receipt to hand to its donor: the first print is the original, every later one
+        says "BẢN SAO số N"; each is recorded and audited. For the volunteer who issued it and the
+        unit's coordinators."""
+        return await print_one(request, state, session, principal, receipt_id)
 
     @post("/print", opt=COORDINATE, status_code=HTTP_200_OK, media_type="application/pdf")
     async def print_batch(

@@ -3,19 +3,18 @@
 A print is recorded (who, when, which copy) once its PDF is made, which happens outside any
 transaction and off the event loop (`print_receipts`): the first print of a receipt is the original,
 every later print says "BẢN SAO" with its number, and a void receipt says "ĐÃ HỦY" with reason and
-date.
+date. Viewing a receipt (`view_receipts`) records nothing: its PDF says it is a preview, or, for the
+donor who opens the link sent to them, an electronic copy.
 
 What is printed is made in charity.receipts.rendering.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from functools import partial
 from typing import TypeVar
 
@@ -31,7 +30,9 @@ from charity.models import (
     Donation,
     Donor,
     Drive,
+    PaymentMethod,
     Receipt,
+    ReceiptForm,
     ReceiptPaper,
     ReceiptPrint,
     ReceiptStatus,
@@ -40,7 +41,7 @@ from charity.models import (
     User,
 )
 from charity.money import amount_in_words, format_quantity, format_vnd
-from charity.receipts.schemas import ReceiptOut
+from charity.receipts.schemas import ItemOut, ReceiptOut
 from charity.receipts.service import load, lock_receipts
 
 T = TypeVar("T")
@@ -52,11 +53,20 @@ PARTS = {
 }
 
 
-def verification_token(secret_key: str, receipt: ReceiptOut) -> str:
-    """An HMAC of the receipt (not its id): nobody can list receipts by guessing tokens."""
-    message = f"receipt:{receipt.id}:{receipt.book_id}:{receipt.seq}".encode()
-    digest = hmac.new(secret_key.encode(), message, hashlib.sha256).digest()[:16]
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+class View(StrEnum):
+    """A receipt looked at rather than printed: nothing is recorded, and the PDF says which it is."""
+
+    PREVIEW = "preview"  # on screen at the desk: marked across the page, never to hand out
+    ELECTRONIC = "electronic"  # the donor's own copy, from the link sent to them
+
+
+ELECTRONIC_MARK = "BẢN ĐIỆN TỬ"
+NOT_VALUED = "Chưa ước tính"
+
+
+def copy_mark(copy_number: int) -> str:
+    """What a print says of itself: nothing on the original, its number on every later copy."""
+    return f"BẢN SAO số {copy_number}" if copy_number else ""
 
 
 def masked_name(name: str) -> str:
@@ -65,6 +75,11 @@ def masked_name(name: str) -> str:
     if not words:
         return ""
     return " ".join([words[0], *(f"{word[0]}." for word in words[1:])])
+
+
+def goods_text(items: list[ItemOut]) -> str:
+    """The goods of a receipt in a few words, shown wherever its total is: "10 kg Gạo, 40 quyển Vở"."""
+    return ", ".join(f"{format_quantity(item.quantity)} {item.unit_of_measure} {item.name}" for item in items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +98,13 @@ class ReceiptDocument:
     book: str
     seq: str
     title: str
+    # The accounting form's code ("01-TT", "C40-BB") on a receipt of money alone, where the unit keeps
+    # a regime whose form it is; "" on any other receipt (goods are never on a cash form).
+    form_code: str
+    # The unit keeps formal accounts: its accountant signs.
+    accountant: bool
+    # Money was handed over in cash: the cashier (thủ quỹ) signs for it. A transfer is not handed over.
+    cashier: bool
     paper: str
     unit_name: str
     unit_address: str
@@ -97,11 +119,15 @@ class ReceiptDocument:
     items: list[ItemLine]
     goods_total: str
     goods_words: str
+    # Every line of goods has an estimated value (a total of goods means something).
+    goods_valued: bool
     total: str
     total_words: str
     note: str
     issued_by: str
-    copy_number: int
+    # "" on the original; which copy, or that it is the electronic copy, on any other.
+    mark: str
+    preview: bool
     void: bool
     void_reason: str
     voided_on: date | None
@@ -112,6 +138,7 @@ class ReceiptDocument:
 class _Extras:
     unit_address: str
     paper: str
+    form: ReceiptForm
     zero_tens: str
     donor_address: str
     name_on_receipt: bool
@@ -124,6 +151,7 @@ async def _extras(session: AsyncSession, receipt_ids: list[int]) -> dict[int, _E
             Receipt.id,
             Unit.address,
             Unit.receipt_paper,
+            Receipt.form,
             Unit.zero_tens_word,
             Donor.address,
             Donation.name_on_receipt,
@@ -139,27 +167,45 @@ async def _extras(session: AsyncSession, receipt_ids: list[int]) -> dict[int, _E
     )
     return {
         receipt_id: _Extras(
-            address, paper, zero_tens, donor_address or "", name_on_receipt, full_name or username
+            address,
+            paper,
+            ReceiptForm(form),
+            zero_tens,
+            donor_address or "",
+            name_on_receipt,
+            full_name or username,
         )
-        for receipt_id, address, paper, zero_tens, donor_address, name_on_receipt, full_name, username in rows
+        for receipt_id, address, paper, form, zero_tens, donor_address, name_on_receipt, full_name, username in rows
     }
 
 
-def _document(receipt: ReceiptOut, extras: _Extras, copy_number: int, verify_url: str) -> ReceiptDocument:
+def _document(
+    receipt: ReceiptOut, extras: _Extras, copy_number: int, view: View | None, verify_url: str
+) -> ReceiptDocument:
     words = partial(amount_in_words, zero_tens=extras.zero_tens)
     show_name = receipt.donor is not None and (not receipt.anonymous or extras.name_on_receipt)
     goods_total = sum(item.value for item in receipt.items)
     cash = receipt.cash.amount if receipt.cash else 0
-    if receipt.cash and receipt.items:
-        title = "BIÊN NHẬN ĐÓNG GÓP"
-    elif receipt.cash:
+    on_cash_form = receipt.cash is not None and not receipt.items and extras.form != ReceiptForm.PLAIN
+    if on_cash_form:
         title = "PHIẾU THU"
+    elif receipt.cash:
+        title = "BIÊN NHẬN ĐÓNG GÓP"
     else:
         title = "BIÊN NHẬN HIỆN VẬT"
+    method = ""
+    if receipt.cash:
+        method = PAYMENT_METHODS[receipt.cash.method]
+        if receipt.cash.reference:
+            method += f", mã giao dịch {receipt.cash.reference}"
+    valued = all(item.value for item in receipt.items)
     return ReceiptDocument(
         book=f"{receipt.book}-{receipt.year}",
         seq=f"{receipt.seq:05d}",
         title=title,
+        form_code=extras.form.value if on_cash_form else "",
+        accountant=extras.form != ReceiptForm.PLAIN,
+        cashier=receipt.cash is not None and receipt.cash.method == PaymentMethod.CASH,
         paper=extras.paper,
         unit_name=receipt.unit.name,
         unit_address=extras.unit_address,
@@ -169,7 +215,7 @@ def _document(receipt: ReceiptOut, extras: _Extras, copy_number: int, verify_url
         payer_address=extras.donor_address if show_name else "",
         drive_name=receipt.drive.name,
         cash=format_vnd(cash) if receipt.cash else "",
-        cash_method=PAYMENT_METHODS[receipt.cash.method] if receipt.cash else "",
+        cash_method=method,
         cash_words=words(cash) if receipt.cash else "",
         items=[
             ItemLine(
@@ -181,13 +227,15 @@ def _document(receipt: ReceiptOut, extras: _Extras, copy_number: int, verify_url
             )
             for item in receipt.items
         ],
-        goods_total=format_vnd(goods_total),
-        goods_words=words(goods_total),
+        goods_total=format_vnd(goods_total) if goods_total else NOT_VALUED,
+        goods_words=words(goods_total) if goods_total else "",
+        goods_valued=valued,
         total=format_vnd(receipt.total_value),
         total_words=words(receipt.total_value),
         note=receipt.note,
         issued_by=extras.issued_by,
-        copy_number=copy_number,
+        mark=ELECTRONIC_MARK if view == View.ELECTRONIC else "" if view else copy_mark(copy_number),
+        preview=view == View.PREVIEW,
         void=receipt.status == ReceiptStatus.VOID,
         void_reason=receipt.void_reason or "",
         voided_on=receipt.voided_at.astimezone(VIETNAM).date() if receipt.voided_at else None,
@@ -204,8 +252,6 @@ class _Print:
     number: str
     status: ReceiptStatus
     copy_number: int
-    token: str
-    new_token: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,10 +273,10 @@ async def _copies(session: AsyncSession, receipt_ids: list[int]) -> dict[int, in
 
 
 async def _prepare(
-    session: AsyncSession, receipt_ids: list[int], *, secret_key: str, base_url: str
+    session: AsyncSession, receipt_ids: list[int], *, base_url: str, view: View | None = None
 ) -> Prepared:
-    """What printing each receipt (the caller checked the caller may see them) would put on paper:
-    the next copy number of each, its state, its verification link."""
+    """What each receipt (the caller checked the caller may see them) would put on paper: printed,
+    the next copy number of each, its state, its verification link; or what its `view` shows."""
     receipts = await load(session, receipt_ids)
     extras = await _extras(session, receipt_ids)
     printed = await _copies(session, receipt_ids)
@@ -246,21 +292,22 @@ async def _prepare(
     prints, documents = [], []
     for receipt in receipts:
         copy_number = printed.get(receipt.id, 0)
-        # The token printed first stays the receipt's token, even if the secret key changes later.
-        token = tokens.get(receipt.id) or verification_token(secret_key, receipt)
-        prints.append(
-            _Print(
-                receipt.id,
-                receipt.unit.id,
-                receipt.number,
-                receipt.status,
+        prints.append(_Print(receipt.id, receipt.unit.id, receipt.number, receipt.status, copy_number))
+        documents.append(
+            _document(
+                receipt,
+                extras[receipt.id],
                 copy_number,
-                token,
-                new_token=receipt.id not in tokens,
+                view,
+                verify_url(base_url, tokens[receipt.id]),
             )
         )
-        documents.append(_document(receipt, extras[receipt.id], copy_number, f"{base_url}/verify/{token}"))
     return Prepared(prints, documents)
+
+
+def verify_url(base_url: str, token: str) -> str:
+    """The receipt's public page: what its QR code holds and what is sent to its donor."""
+    return f"{base_url}/verify/{token}"
 
 
 async def _record(session: AsyncSession, actor: Actor, prepared: Prepared) -> bool:
@@ -283,8 +330,6 @@ async def _record(session: AsyncSession, actor: Actor, prepared: Prepared) -> bo
         session.add(
             ReceiptPrint(receipt_id=item.receipt_id, copy_number=item.copy_number, printed_by=actor.user_id)
         )
-        if item.new_token:
-            session.add(ReceiptVerification(token=item.token, receipt_id=item.receipt_id))
         await record(
             session,
             actor,
@@ -305,7 +350,6 @@ async def print_receipts(
     choose: Callable[[AsyncSession], Awaitable[list[int]]],
     make: Callable[[list[ReceiptDocument]], Awaitable[T]],
     *,
-    secret_key: str,
     base_url: str,
 ) -> tuple[T, list[ReceiptDocument]]:
     """Print the receipts `choose` picks, in its order: `make` turns what is printed on them into a
@@ -315,19 +359,30 @@ async def print_receipts(
     holds the whole database). When another print or a void of the same receipts came in between,
     it is done again with them locked."""
     async with database.read() as reading:
-        prepared = await _prepare(
-            reading, await _chosen(reading, choose), secret_key=secret_key, base_url=base_url
-        )
+        prepared = await _prepare(reading, await _chosen(reading, choose), base_url=base_url)
     made = await make(prepared.documents)
     if await _record(session, actor, prepared):
         return made, prepared.documents
-    prepared = await _prepare(
-        session, await _chosen(session, choose), secret_key=secret_key, base_url=base_url
-    )
+    prepared = await _prepare(session, await _chosen(session, choose), base_url=base_url)
     made = await make(prepared.documents)
     if not await _record(session, actor, prepared):
         raise RuntimeError("receipts changed while their rows were locked")
     return made, prepared.documents
+
+
+async def view_receipts(
+    database: Database,
+    choose: Callable[[AsyncSession], Awaitable[list[int]]],
+    make: Callable[[list[ReceiptDocument]], Awaitable[T]],
+    *,
+    base_url: str,
+    view: View,
+) -> tuple[T, list[ReceiptDocument]]:
+    """The receipts `choose` picks as `make` makes them, marked as the `view` they are: nothing is
+    recorded, and they are made, as a print is, outside any transaction."""
+    async with database.read() as reading:
+        prepared = await _prepare(reading, await _chosen(reading, choose), base_url=base_url, view=view)
+    return await make(prepared.documents), prepared.documents
 
 
 async def _chosen(session: AsyncSession, choose: Callable[[AsyncSession], Awaitable[list[int]]]) -> list[int]:

@@ -40,9 +40,14 @@ class FormShape:
 
     paper: str
     title: str
+    form_code: str
     cash: bool
     items: int
+    any_valued: bool  # some goods have an estimated value, and their total is printed
+    all_valued: bool
     note: bool
+    accountant: bool
+    cashier: bool
 
     @property
     def parts(self) -> list[str]:
@@ -53,9 +58,20 @@ class FormShape:
         return "Người nộp tiền" if not self.items else ("Người giao hàng" if not self.cash else "Người nộp")
 
     @property
-    def keeper_role(self) -> str:
-        # Goods are handed over and kept in store: no one pays money or keeps cash for them.
-        return "Thủ quỹ" if not self.items else ("Thủ kho" if not self.cash else "Thủ quỹ, thủ kho")
+    def signatures(self) -> list[tuple[str, str, bool]]:
+        """Who signs, left to right: role, what they write, and whether it is who made the receipt
+        (their name is printed under it)."""
+        signs = [("Thủ trưởng đơn vị", "(Ký, họ tên, đóng dấu)", False)]
+        if self.accountant:
+            signs.append(("Kế toán trưởng" if self.form_code else "Kế toán", "(Ký, họ tên)", False))
+        signs.append((self.payer_role, "(Ký, họ tên)", False))
+        signs.append(("Người lập phiếu" if self.form_code else "Người lập biên nhận", "(Ký, họ tên)", True))
+        # The cashier signs for cash put in the till, the storekeeper for goods put in store; money
+        # transferred to the unit's account passes through neither.
+        keepers = [role for role, kept in (("Thủ quỹ", self.cashier), ("Thủ kho", self.items)) if kept]
+        if keepers:
+            signs.append((", ".join(keepers).capitalize(), "(Ký, họ tên)", False))
+        return signs
 
 
 def html_of(shape: FormShape, values: dict[str, str] | None = None) -> str:
@@ -107,7 +123,16 @@ def _blank_form(shape: FormShape) -> BlankForm:
 
 def _shape(document: ReceiptDocument) -> FormShape:
     return FormShape(
-        document.paper, document.title, bool(document.cash), len(document.items), bool(document.note)
+        paper=document.paper,
+        title=document.title,
+        form_code=document.form_code,
+        cash=bool(document.cash),
+        items=len(document.items),
+        any_valued=bool(document.items and document.goods_words),
+        all_valued=document.goods_valued,
+        note=bool(document.note),
+        accountant=document.accountant,
+        cashier=document.cashier,
     )
 
 
@@ -146,8 +171,10 @@ def _stamps(document: ReceiptDocument) -> dict[str, dict[str, str]]:
     """The marks the receipt has, by their frame's slot (a hidden element, drawn only when stamped),
     with the texts of the frame's own slots."""
     stamps = {}
-    if document.copy_number:
-        stamps["copy_mark"] = {"copy": f"BẢN SAO số {document.copy_number}"}
+    if document.mark:
+        stamps["copy_mark"] = {"copy": document.mark}
+    if document.preview:
+        stamps["preview"] = {"preview_title": "BẢN XEM", "preview_note": "Không dùng để giao cho nhà hảo tâm"}
     if document.void:
         reason = f"Ngày {document.voided_on:%d/%m/%Y}: {document.void_reason}"
         stamps["void"] = {"void_title": "ĐÃ HỦY", "void_reason": reason}
@@ -190,12 +217,13 @@ def _stamp_one(document: ReceiptDocument) -> StampedReceipt:
             (code,) = slots["qr"]
             sheets[code.page].qr(code, qr)
             for frame, texts in _stamps(document).items():
-                # A void copy says so on each of its pages; a copy's mark heads its further pages.
-                pages = _pages_of(slots) if frame == "void" else [slots[frame][0].page]
+                # A void copy or a preview says so on each of its pages; a copy's mark heads its
+                # further pages.
+                pages = [slots[frame][0].page] if frame == "copy_mark" else _pages_of(slots)
                 _stamp_on(sheets, slots, pages, frame, texts)
             heading = f"Quyển số {document.book}, số {document.seq}"
-            if document.copy_number:
-                heading += f", BẢN SAO số {document.copy_number}"
+            if document.mark:
+                heading += f", {document.mark}"
             _continuation_headers(sheets, slots, heading)
     except DoesNotFit:
         return _laid_out_whole(document)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -29,8 +30,10 @@ from charity.models import (
     ReceiptBook,
     ReceiptPrint,
     ReceiptStatus,
+    ReceiptVerification,
     Role,
     Unit,
+    User,
     utcnow,
 )
 from charity.receipts.numbering import display_number
@@ -54,10 +57,10 @@ class ReceiptFilter:
     donor_id: int | None = None
 
 
-def _visible(principal: Principal) -> Select[tuple[Receipt]]:
+def _visible(principal: Principal, overseers: tuple[Role, ...] = OVERSEERS) -> Select[tuple[Receipt]]:
     """Coordinators and auditors see the receipts of their scope; a volunteer sees the ones they issued
     in drives of their scope."""
-    overseen = Drive.unit_id.in_(scope_units(principal, OVERSEERS))
+    overseen = Drive.unit_id.in_(scope_units(principal, overseers))
     own = and_(
         Receipt.issued_by == principal.user_id, Drive.unit_id.in_(scope_units(principal, [Role.VOLUNTEER]))
     )
@@ -163,11 +166,48 @@ async def total_value(session: AsyncSession, principal: Principal, where: Receip
     return int((await session.execute(statement)).scalar_one())
 
 
+NO_RECEIPT = "Không có biên nhận này."
+
+
 async def get_receipt(session: AsyncSession, principal: Principal, receipt_id: int) -> ReceiptOut:
     found = (await session.execute(_visible(principal).where(Receipt.id == receipt_id))).scalar_one_or_none()
     if found is None:
-        raise NotFound("Không có biên nhận này.")
+        raise NotFound(NO_RECEIPT)
     return (await load(session, [receipt_id]))[0]
+
+
+async def may_issue(session: AsyncSession, principal: Principal, receipt_id: int) -> bool:
+    """Whether the principal may hand the receipt's paper out: a coordinator of its unit or the
+    volunteer who issued it. An auditor views receipts and never prints them."""
+    visible = _visible(principal, (Role.COORDINATOR,)).where(Receipt.id == receipt_id)
+    return (await session.execute(visible)).scalar_one_or_none() is not None
+
+
+async def issuable_id(session: AsyncSession, principal: Principal, receipt_id: int) -> int:
+    if not await may_issue(session, principal, receipt_id):
+        raise NotFound(NO_RECEIPT)
+    return receipt_id
+
+
+def new_token() -> str:
+    """A receipt's public verification token."""
+    return secrets.token_urlsafe(16)
+
+
+async def token_of(session: AsyncSession, receipt_id: int) -> str:
+    return (
+        await session.execute(
+            select(ReceiptVerification.token).where(ReceiptVerification.receipt_id == receipt_id)
+        )
+    ).scalar_one()
+
+
+async def receipt_of_token(session: AsyncSession, token: str) -> int | None:
+    return (
+        await session.execute(
+            select(ReceiptVerification.receipt_id).where(ReceiptVerification.token == token[:32])
+        )
+    ).scalar_one_or_none()
 
 
 async def load(session: AsyncSession, receipt_ids: list[int]) -> list[ReceiptOut]:
@@ -438,3 +478,48 @@ async def print_counts(session: AsyncSession, receipt_ids: list[int]) -> dict[in
 async def not_printed_count(session: AsyncSession, principal: Principal) -> int:
     statement = _printable(principal).where(~exists().where(ReceiptPrint.receipt_id == Receipt.id))
     return (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
+
+
+@dataclass(frozen=True, slots=True)
+class PrintEvent:
+    copy_number: int
+    printed_by: str
+    printed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Who did what to a receipt: who recorded its gift, each print, who voided it."""
+
+    recorded_by: str
+    prints: list[PrintEvent]
+    voided_by: str
+
+
+def _person(user: User | None) -> str:
+    return (user.full_name or user.username) if user else "dòng lệnh trên máy chủ"
+
+
+async def history(session: AsyncSession, receipt_id: int) -> History:
+    recorder, voider = aliased(User), aliased(User)
+    recorded_by, voided_by = (
+        await session.execute(
+            select(recorder, voider)
+            .select_from(Receipt)
+            .join(Donation, Donation.id == Receipt.donation_id)
+            .join(recorder, recorder.id == Donation.recorded_by)
+            .outerjoin(voider, voider.id == Receipt.voided_by)
+            .where(Receipt.id == receipt_id)
+        )
+    ).one()
+    prints = await session.execute(
+        select(ReceiptPrint, User)
+        .outerjoin(User, User.id == ReceiptPrint.printed_by)
+        .where(ReceiptPrint.receipt_id == receipt_id)
+        .order_by(ReceiptPrint.copy_number)
+    )
+    return History(
+        recorded_by=_person(recorded_by),
+        prints=[PrintEvent(done.copy_number, _person(user), done.printed_at) for done, user in prints],
+        voided_by=_person(voided_by) if voided_by else "",
+    )

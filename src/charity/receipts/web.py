@@ -3,33 +3,41 @@ receipt's QR code opens."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.response import Redirect, Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
 from charity.access import Principal, allow, may, public
 from charity.clock import VIETNAM, format_date
 from charity.drives.service import list_drives
-from charity.errors import DomainError, Forbidden
+from charity.errors import DomainError, NotFound
 from charity.fields import Offset, PathId, PathText, QueryId, QueryText
 from charity.labels import PAYMENT_METHODS, RECEIPT_STATUSES
-from charity.models import ReceiptStatus, ReceiptVerification, Role, Unit
+from charity.models import ReceiptStatus, Role, Unit
 from charity.money import amount_in_words, format_quantity, format_vnd
 from charity.pages import message_page, page
 from charity.receipts import service
-from charity.receipts.delivery import one_receipt, print_receipts
-from charity.receipts.printing import ANONYMOUS, masked_name
+from charity.receipts.delivery import preview, print_one, print_receipts, view
+from charity.receipts.printing import (
+    ANONYMOUS,
+    NOT_VALUED,
+    View,
+    copy_mark,
+    goods_text,
+    masked_name,
+    verify_url,
+)
 from charity.receipts.schemas import ReceiptOut
-from charity.requests import RECORDS, Acting, Caller, DbSession, submit
+from charity.requests import Acting, Caller, DbSession, submit
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
+ISSUE = allow(Role.VOLUNTEER, Role.COORDINATOR)
 COORDINATE = allow(Role.COORDINATOR)
 DESK_PAGE = 50
 
@@ -45,7 +53,9 @@ def _row(receipt: ReceiptOut, prints: int) -> dict[str, Any]:
         "received_on": format_date(receipt.received_on),
         "donor": _donor_name(receipt),
         "drive": receipt.drive.name,
-        "total": format_vnd(receipt.total_value),
+        # Goods with no estimated value add nothing to the total: they are named instead.
+        "total": format_vnd(receipt.total_value) if receipt.total_value or not receipt.items else "",
+        "goods": goods_text(receipt.items),
         "void": receipt.status == ReceiptStatus.VOID,
         "status": RECEIPT_STATUSES[receipt.status],
         "prints": prints,
@@ -56,6 +66,10 @@ async def receipt_rows(session: AsyncSession, receipts: list[ReceiptOut]) -> lis
     """Receipts as the desk, a donor's page and the dashboard list them."""
     prints = await service.print_counts(session, [receipt.id for receipt in receipts])
     return [_row(receipt, prints[receipt.id]) for receipt in receipts]
+
+
+def _moment(at: datetime) -> str:
+    return at.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y")
 
 
 def _is_coordinator(principal: Principal) -> bool:
@@ -79,13 +93,19 @@ async def _receipt_page(
         return amount_in_words(amount, zero_tens=unit.zero_tens_word)
 
     goods_total = sum(item.value for item in receipt.items)
-    view = _row(receipt, (await service.print_counts(session, [receipt.id]))[receipt.id]) | {
+    done = await service.history(session, receipt_id)
+    replaces = (await service.load(session, [receipt.replaces_id]))[0] if receipt.replaces_id else None
+    replaced_by = (
+        (await service.load(session, [receipt.replaced_by_id]))[0] if receipt.replaced_by_id else None
+    )
+    view = _row(receipt, len(done.prints)) | {
         "drive_id": receipt.drive.id,
         "unit": receipt.unit.name,
-        "issued_at": receipt.issued_at.astimezone(VIETNAM).strftime("%H:%M %d/%m/%Y"),
+        "issued_at": _moment(receipt.issued_at),
         "cash": format_vnd(receipt.cash.amount) if receipt.cash else "",
         "cash_words": words(receipt.cash.amount) if receipt.cash else "",
         "cash_method": PAYMENT_METHODS[receipt.cash.method] if receipt.cash else "",
+        "cash_reference": receipt.cash.reference if receipt.cash else "",
         "items": [
             {
                 "name": item.name,
@@ -96,13 +116,28 @@ async def _receipt_page(
             }
             for item in receipt.items
         ],
-        "goods_total": format_vnd(goods_total) if receipt.items else "",
+        "goods_total": format_vnd(goods_total) if goods_total else NOT_VALUED,
+        "goods_valued": all(item.value for item in receipt.items),
         "total_words": words(receipt.total_value),
         "valued": receipt.total_value > 0,
         "note": receipt.note,
         "void_reason": receipt.void_reason or "",
         "voided_on": format_date(receipt.voided_at.astimezone(VIETNAM).date()) if receipt.voided_at else "",
+        "recorded_by": done.recorded_by,
+        "prints_done": [
+            {
+                "which": copy_mark(event.copy_number).lower() or "bản chính",
+                "by": event.printed_by,
+                "at": _moment(event.printed_at),
+            }
+            for event in done.prints
+        ],
+        "voided_by": done.voided_by,
+        "voided_at": _moment(receipt.voided_at) if receipt.voided_at else "",
+        "replaces": {"id": replaces.id, "number": replaces.number} if replaces else None,
+        "replaced_by": {"id": replaced_by.id, "number": replaced_by.number} if replaced_by else None,
     }
+    share_url = verify_url(request.app.state.settings.base_url, await service.token_of(session, receipt_id))
     return page(
         request,
         "receipt",
@@ -110,7 +145,9 @@ async def _receipt_page(
         title=f"Biên nhận {receipt.number}",
         receipt=view,
         can_void=_is_coordinator(principal) and receipt.status == ReceiptStatus.ISSUED,
+        can_print=await service.may_issue(session, principal, receipt_id),
         can_record=may(principal, Role.VOLUNTEER, Role.COORDINATOR),
+        share_url=share_url,
         errors=errors or {},
         reason=reason,
     )
@@ -123,15 +160,18 @@ async def receipt_page(
     return await _receipt_page(request, session, principal, receipt_id)
 
 
-@get("/receipts/{receipt_id:int}/pdf", opt=READ | {RECORDS: True}, media_type="application/pdf")
-async def receipt_pdf(
+@get("/receipts/{receipt_id:int}/pdf", opt=READ, media_type="application/pdf")
+async def receipt_pdf(state: State, principal: Caller, receipt_id: PathId) -> Response[bytes]:
+    """Xem: the receipt marked as a preview, recorded nowhere."""
+    return await preview(state, principal, receipt_id)
+
+
+@post("/receipts/{receipt_id:int}/print", opt=ISSUE, status_code=200, media_type="application/pdf")
+async def print_receipt(
     request: Request, state: State, session: DbSession, principal: Caller, receipt_id: PathId
 ) -> Response[bytes]:
-    """Opening the PDF records a print, and the first print is the original. A link on another site must
-    not spend it behind the reader's back (the browser tells where a navigation came from)."""
-    if request.headers.get("sec-fetch-site") == "cross-site":
-        raise Forbidden("Hãy mở biên nhận từ trang Biên nhận của hệ thống để in.")
-    return await one_receipt(request, state, session, principal, receipt_id)
+    """In: the paper to hand over, the original the first time, a numbered copy after."""
+    return await print_one(request, state, session, principal, receipt_id)
 
 
 def _filter_of(
@@ -268,20 +308,16 @@ async def void_receipt(
     return await submit(session, void, again)
 
 
+UNKNOWN_RECEIPT = (
+    "Mã kiểm tra không khớp với biên nhận nào. Biên nhận này có thể không do hệ thống phát hành."
+)
+
+
 @get("/verify/{token:str}", opt=public())
 async def verify(request: Request, session: DbSession, token: PathText) -> Template:
-    receipt_id = (
-        await session.execute(
-            select(ReceiptVerification.receipt_id).where(ReceiptVerification.token == token[:32])
-        )
-    ).scalar_one_or_none()
+    receipt_id = await service.receipt_of_token(session, token)
     if receipt_id is None:
-        return message_page(
-            request,
-            "Không tìm thấy biên nhận",
-            "Mã kiểm tra không khớp với biên nhận nào. Biên nhận này có thể không do hệ thống phát hành.",
-            status_code=404,
-        )
+        return message_page(request, "Không tìm thấy biên nhận", UNKNOWN_RECEIPT, status_code=404)
     (receipt,) = await service.load(session, [receipt_id])
     donor = masked_name(receipt.donor.name) if receipt.donor and not receipt.anonymous else ANONYMOUS
     return page(
@@ -291,10 +327,39 @@ async def verify(request: Request, session: DbSession, token: PathText) -> Templ
         receipt=receipt,
         valid=receipt.status == ReceiptStatus.ISSUED,
         donor=donor,
-        total=format_vnd(receipt.total_value),
+        total=format_vnd(receipt.total_value) if receipt.total_value or not receipt.items else "",
+        goods=[
+            f"{format_quantity(item.quantity)} {item.unit_of_measure} {item.name}"
+            + (f" (ước tính {format_vnd(item.value)})" if item.value else "")
+            for item in receipt.items
+        ],
+        token=token,
         issued_on=receipt.issued_at.astimezone(VIETNAM).strftime("%d/%m/%Y"),
         voided_on=receipt.voided_at.astimezone(VIETNAM).strftime("%d/%m/%Y") if receipt.voided_at else "",
     )
 
 
-routes = [receipt_page, receipt_pdf, receipt_desk, print_selected, void_receipt, verify]
+@get("/verify/{token:str}/pdf", opt=public(), media_type="application/pdf")
+async def electronic_copy(state: State, token: PathText) -> Response[bytes]:
+    """The donor's electronic copy, from the link sent to them or the receipt's QR code: marked as
+    such, recorded nowhere."""
+
+    async def the_receipt(reading: AsyncSession) -> list[int]:
+        receipt_id = await service.receipt_of_token(reading, token)
+        if receipt_id is None:
+            raise NotFound(UNKNOWN_RECEIPT)
+        return [receipt_id]
+
+    return await view(state, the_receipt, View.ELECTRONIC)
+
+
+routes = [
+    receipt_page,
+    receipt_pdf,
+    print_receipt,
+    receipt_desk,
+    print_selected,
+    void_receipt,
+    verify,
+    electronic_copy,
+]

@@ -35,6 +35,7 @@ PUBLIC_ROUTES = {
     ("GET", "/setup/{token:str}"),
     ("POST", "/setup/{token:str}"),
     ("GET", "/verify/{token:str}"),
+    ("GET", "/verify/{token:str}/pdf"),
 }
 # Framework-served public files: stylesheets and the OpenAPI document.
 PUBLIC_PREFIXES = ("/static", "/schema")
@@ -268,6 +269,12 @@ MATRIX = [
         readers(200),
         path=lambda w: f"/api/receipts/{w.ids['receipt']}/pdf",
     ),
+    Case(
+        "POST",
+        "/api/receipts/{receipt_id:int}/print",
+        recorders(200),
+        path=lambda w: f"/api/receipts/{w.ids['receipt']}/print",
+    ),
     Case("POST", "/api/receipts/print", coordinators(200), body=lambda w: {"ids": [w.ids["receipt"]]}),
     Case(
         "POST",
@@ -341,6 +348,12 @@ MATRIX = [
         "/receipts/{receipt_id:int}/pdf",
         on_page(readers(200)),
         path=lambda w: f"/receipts/{w.ids['receipt']}/pdf",
+    ),
+    Case(
+        "POST",
+        "/receipts/{receipt_id:int}/print",
+        on_page(recorders(200)),
+        path=lambda w: f"/receipts/{w.ids['receipt']}/print",
     ),
     Case(
         "POST", "/receipts/print", on_page(coordinators(200)), body=lambda w: {"ids": str(w.ids["receipt"])}
@@ -442,6 +455,7 @@ MATRIX = [
     ),
     Case("GET", "/", pages(200)),
     Case("GET", "/verify/{token:str}", everyone(404), path=lambda _w: "/verify/not-a-real-token"),
+    Case("GET", "/verify/{token:str}/pdf", everyone(404), path=lambda _w: "/verify/not-a-real-token/pdf"),
 ]
 
 

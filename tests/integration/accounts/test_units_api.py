@@ -105,3 +105,13 @@ async def test_a_unit_chooses_how_its_receipts_are_printed(
     assert (changed.json()["receipt_paper"], changed.json()["zero_tens_word"]) == ("a4x3", "lẻ")
     wrong = await client.patch(url, headers=world.auth("admin"), json={"receipt_paper": "a3"})
     assert wrong.status_code == 422
+    assert (unit["receipt_form"], unit["large_gift_threshold"]) == ("plain", 100_000_000)
+    regime = await client.patch(
+        url, headers=world.auth("admin"), json={"receipt_form": "C40-BB", "large_gift_threshold": 50_000_000}
+    )
+    assert (regime.json()["receipt_form"], regime.json()["large_gift_threshold"]) == ("C40-BB", 50_000_000)
+    for bad in ({"receipt_form": "02-TT"}, {"large_gift_threshold": 0}, {"large_gift_threshold": "1000"}):
+        refused = await client.patch(url, headers=world.auth("admin"), json=bad)
+        assert refused.status_code == 422, bad
+    unit = (await client.get(url, headers=world.auth("admin"))).json()
+    assert (unit["receipt_form"], unit["large_gift_threshold"]) == ("C40-BB", 50_000_000)

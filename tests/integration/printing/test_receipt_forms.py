@@ -24,6 +24,9 @@ RECEIPT = ReceiptDocument(
     book="01-2026",
     seq="00042",
     title="BIÊN NHẬN ĐÓNG GÓP",
+    form_code="",
+    accountant=True,
+    cashier=False,
     paper="a5",
     unit_name="Hội Liên hiệp Phụ nữ huyện Đức Hòa",
     unit_address="Khu phố 4, thị trấn Hậu Nghĩa, huyện Đức Hòa, tỉnh Long An",
@@ -38,11 +41,13 @@ RECEIPT = ReceiptDocument(
     items=[RICE, NOTEBOOKS],
     goods_total="545.000 đ",
     goods_words="Năm trăm bốn mươi lăm nghìn đồng",
+    goods_valued=True,
     total="1.795.000 đ",
     total_words="Một triệu bảy trăm chín mươi lăm nghìn đồng",
     note="",
     issued_by="Lê Thị Lan",
-    copy_number=0,
+    mark="",
+    preview=False,
     void=False,
     void_reason="",
     voided_on=None,
@@ -50,12 +55,25 @@ RECEIPT = ReceiptDocument(
 )
 SHAPES = {
     "cash-and-goods": RECEIPT,
-    "cash": dataclasses.replace(RECEIPT, title="PHIẾU THU", items=[]),
+    "cash": dataclasses.replace(RECEIPT, title="PHIẾU THU", form_code="01-TT", items=[], cashier=True),
+    "cash-public-sector": dataclasses.replace(RECEIPT, title="PHIẾU THU", form_code="C40-BB", items=[]),
+    "cash-plain": dataclasses.replace(RECEIPT, items=[], accountant=False, cashier=True),
     "goods": dataclasses.replace(RECEIPT, title="BIÊN NHẬN HIỆN VẬT", cash=""),
+    "goods-not-valued": dataclasses.replace(
+        RECEIPT,
+        title="BIÊN NHẬN HIỆN VẬT",
+        cash="",
+        items=[ItemLine("Gạo", "kg", "10", "", "")],
+        goods_total="Chưa ước tính",
+        goods_words="",
+        goods_valued=False,
+    ),
+    "preview": dataclasses.replace(RECEIPT, preview=True),
+    "electronic-copy": dataclasses.replace(RECEIPT, mark="BẢN ĐIỆN TỬ"),
     "goods-over-three-pages": dataclasses.replace(RECEIPT, items=[RICE, NOTEBOOKS] * 20),
-    "note-and-copy": dataclasses.replace(RECEIPT, note="Gửi kèm hai thùng mì", copy_number=3),
+    "note-and-copy": dataclasses.replace(RECEIPT, note="Gửi kèm hai thùng mì", mark="BẢN SAO số 3"),
     "a4-two-copies": dataclasses.replace(RECEIPT, paper="a4x2"),
-    "a4-three-copies-a-copy": dataclasses.replace(RECEIPT, paper="a4x3", copy_number=1),
+    "a4-three-copies-a-copy": dataclasses.replace(RECEIPT, paper="a4x3", mark="BẢN SAO số 1"),
     "a4-three-copies-long": dataclasses.replace(RECEIPT, paper="a4x3", items=[RICE, NOTEBOOKS] * 6),
 }
 
@@ -105,7 +123,7 @@ def test_every_page_of_a_long_void_copy_says_so() -> None:
         void=True,
         void_reason="Trùng",
         voided_on=date(2026, 6, 16),
-        copy_number=2,
+        mark="BẢN SAO số 2",
     )
     pages = pdf_pages(render_now([receipt]), as_drawn=True)
     assert len(pages) == 3

@@ -12,11 +12,12 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from pypdf import PdfReader
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from charity.clock import local_today
 from charity.db import Database
-from charity.models import AuditEvent, Membership, ReceiptPrint, Role, Unit
+from charity.models import AuditEvent, Membership, Receipt, ReceiptPrint, ReceiptVerification, Role, Unit
 from tests.gifts_world import GiftsWorld, build_gifts_world
 from tests.support import pdf_pages
 
@@ -35,15 +36,22 @@ async def gift(client: AsyncTestClient[Litestar], world: GiftsWorld, **fields: o
 async def pdf(
     client: AsyncTestClient[Litestar], world: GiftsWorld, receipt_id: int, who: str = "coordinator"
 ):
-    response = await client.get(f"/api/receipts/{receipt_id}/pdf", headers=world.auth(who))
+    """The receipt printed: the paper handed over."""
+    response = await client.post(f"/api/receipts/{receipt_id}/print", headers=world.auth(who))
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     return response
 
 
+async def set_form(database: Database, world: GiftsWorld, form: str) -> None:
+    async with database.write() as session:
+        await session.execute(update(Unit).where(Unit.id == world.unit_id).values(receipt_form=form))
+
+
 async def test_a_cash_receipt_reads_like_form_01_tt(
-    client: AsyncTestClient[Litestar], world: GiftsWorld
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
 ) -> None:
+    await set_form(database, world, "01-TT")
     receipt = await gift(client, world, cash={"amount": 1_250_000})
     response = await pdf(client, world, receipt["id"])
     assert 'filename="bien-nhan-01-' in response.headers["content-disposition"]
@@ -74,6 +82,86 @@ async def test_a_cash_receipt_reads_like_form_01_tt(
     assert "BẢN SAO" not in text
     (drawn,) = pdf_pages(response.content, as_drawn=True)
     assert "ĐÃ HỦY" not in drawn
+
+
+@pytest.mark.parametrize(
+    ("form", "printed", "not_printed"),
+    [
+        ("C40-BB", ["Mẫu số C40-BB", "PHIẾU THU", "Kế toán trưởng", "Người lập phiếu", "Thủ quỹ"], ["01-TT"]),
+        (
+            "plain",
+            ["BIÊN NHẬN ĐÓNG GÓP", "Người lập biên nhận", "Thủ quỹ"],
+            ["Mẫu số", "PHIẾU THU", "Kế toán"],
+        ),
+    ],
+    ids=["public-sector", "plain"],
+)
+async def test_a_cash_receipt_follows_the_units_accounting_regime(
+    client: AsyncTestClient[Litestar],
+    world: GiftsWorld,
+    database: Database,
+    form: str,
+    printed: list[str],
+    not_printed: list[str],
+) -> None:
+    await set_form(database, world, form)
+    receipt = await gift(client, world, cash={"amount": 1_250_000})
+    (text,) = pdf_pages((await pdf(client, world, receipt["id"])).content)
+    for expected in printed:
+        assert expected in text, expected
+    for absent in not_printed:
+        assert absent not in text, absent
+
+
+async def test_a_receipt_keeps_the_form_it_was_issued_on(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    await set_form(database, world, "C40-BB")
+    receipt = await gift(client, world)
+    await set_form(database, world, "plain")
+    (original,) = pdf_pages((await pdf(client, world, receipt["id"])).content)
+    (copy,) = pdf_pages((await pdf(client, world, receipt["id"])).content)
+    assert "Mẫu số C40-BB" in original
+    assert "Mẫu số C40-BB" in copy
+    async with database.write() as session:
+        with pytest.raises(DBAPIError):
+            await session.execute(update(Receipt).where(Receipt.id == receipt["id"]).values(form="plain"))
+
+
+async def test_a_transfer_prints_its_reference_and_no_cashier(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    await set_form(database, world, "01-TT")
+    cash = {"amount": 2_000_000, "method": "bank_transfer", "reference": "FT26335 8812"}
+    receipt = await gift(client, world, cash=cash)
+    (text,) = pdf_pages((await pdf(client, world, receipt["id"])).content)
+    assert "Số tiền: 2.000.000 đ (chuyển khoản, mã giao dịch FT26335 8812)" in text
+    assert "Thủ quỹ" not in text
+
+
+async def test_goods_are_never_on_a_cash_form(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    await set_form(database, world, "01-TT")
+    items = [{"item_type_id": world.rice_id, "quantity": 10}]
+    receipt = await gift(client, world, cash=None, items=items)
+    (text,) = pdf_pages((await pdf(client, world, receipt["id"])).content)
+    assert "BIÊN NHẬN HIỆN VẬT" in text
+    assert "Mẫu số" not in text
+    assert "PHIẾU THU" not in text
+    assert "Thủ quỹ" not in text
+
+
+async def test_unvalued_goods_say_so_instead_of_zero(
+    client: AsyncTestClient[Litestar], world: GiftsWorld
+) -> None:
+    items = [{"item_type_id": world.rice_id, "quantity": 10}]
+    receipt = await gift(client, world, cash=None, items=items)
+    (text,) = pdf_pages((await pdf(client, world, receipt["id"])).content)
+    assert "Cộng giá trị hiện vật Chưa ước tính" in text
+    assert "Hiện vật chưa được ước tính giá trị" in text
+    assert "Không đồng" not in text
+    assert "0 đ" not in text
 
 
 async def test_goods_and_cash_print_together(client: AsyncTestClient[Litestar], world: GiftsWorld) -> None:
@@ -110,7 +198,7 @@ async def test_later_prints_are_numbered_copies_and_each_print_is_audited(
     receipt = await gift(client, world)
     original = pdf_pages((await pdf(client, world, receipt["id"], "volunteer")).content)[0]
     first_copy = pdf_pages((await pdf(client, world, receipt["id"])).content)[0]
-    second_copy = pdf_pages((await pdf(client, world, receipt["id"], "auditor")).content)[0]
+    second_copy = pdf_pages((await pdf(client, world, receipt["id"], "volunteer")).content)[0]
     assert "BẢN SAO" not in original
     assert "BẢN SAO số 1" in first_copy
     assert "BẢN SAO số 2" in second_copy
@@ -123,8 +211,65 @@ async def test_later_prints_are_numbered_copies_and_each_print_is_audited(
     assert [(actor, after["copy"]) for actor, after in prints] == [
         (world.users["volunteer"], 0),
         (world.users["coordinator"], 1),
-        (world.users["auditor"], 2),
+        (world.users["volunteer"], 2),
     ]
+
+
+async def test_viewing_records_nothing_and_says_it_is_a_preview(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    receipt = await gift(client, world)
+    for who in ("auditor", "coordinator", "volunteer", "auditor"):
+        viewed = await client.get(f"/api/receipts/{receipt['id']}/pdf", headers=world.auth(who))
+        assert viewed.status_code == 200, viewed.text
+        assert viewed.headers["content-type"] == "application/pdf"
+        assert "ban-xem" in viewed.headers["content-disposition"]
+        (drawn,) = pdf_pages(viewed.content, as_drawn=True)
+        assert "BẢN XEM" in drawn
+        assert "Không dùng để giao cho nhà hảo tâm" in drawn
+        assert "BẢN SAO" not in drawn
+    async with database.read() as session:
+        assert (await session.execute(select(func.count()).select_from(ReceiptPrint))).scalar_one() == 0
+        events = select(func.count()).where(AuditEvent.action == "receipt.print")
+        assert (await session.execute(events)).scalar_one() == 0
+    # Still the original at its first print.
+    (text,) = pdf_pages((await pdf(client, world, receipt["id"])).content)
+    assert "BẢN SAO" not in text
+    assert "BẢN XEM" not in text
+
+
+async def test_auditors_view_but_never_print(client: AsyncTestClient[Litestar], world: GiftsWorld) -> None:
+    receipt = await gift(client, world)
+    refused = await client.post(f"/api/receipts/{receipt['id']}/print", headers=world.auth("auditor"))
+    assert refused.status_code == 403
+    elsewhere = await client.post(f"/api/receipts/{receipt['id']}/print", headers=world.auth("outsider"))
+    assert elsewhere.status_code == 404
+
+
+async def test_the_donor_opens_an_electronic_copy_from_the_link(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    items = [{"item_type_id": world.rice_id, "quantity": 10}]
+    receipt = await gift(client, world, items=items)
+    async with database.read() as session:
+        token = (
+            await session.execute(
+                select(ReceiptVerification.token).where(ReceiptVerification.receipt_id == receipt["id"])
+            )
+        ).scalar_one()
+    page = await client.get(f"/verify/{token}")
+    assert page.status_code == 200
+    assert "10 kg Gạo" in page.text
+    assert f'href="/verify/{token}/pdf"' in page.text
+    copy = await client.get(f"/verify/{token}/pdf")
+    assert copy.status_code == 200
+    assert copy.headers["content-type"] == "application/pdf"
+    (text,) = pdf_pages(copy.content)
+    assert "BẢN ĐIỆN TỬ" in text
+    assert "Số: 00001" in text
+    assert (await client.get(f"/verify/{token[:-2]}xx/pdf")).status_code == 404
+    async with database.read() as session:
+        assert (await session.execute(select(func.count()).select_from(ReceiptPrint))).scalar_one() == 0
 
 
 async def test_a_void_receipt_prints_void_with_reason_and_date(
@@ -170,7 +315,7 @@ async def test_a4_with_two_copies_per_sheet(
     (text,) = pdf_pages(content)
     assert "Liên 1: Lưu tại đơn vị" in text
     assert "Liên 2: Giao người nộp" in text
-    assert text.count("PHIẾU THU") == 2
+    assert text.count("BIÊN NHẬN ĐÓNG GÓP") == 2
     page = PdfReader(BytesIO(content)).pages[0]
     assert round(float(page.mediabox.width) / 72 * 25.4) == 210  # A4 portrait
 
@@ -293,35 +438,16 @@ def test_the_command_prints_a_filter_to_a_file(database_url: str, cli_env: dict[
     assert "Không có biên nhận" in again.stderr
 
 
-async def test_copies_keep_the_originals_qr_code_after_the_secret_key_changes(
-    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+async def test_every_copy_carries_the_qr_code_given_at_issue(
+    client: AsyncTestClient[Litestar], world: GiftsWorld
 ) -> None:
-    from charity.audit.service import Actor
-    from charity.receipts import printing
-
     receipt = await gift(client, world)
-
-    async def the_receipt(_session: object) -> list[int]:
-        return [receipt["id"]]
-
-    async def no_paper(_documents: object) -> None:
-        return None
-
     urls = []
-    for key in ("khoa-bi-mat-cu-" * 3, "khoa-bi-mat-moi-" * 3):
-        async with database.write() as session:
-            _, (document,) = await printing.print_receipts(
-                database,
-                session,
-                Actor(None, "cli"),
-                the_receipt,
-                no_paper,
-                secret_key=key,
-                base_url="https://tuthien.example",
-            )
-        urls.append(document.verify_url)
+    for _ in range(2):
+        (text,) = pdf_pages((await pdf(client, world, receipt["id"])).content)
+        urls.append(re.search(r"/verify/\s*(\S+)", text).group(1))
     assert urls[0] == urls[1]
-    assert (await client.get(urls[1].removeprefix("https://tuthien.example"))).status_code == 200
+    assert (await client.get(f"/verify/{urls[0]}")).status_code == 200
 
 
 async def test_batches_print_only_where_the_caller_coordinates(
