@@ -192,10 +192,11 @@ def cmd_receipts_print(settings: Settings, args: argparse.Namespace) -> int:
         book_id=args.book,
         date_from=date.fromisoformat(args.date_from) if args.date_from else None,
         date_to=date.fromisoformat(args.date_to) if args.date_to else None,
+        not_printed=args.not_printed,
     )
 
     async def choose(session: AsyncSession) -> list[int]:
-        return await batch_ids(session, None, where, not_printed=args.not_printed)
+        return await batch_ids(session, None, where)
 
     # Written beside the file asked for, and put in its place once the prints are recorded: a
     # print that could not be written records nothing.

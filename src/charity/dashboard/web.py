@@ -15,7 +15,7 @@ from charity.labels import ROLES
 from charity.models import DriveStatus, ReceiptStatus, Role, User
 from charity.money import format_vnd
 from charity.pages import page
-from charity.receipts.service import ReceiptFilter, list_receipts, not_printed_count, total_value
+from charity.receipts.service import ReceiptFilter, list_receipts, not_printed_count, totals
 from charity.receipts.web import receipt_rows
 from charity.requests import Caller, DbSession
 
@@ -36,7 +36,7 @@ async def home(request: Request, session: DbSession, principal: Caller) -> Templ
         context |= {
             "drives": await drives_with_progress(session, principal, DriveStatus.OPEN),
             "today_count": count,
-            "today_total": format_vnd(await total_value(session, principal, todays_gifts)),
+            "today_total": format_vnd((await totals(session, principal, todays_gifts)).value),
             "today_rows": await receipt_rows(session, latest),
             "can_record": may(principal, Role.VOLUNTEER, Role.COORDINATOR),
         }

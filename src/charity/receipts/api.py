@@ -12,8 +12,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.access import allow
-from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId, QueryId, QueryYear
-from charity.models import ReceiptStatus, Role
+from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId, QueryId, QueryText, QueryYear
+from charity.models import PaymentMethod, ReceiptStatus, Role
 from charity.receipts import service
 from charity.receipts.delivery import preview, print_one, print_receipts
 from charity.receipts.schemas import BookCreate, BookOut, PrintRequest, ReceiptOut, VoidRequest
@@ -41,9 +41,16 @@ class ReceiptController(Controller):
         date_from: FromQuery[date | None] = None,
         date_to: FromQuery[date | None] = None,
         donor_id: QueryId = None,
+        q: QueryText = "",
+        recorded_by: QueryId = None,
+        method: FromQuery[PaymentMethod | None] = None,
+        not_printed: FromQuery[bool] = False,
     ) -> OffsetPagination[ReceiptOut]:
-        """Receipts in book and number order; volunteers see the ones they issued."""
-        where = service.ReceiptFilter(drive_id, book_id, status, date_from, date_to, donor_id)
+        """Receipts in book and number order; volunteers see the ones they issued. `q` is a receipt's
+        number ("01-2026/00012" or 12) or words of its donor's name, phone or address."""
+        where = service.ReceiptFilter(
+            drive_id, book_id, status, date_from, date_to, donor_id, q, recorded_by, method, not_printed
+        )
         receipts, total = await service.list_receipts(session, principal, where, limit=limit, offset=offset)
         return OffsetPagination(items=receipts, total=total, limit=limit, offset=offset)
 
@@ -81,9 +88,15 @@ class ReceiptController(Controller):
             if data.ids is not None:
                 return await service.printable_ids(reading, principal, data.ids)
             where = service.ReceiptFilter(
-                data.drive_id, data.book_id, data.status, data.date_from, data.date_to, None
+                drive_id=data.drive_id,
+                book_id=data.book_id,
+                status=data.status,
+                date_from=data.date_from,
+                date_to=data.date_to,
+                method=data.method,
+                not_printed=data.not_printed,
             )
-            return await service.batch_ids(reading, principal, where, not_printed=data.not_printed)
+            return await service.batch_ids(reading, principal, where)
 
         return await print_receipts(request, state, session, chosen)
 

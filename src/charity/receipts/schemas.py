@@ -85,4 +85,5 @@ class PrintRequest(msgspec.Struct, forbid_unknown_fields=True):
     status: ReceiptStatus | None = None
     date_from: date | None = None
     date_to: date | None = None
+    method: PaymentMethod | None = None
     not_printed: bool = False

@@ -6,8 +6,9 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import Select, and_, exists, func, or_, select, update
+from sqlalchemy import Select, and_, case, exists, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -15,7 +16,7 @@ from sqlalchemy.orm import aliased
 from charity.access import Principal, scope_units
 from charity.audit.service import Actor, record
 from charity.clock import local_today
-from charity.db import lock_rows, page_of
+from charity.db import contains_words, lock_rows, page_of
 from charity.errors import Conflict, Invalid, NotFound
 from charity.ledger.service import reverse_receipt
 from charity.models import (
@@ -55,6 +56,15 @@ class ReceiptFilter:
     date_from: date | None = None
     date_to: date | None = None
     donor_id: int | None = None
+    # A receipt's number ("01-2026/00012", or just 12), or words of its donor's name, phone or address.
+    query: str = ""
+    recorded_by: int | None = None
+    method: PaymentMethod | None = None
+    not_printed: bool = False
+
+
+# A number as it is cited, or its number within the book alone (a phone number is longer).
+_NUMBER = re.compile(r"(?:([A-Za-z0-9][A-Za-z0-9_-]{0,19})-(\d{4})/)?0*(\d{1,6})")
 
 
 def _visible(principal: Principal, overseers: tuple[Role, ...] = OVERSEERS) -> Select[tuple[Receipt]]:
@@ -96,15 +106,30 @@ def _filtered(statement: Select[tuple[Receipt]], where: ReceiptFilter) -> Select
         statement = statement.where(Donation.received_on <= where.date_to)
     if where.donor_id is not None:
         statement = statement.where(Donation.donor_id == where.donor_id)
+    if where.recorded_by is not None:
+        statement = statement.where(Donation.recorded_by == where.recorded_by)
+    if where.method is not None:
+        statement = statement.where(Donation.cash_method == where.method)
+    if where.not_printed:
+        statement = statement.where(~exists().where(ReceiptPrint.receipt_id == Receipt.id))
+    query = where.query.strip()
+    if number := _NUMBER.fullmatch(query):
+        code, year, seq = number.groups()
+        statement = statement.where(Receipt.seq == int(seq))
+        if code:
+            book = select(ReceiptBook.id).where(ReceiptBook.code == code, ReceiptBook.year == int(year))
+            statement = statement.where(Receipt.book_id.in_(book))
+    elif query:
+        # An anonymous gift is never found by its donor's name.
+        donors = select(Donor.id).where(*contains_words(Donor.search_text, query))
+        statement = statement.where(Donation.anonymous == false(), Donation.donor_id.in_(donors))
     return statement
 
 
 MAX_BATCH = 2000
 
 
-async def batch_ids(
-    session: AsyncSession, principal: Principal | None, where: ReceiptFilter, *, not_printed: bool
-) -> list[int]:
+async def batch_ids(session: AsyncSession, principal: Principal | None, where: ReceiptFilter) -> list[int]:
     """Receipts of a filter in book and number order, for a batch print: those the principal may print,
     or every receipt for the command line on the server (principal None)."""
     base = (
@@ -113,8 +138,6 @@ async def batch_ids(
         else select(Receipt).join(Donation, Donation.id == Receipt.donation_id)
     )
     statement = _filtered(base, where)
-    if not_printed:
-        statement = statement.where(~exists().where(ReceiptPrint.receipt_id == Receipt.id))
     ids = (
         (
             await session.execute(
@@ -157,13 +180,75 @@ async def list_receipts(
     return await load(session, page), total
 
 
-async def total_value(session: AsyncSession, principal: Principal, where: ReceiptFilter) -> int:
-    """What the receipts of a filter add up to, in đồng."""
-    statement = _filtered(_visible(principal), where).with_only_columns(
-        func.coalesce(func.sum(Receipt.total_value), 0)
+@dataclass(frozen=True, slots=True)
+class GoodsTotal:
+    name: str
+    unit_of_measure: str
+    quantity: Decimal
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """What the receipts of a filter add up to; a void receipt is counted apart and adds nothing."""
+
+    issued: int
+    void: int
+    cash: int
+    value: int
+    goods: list[GoodsTotal]
+
+
+async def totals(session: AsyncSession, principal: Principal, where: ReceiptFilter) -> Totals:
+    filtered = _filtered(_visible(principal), where)
+    issued = Receipt.status == ReceiptStatus.ISSUED
+    counts = await session.execute(
+        filtered.with_only_columns(
+            func.count(case((issued, 1))),
+            func.count(case((~issued, 1))),
+            func.coalesce(func.sum(case((issued, Donation.cash_amount))), 0),
+            func.coalesce(func.sum(case((issued, Receipt.total_value))), 0),
+        )
+    )
+    issued_count, void_count, cash, value = counts.one()
+    goods = await session.execute(
+        select(
+            ItemType.name,
+            ItemType.unit_of_measure,
+            func.sum(DonationItem.quantity),
+            func.sum(DonationItem.value),
+        )
+        .join(ItemType, ItemType.id == DonationItem.item_type_id)
+        .where(DonationItem.donation_id.in_(filtered.where(issued).with_only_columns(Receipt.donation_id)))
+        .group_by(ItemType.id, ItemType.name, ItemType.unit_of_measure)
+        .order_by(ItemType.name)
     )
     # PostgreSQL sums BIGINT into NUMERIC.
-    return int((await session.execute(statement)).scalar_one())
+    return Totals(
+        issued=issued_count,
+        void=void_count,
+        cash=int(cash),
+        value=int(value),
+        goods=[
+            GoodsTotal(name, unit, Decimal(quantity), int(total)) for name, unit, quantity, total in goods
+        ],
+    )
+
+
+async def recorders(session: AsyncSession, principal: Principal) -> list[tuple[int, str]]:
+    """Who recorded the gifts whose receipts the principal oversees, for the desk's filter."""
+    rows = await session.execute(
+        select(User.id, User.full_name, User.username)
+        .where(
+            User.id.in_(
+                select(Donation.recorded_by)
+                .join(Drive, Drive.id == Donation.drive_id)
+                .where(Drive.unit_id.in_(scope_units(principal, OVERSEERS)))
+            )
+        )
+        .order_by(User.full_name, User.username)
+    )
+    return [(user_id, full_name or username) for user_id, full_name, username in rows]
 
 
 NO_RECEIPT = "Không có biên nhận này."

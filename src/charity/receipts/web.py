@@ -19,7 +19,7 @@ from charity.drives.service import list_drives
 from charity.errors import DomainError, NotFound
 from charity.fields import Offset, PathId, PathText, QueryId, QueryText
 from charity.labels import PAYMENT_METHODS, RECEIPT_STATUSES
-from charity.models import ReceiptStatus, Role, Unit
+from charity.models import PaymentMethod, ReceiptStatus, Role, Unit
 from charity.money import amount_in_words, format_quantity, format_vnd
 from charity.pages import message_page, page
 from charity.receipts import service
@@ -175,7 +175,17 @@ async def print_receipt(
 
 
 def _filter_of(
-    drive_id: int | None, book_id: int | None, status: str, date_from: str, date_to: str, donor_id: int | None
+    *,
+    q: str,
+    drive_id: int | None,
+    book_id: int | None,
+    status: str,
+    method: str,
+    recorded_by: int | None,
+    date_from: str,
+    date_to: str,
+    donor_id: int | None,
+    not_printed: bool,
 ) -> service.ReceiptFilter:
     return service.ReceiptFilter(
         drive_id=drive_id,
@@ -184,7 +194,39 @@ def _filter_of(
         date_from=_date_or_none(date_from),
         date_to=_date_or_none(date_to),
         donor_id=donor_id,
+        query=q.strip(),
+        recorded_by=recorded_by,
+        method=forms.choice(PaymentMethod, method),
+        not_printed=not_printed,
     )
+
+
+def _shown(where: service.ReceiptFilter) -> dict[str, Any]:
+    """The filter as the desk's form and links carry it ("" for no filter)."""
+    return {
+        "q": where.query,
+        "drive_id": where.drive_id or "",
+        "book_id": where.book_id or "",
+        "status": where.status.value if where.status else "",
+        "method": where.method.value if where.method else "",
+        "recorded_by": where.recorded_by or "",
+        "date_from": where.date_from.isoformat() if where.date_from else "",
+        "date_to": where.date_to.isoformat() if where.date_to else "",
+        "donor_id": where.donor_id or "",
+        "not_printed": "1" if where.not_printed else "",
+    }
+
+
+def _totals_row(totals: service.Totals) -> dict[str, Any]:
+    return {
+        "issued": totals.issued,
+        "void": totals.void,
+        "cash": format_vnd(totals.cash),
+        "value": format_vnd(totals.value),
+        "goods": ", ".join(
+            f"{format_quantity(line.quantity)} {line.unit_of_measure} {line.name}" for line in totals.goods
+        ),
+    }
 
 
 def _date_or_none(raw: str) -> date | None:
@@ -205,23 +247,32 @@ async def receipt_desk(
     date_from: QueryText = "",
     date_to: QueryText = "",
     donor_id: QueryId = None,
+    q: QueryText = "",
+    method: QueryText = "",
+    recorded_by: QueryId = None,
+    not_printed: QueryText = "",
     offset: Offset = 0,
     voided: QueryId = None,
 ) -> Template:
-    """Receipts of the scope, in book and number order, with filters; coordinators print and void here."""
-    where = _filter_of(drive_id, book_id, status, date_from, date_to, donor_id)
+    """Receipts of the scope, in book and number order, with filters and what they add up to;
+    coordinators print and void here."""
+    where = _filter_of(
+        q=q,
+        drive_id=drive_id,
+        book_id=book_id,
+        status=status,
+        method=method,
+        recorded_by=recorded_by,
+        date_from=date_from,
+        date_to=date_to,
+        donor_id=donor_id,
+        not_printed=not_printed == "1",
+    )
     offset = max(offset, 0)
     receipts, total = await service.list_receipts(session, principal, where, limit=DESK_PAGE, offset=offset)
     drives, _ = await list_drives(session, principal, status=None, unit_id=None, limit=200, offset=0)
     books, _ = await service.list_books(session, principal, unit_id=None, year=None, limit=200, offset=0)
-    filters = {
-        "drive_id": drive_id or "",
-        "book_id": book_id or "",
-        "status": where.status.value if where.status else "",
-        "date_from": where.date_from.isoformat() if where.date_from else "",
-        "date_to": where.date_to.isoformat() if where.date_to else "",
-        "donor_id": donor_id or "",
-    }
+    filters = _shown(where)
     query = {name: value for name, value in filters.items() if value}
     notice = ""
     if voided is not None:
@@ -247,6 +298,9 @@ async def receipt_desk(
         drives=[(drive.id, drive.name) for drive in drives],
         books=[(book.id, f"{book.code}-{book.year}") for book in books],
         statuses=RECEIPT_STATUSES,
+        methods=PAYMENT_METHODS,
+        recorders=await service.recorders(session, principal),
+        totals=_totals_row(await service.totals(session, principal, where)) if total else None,
         coordinator=_is_coordinator(principal),
         notice=notice,
     )
@@ -260,19 +314,24 @@ async def print_selected(
     form = await request.form()
     ids = [n for n in (forms.whole_number(raw) for raw in forms.texts(form, "ids")) if n is not None]
     not_printed = forms.text(form, "not_printed") == "1"
-    everything = forms.text(form, "all") == "1" or not_printed
+    # The dashboard's button prints what is not printed yet: a filter of its own, all of it.
+    everything = forms.text(form, "all") == "1" or (not_printed and not ids)
     where = _filter_of(
-        forms.whole_number(forms.text(form, "drive_id")),
-        forms.whole_number(forms.text(form, "book_id")),
-        forms.text(form, "status"),
-        forms.text(form, "date_from"),
-        forms.text(form, "date_to"),
-        forms.whole_number(forms.text(form, "donor_id")),
+        q=forms.text(form, "q"),
+        drive_id=forms.whole_number(forms.text(form, "drive_id")),
+        book_id=forms.whole_number(forms.text(form, "book_id")),
+        status=forms.text(form, "status"),
+        method=forms.text(form, "method"),
+        recorded_by=forms.whole_number(forms.text(form, "recorded_by")),
+        date_from=forms.text(form, "date_from"),
+        date_to=forms.text(form, "date_to"),
+        donor_id=forms.whole_number(forms.text(form, "donor_id")),
+        not_printed=not_printed,
     )
 
     async def chosen(reading: AsyncSession) -> list[int]:
         if everything:
-            return await service.batch_ids(reading, principal, where, not_printed=not_printed)
+            return await service.batch_ids(reading, principal, where)
         return await service.printable_ids(reading, principal, ids)
 
     return await print_receipts(request, state, session, chosen)
