@@ -276,7 +276,14 @@ function setupShare() {
   });
 }
 
+// Filters folded away for a phone are open on a wide screen.
+function openWhenWide() {
+  if (!window.matchMedia("(min-width: 641px)").matches) return;
+  for (const details of document.querySelectorAll("details[data-open-wide]")) details.open = true;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  openWhenWide();
   const giftForm = document.querySelector("form.gift-form");
   if (giftForm) setupGiftForm(giftForm);
   setupDesk();
