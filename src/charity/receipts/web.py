@@ -111,8 +111,8 @@ async def _receipt_page(
                 "name": item.name,
                 "unit": item.unit_of_measure,
                 "quantity": format_quantity(item.quantity),
-                "unit_value": format_vnd(item.unit_value),
-                "value": format_vnd(item.value),
+                "unit_value": format_vnd(item.unit_value) if item.unit_value else "",
+                "value": format_vnd(item.value) if item.value else NOT_VALUED,
             }
             for item in receipt.items
         ],
