@@ -19,13 +19,9 @@ class TreeUnit:
     depth: int
 
     @property
-    def indent(self) -> str:
-        return INDENT * self.depth
-
-    @property
     def label(self) -> str:
         """The unit's name and code, indented: what a picker's option says."""
-        return f"{self.indent}{self.unit.name} ({self.unit.code})"
+        return f"{INDENT * self.depth}{self.unit.name} ({self.unit.code})"
 
 
 def tree_of(units: Iterable[Unit]) -> list[TreeUnit]:
