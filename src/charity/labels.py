@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from charity.models import DonorKind, DriveKind, DriveStatus, PaymentMethod, ReceiptStatus, Role
+from charity.models import (
+    DonorKind,
+    DriveKind,
+    DriveStatus,
+    PaymentMethod,
+    ReceiptForm,
+    ReceiptPaper,
+    ReceiptStatus,
+    Role,
+)
 
 ROLES = {
     Role.VOLUNTEER: "Tình nguyện viên",
@@ -30,3 +39,15 @@ DRIVE_STATUSES = {
 }
 RECEIPT_STATUSES = {ReceiptStatus.ISSUED: "Hợp lệ", ReceiptStatus.VOID: "Đã hủy"}
 DONOR_KINDS = {DonorKind.PERSON: "Cá nhân", DonorKind.ORGANISATION: "Tổ chức"}
+RECEIPT_FORMS = {
+    ReceiptForm.ENTERPRISE: "Phiếu thu mẫu 01-TT (kế toán doanh nghiệp)",
+    ReceiptForm.PUBLIC_SECTOR: "Phiếu thu mẫu C40-BB (kế toán hành chính, sự nghiệp)",
+    ReceiptForm.PLAIN: "Biên nhận đóng góp (không theo mẫu kế toán)",
+}
+RECEIPT_PAPERS = {
+    ReceiptPaper.A5: "Khổ A5, mỗi tờ một biên nhận",
+    ReceiptPaper.A4_TWO: "Khổ A4, hai liên trên một tờ",
+    ReceiptPaper.A4_THREE: "Khổ A4, ba liên trên một tờ",
+}
+# How a unit reads a zero tens digit before a unit digit, as in 105.
+ZERO_TENS_WORDS = {"linh": "linh (một trăm linh năm)", "lẻ": "lẻ (một trăm lẻ năm)"}

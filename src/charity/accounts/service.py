@@ -126,6 +126,15 @@ async def _check_grant(session: AsyncSession, principal: Principal, unit_id: int
     return unit
 
 
+async def grantable_units(session: AsyncSession, principal: Principal) -> list[Unit]:
+    """The units where the principal may grant a role (see `_check_grant`): every unit for an admin,
+    the coordinator's scope for a coordinator."""
+    statement = select(Unit)
+    if not principal.is_admin:
+        statement = statement.where(Unit.id.in_(scope_units(principal, [Role.COORDINATOR])))
+    return list((await session.execute(statement)).scalars())
+
+
 # Reading --------------------------------------------------------------------------------------------
 
 

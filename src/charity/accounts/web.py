@@ -15,13 +15,13 @@ from charity.accounts import service, signin
 from charity.accounts.api import THROTTLED, USER_MANAGERS
 from charity.accounts.guard import CSRF_COOKIE, SESSION_COOKIE
 from charity.audit.service import Actor, record
-from charity.errors import Conflict, DomainError, Invalid
-from charity.fields import PathText, QueryText
+from charity.errors import Conflict, DomainError, Invalid, NotFound
+from charity.fields import PathId, PathText, QueryText
 from charity.labels import ROLES
 from charity.models import Role, User
 from charity.pages import message_page, page
 from charity.requests import Acting, Caller, DbSession, client_ip, database_of, submit
-from charity.units.service import list_units
+from charity.units.tree import tree_of
 
 WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
 
@@ -172,6 +172,77 @@ async def setup(request: Request, state: State, session: DbSession, token: PathT
     return await _signed_in_redirect(request, state, session, user, "/")
 
 
+# One's own password ---------------------------------------------------------------------------------
+
+CHANGED_NOTICE = (
+    "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn (trên máy hay trình duyệt khác) đã kết thúc;"
+    " phiên này vẫn tiếp tục."
+)
+
+
+def _password_page(
+    request: Request,
+    *,
+    errors: dict[str, str] | None = None,
+    notice: str = "",
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Template:
+    return page(
+        request,
+        "password",
+        status_code=status_code,
+        headers=headers,
+        title="Đổi mật khẩu",
+        errors=errors or {},
+        notice=notice,
+    )
+
+
+@get("/account/password", opt=signed_in())
+async def password_form(request: Request, changed: QueryText = "") -> Template:
+    return _password_page(request, notice=CHANGED_NOTICE if changed else "")
+
+
+@post("/account/password", opt=signed_in())
+async def change_password(
+    request: Request, state: State, session: DbSession, principal: Caller
+) -> Template | Redirect:
+    def again(error: DomainError) -> Template:
+        return _password_page(request, errors=forms.errors_of(error), status_code=error.status_code)
+
+    # Not `submit`'s savepoint: a wrong current password is recorded as a failed sign-in, which must
+    # stay recorded (the throttle counts it) although the change is refused.
+    try:
+        form = await request.form()
+        new = forms.text(form, "new_password")
+        if new != forms.text(form, "new_password_again"):
+            raise Invalid("Hai lần nhập mật khẩu mới không khớp.", field="new_password_again")
+        outcome = await service.change_own_password(
+            database_of(state),
+            session,
+            principal,
+            client_ip(request),
+            current=forms.text(form, "current_password"),
+            new=await service.NewPassword.of(new),
+        )
+    except DomainError as error:
+        return again(error)
+    if outcome.throttled:
+        return _password_page(
+            request,
+            errors={"": THROTTLED},
+            status_code=429,
+            headers={"Retry-After": str(outcome.retry_after)},
+        )
+    if outcome.user is None:
+        return again(Invalid("Mật khẩu hiện tại không đúng.", field="current_password"))
+    return Redirect("/account/password?changed=1", status_code=303)
+
+
+# The users ---------------------------------------------------------------------------------------------
+
+
 @get("/admin/users", opt=allow(*USER_MANAGERS))
 async def users_page(request: Request, session: DbSession, principal: Caller) -> Template:
     return await _users_page(request, session, principal, {}, {})
@@ -184,10 +255,11 @@ async def _users_page(
     values: dict[str, str],
     errors: dict[str, str],
     *,
+    grant_values: dict[str, str] | None = None,
+    grant_error: str = "",
     status_code: int = 200,
 ) -> Template:
     views, total = await service.list_users(session, principal, limit=200, offset=0)
-    units, _ = await list_units(session, principal, limit=500, offset=0)
     return page(
         request,
         "admin_users",
@@ -205,10 +277,13 @@ async def _users_page(
             for v in views
         ],
         total=total,
-        units=[(unit.id, f"{unit.name} ({unit.code})") for unit in units],
+        units=tree_of(await service.grantable_units(session, principal)),
         roles=ROLES if principal.is_admin else {Role.VOLUNTEER: ROLES[Role.VOLUNTEER]},
         values=values,
         errors=errors,
+        # An admin grants roles to themselves here to record gifts; nobody else is chosen for them.
+        grant_values=grant_values or {"user_id": str(principal.user_id) if principal.is_admin else ""},
+        grant_error=grant_error,
     )
 
 
@@ -253,13 +328,11 @@ async def grant_role(
     request: Request, session: DbSession, principal: Caller, actor: Acting
 ) -> Template | Redirect:
     form = await request.form()
+    values = {name: forms.text(form, name) for name in ("user_id", "unit_id", "role")}
 
     async def grant() -> str:
-        user_id, unit_id = (
-            forms.whole_number(forms.text(form, "user_id")),
-            forms.whole_number(forms.text(form, "unit_id")),
-        )
-        role = forms.choice(Role, forms.text(form, "role"))
+        user_id, unit_id = forms.whole_number(values["user_id"]), forms.whole_number(values["unit_id"])
+        role = forms.choice(Role, values["role"])
         if user_id is None or unit_id is None or role is None:
             raise Invalid("Chọn người dùng, đơn vị và vai trò.", field="grant")
         await service.add_membership(session, principal, actor, user_id, unit_id=unit_id, role=role)
@@ -267,10 +340,288 @@ async def grant_role(
 
     async def again(error: DomainError) -> Template:
         return await _users_page(
-            request, session, principal, {}, {"grant": error.message}, status_code=error.status_code
+            request,
+            session,
+            principal,
+            {},
+            {},
+            grant_values=values,
+            grant_error=error.message,
+            status_code=error.status_code,
         )
 
     return await submit(session, grant, again)
 
 
-routes = [login_form, login, logout, setup_form, setup, users_page, create_user, grant_role]
+# One user, and what may be done to them: each change is confirmed on a page of its own, which
+# says what will happen, so that it works without scripts and nothing happens on a stray click.
+
+DONE = {
+    "password": "Đã đặt lại mật khẩu. Các phiên đăng nhập của người này đã kết thúc.",
+    "deactivated": "Đã khóa tài khoản. Người này không đăng nhập được nữa.",
+    "activated": "Đã mở khóa tài khoản.",
+    "role": "Đã gỡ vai trò.",
+}
+
+
+def _person(view: service.UserView, principal: Principal) -> dict[str, Any]:
+    """The user as the pages show them, read out of the ORM before any change is tried (a refused
+    change rolls its savepoint back, and the user's row with it)."""
+    user = view.user
+    return {
+        "id": user.id,
+        "username": user.username,
+        "full_name": user.full_name,
+        "name": user.full_name or user.username,
+        "is_admin": user.is_admin,
+        "active": user.is_active,
+        "is_self": user.id == principal.user_id,
+        "memberships": [
+            {"id": m.id, "label": f"{ROLES[m.role]} – {m.unit_name} ({m.unit_code})"}
+            for m in view.memberships
+        ],
+    }
+
+
+@get("/admin/users/{user_id:int}", opt=allow(*USER_MANAGERS))
+async def user_page(
+    request: Request, session: DbSession, principal: Caller, user_id: PathId, done: QueryText = ""
+) -> Template:
+    person = _person(await service.get_user(session, principal, user_id), principal)
+    return _user_page(request, person, notice=DONE.get(done, ""))
+
+
+def _user_page(
+    request: Request,
+    person: dict[str, Any],
+    *,
+    notice: str = "",
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    return page(
+        request,
+        "admin_user",
+        status_code=status_code,
+        title=person["name"],
+        person=person,
+        notice=notice,
+        errors=errors or {},
+    )
+
+
+def _confirm_page(
+    request: Request,
+    person: dict[str, Any],
+    *,
+    action: str,
+    question: str,
+    consequence: str,
+    button: str,
+    asks_password: bool = False,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    return page(
+        request,
+        "confirm",
+        status_code=status_code,
+        title=question,
+        person=person,
+        action=action,
+        consequence=consequence,
+        button=button,
+        asks_password=asks_password,
+        errors=errors or {},
+    )
+
+
+def _reset_page(
+    request: Request, person: dict[str, Any], *, errors: dict[str, str] | None = None, status_code: int = 200
+) -> Template:
+    return _confirm_page(
+        request,
+        person,
+        action=f"/admin/users/{person['id']}/password",
+        question=f"Đặt lại mật khẩu cho {person['name']}?",
+        consequence="Các phiên đăng nhập của người này sẽ kết thúc. Họ đăng nhập lại bằng mật khẩu mới"
+        " bạn đặt dưới đây; hãy báo cho họ trực tiếp.",
+        button="Đặt lại mật khẩu",
+        asks_password=True,
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+@get("/admin/users/{user_id:int}/password", opt=allow(*USER_MANAGERS))
+async def reset_password_form(
+    request: Request, session: DbSession, principal: Caller, user_id: PathId
+) -> Template:
+    return _reset_page(request, _person(await service.get_user(session, principal, user_id), principal))
+
+
+@post("/admin/users/{user_id:int}/password", opt=allow(*USER_MANAGERS))
+async def reset_password(
+    request: Request, session: DbSession, principal: Caller, actor: Acting, user_id: PathId
+) -> Template | Redirect:
+    # The password is hashed before the write transaction's first statement (see NewPassword).
+    refused: DomainError | None = None
+    try:
+        form = await request.form()
+        password = forms.text(form, "password")
+        if password != forms.text(form, "password_again"):
+            raise Invalid("Hai lần nhập mật khẩu mới không khớp.", field="password_again")
+        new = await service.NewPassword.of(password)
+    except DomainError as error:
+        refused = error
+    person = _person(await service.get_user(session, principal, user_id), principal)
+
+    async def again(error: DomainError) -> Template:
+        return _reset_page(request, person, errors=forms.errors_of(error), status_code=error.status_code)
+
+    if refused is not None:
+        return await again(refused)
+
+    async def change() -> str:
+        await service.reset_password(session, principal, actor, user_id, password=new)
+        return f"/admin/users/{user_id}?done=password"
+
+    return await submit(session, change, again)
+
+
+def _deactivate_page(
+    request: Request, person: dict[str, Any], *, errors: dict[str, str] | None = None, status_code: int = 200
+) -> Template:
+    return _confirm_page(
+        request,
+        person,
+        action=f"/admin/users/{person['id']}/deactivate",
+        question=f"Khóa tài khoản của {person['name']}?",
+        consequence="Người này sẽ không đăng nhập được nữa và các phiên đăng nhập đang mở sẽ kết thúc."
+        " Những gì họ đã ghi nhận vẫn giữ nguyên; có thể mở khóa lại sau.",
+        button="Khóa tài khoản",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+@get("/admin/users/{user_id:int}/deactivate", opt=allow(*USER_MANAGERS))
+async def deactivate_form(
+    request: Request, session: DbSession, principal: Caller, user_id: PathId
+) -> Template:
+    return _deactivate_page(request, _person(await service.get_user(session, principal, user_id), principal))
+
+
+async def _set_active(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    actor: Actor,
+    user_id: int,
+    *,
+    active: bool,
+) -> Template | Redirect:
+    person = _person(await service.get_user(session, principal, user_id), principal)
+
+    async def change() -> str:
+        await service.set_active(session, principal, actor, user_id, active=active)
+        return f"/admin/users/{user_id}?done={'activated' if active else 'deactivated'}"
+
+    async def again(error: DomainError) -> Template:
+        errors, status_code = forms.errors_of(error), error.status_code
+        if active:
+            return _user_page(request, person, errors=errors, status_code=status_code)
+        return _deactivate_page(request, person, errors=errors, status_code=status_code)
+
+    return await submit(session, change, again)
+
+
+@post("/admin/users/{user_id:int}/deactivate", opt=allow(*USER_MANAGERS))
+async def deactivate(
+    request: Request, session: DbSession, principal: Caller, actor: Acting, user_id: PathId
+) -> Template | Redirect:
+    return await _set_active(request, session, principal, actor, user_id, active=False)
+
+
+@post("/admin/users/{user_id:int}/activate", opt=allow(*USER_MANAGERS))
+async def activate(
+    request: Request, session: DbSession, principal: Caller, actor: Acting, user_id: PathId
+) -> Template | Redirect:
+    return await _set_active(request, session, principal, actor, user_id, active=True)
+
+
+def _remove_role_page(
+    request: Request,
+    person: dict[str, Any],
+    membership_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Template:
+    label = next((m["label"] for m in person["memberships"] if m["id"] == membership_id), None)
+    if label is None:
+        raise NotFound("Không có vai trò này.")
+    return _confirm_page(
+        request,
+        person,
+        action=f"/admin/users/{person['id']}/memberships/{membership_id}/remove",
+        question=f"Gỡ vai trò {label} của {person['name']}?",
+        consequence="Người này sẽ không còn làm việc với vai trò này tại đơn vị này nữa; các vai trò khác"
+        " giữ nguyên. Những gì họ đã ghi nhận vẫn giữ nguyên.",
+        button="Gỡ vai trò",
+        errors=errors,
+        status_code=status_code,
+    )
+
+
+@get("/admin/users/{user_id:int}/memberships/{membership_id:int}/remove", opt=allow(*USER_MANAGERS))
+async def remove_role_form(
+    request: Request, session: DbSession, principal: Caller, user_id: PathId, membership_id: PathId
+) -> Template:
+    person = _person(await service.get_user(session, principal, user_id), principal)
+    return _remove_role_page(request, person, membership_id)
+
+
+@post("/admin/users/{user_id:int}/memberships/{membership_id:int}/remove", opt=allow(*USER_MANAGERS))
+async def remove_role(
+    request: Request,
+    session: DbSession,
+    principal: Caller,
+    actor: Acting,
+    user_id: PathId,
+    membership_id: PathId,
+) -> Template | Redirect:
+    person = _person(await service.get_user(session, principal, user_id), principal)
+
+    async def change() -> str:
+        await service.remove_membership(session, principal, actor, user_id, membership_id)
+        return f"/admin/users/{user_id}?done=role"
+
+    async def again(error: DomainError) -> Template:
+        return _remove_role_page(
+            request, person, membership_id, errors=forms.errors_of(error), status_code=error.status_code
+        )
+
+    return await submit(session, change, again)
+
+
+routes = [
+    login_form,
+    login,
+    logout,
+    setup_form,
+    setup,
+    password_form,
+    change_password,
+    users_page,
+    create_user,
+    grant_role,
+    user_page,
+    reset_password_form,
+    reset_password,
+    deactivate_form,
+    deactivate,
+    activate,
+    remove_role_form,
+    remove_role,
+]

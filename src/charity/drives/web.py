@@ -24,6 +24,7 @@ from charity.models import DriveKind, DriveStatus, Role, Unit
 from charity.money import format_quantity, format_vnd
 from charity.pages import page
 from charity.requests import Acting, Caller, DbSession, submit
+from charity.units.tree import tree_of
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 MANAGE = allow(Role.COORDINATOR)
@@ -205,7 +206,7 @@ async def _form_page(
         values=values,
         drive_id=drive_id,
         errors=errors or {},
-        units=[(unit.id, unit.name) for unit in await _managed_units(session, principal)],
+        units=tree_of(await _managed_units(session, principal)),
         kinds=DRIVE_KINDS,
         item_types=item_types,
     )

@@ -1,19 +1,38 @@
-"""Pages: the unit tree, for administrators, who also add units here."""
+"""Pages: the unit tree, for administrators, who also add units and set each unit's receipts here."""
 
 from __future__ import annotations
 
 from litestar import Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
 from charity.access import ADMIN, Principal, allow
-from charity.errors import DomainError
+from charity.errors import DomainError, Invalid
+from charity.fields import PathId, QueryText
+from charity.labels import RECEIPT_FORMS, RECEIPT_PAPERS, ZERO_TENS_WORDS
+from charity.models import ReceiptForm, ReceiptPaper, Unit
 from charity.pages import page
 from charity.requests import Acting, Caller, DbSession, submit
 from charity.units import service
+from charity.units.tree import tree_of
 
 ADMINS = allow(ADMIN)
+UNIT_FIELDS = (
+    "name",
+    "address",
+    "parent_code",
+    "receipt_form",
+    "receipt_paper",
+    "zero_tens_word",
+    "large_gift_threshold",
+)
+
+
+async def _all_units(session: AsyncSession, principal: Principal) -> list[Unit]:
+    units, _ = await service.list_units(session, principal, limit=500, offset=0)
+    return units
 
 
 async def _units_page(
@@ -25,24 +44,14 @@ async def _units_page(
     *,
     status_code: int = 200,
 ) -> Template:
-    units, total = await service.list_units(session, principal, limit=500, offset=0)
-    names = {unit.id: unit.name for unit in units}
+    tree = tree_of(await _all_units(session, principal))
     return page(
         request,
         "admin_units",
         status_code=status_code,
         title="Đơn vị",
-        units=[
-            {
-                "code": unit.code,
-                "name": unit.name,
-                "address": unit.address,
-                "parent": names.get(unit.parent_id, ""),
-            }
-            for unit in units
-        ],
-        parents=[(unit.code, f"{unit.name} ({unit.code})") for unit in units],
-        total=total,
+        tree=tree,
+        receipt_forms=RECEIPT_FORMS,
         values=values,
         errors=errors,
     )
@@ -79,4 +88,124 @@ async def create_unit(
     return await submit(session, create, again)
 
 
-routes = [units_page, create_unit]
+def _values_of(unit: Unit, parent_code: str) -> dict[str, str]:
+    return {
+        "name": unit.name,
+        "address": unit.address,
+        "parent_code": parent_code,
+        "receipt_form": unit.receipt_form,
+        "receipt_paper": unit.receipt_paper,
+        "zero_tens_word": unit.zero_tens_word,
+        "large_gift_threshold": f"{unit.large_gift_threshold:,}".replace(",", "."),
+    }
+
+
+async def _unit_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    unit: Unit,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    notice: str = "",
+    status_code: int = 200,
+) -> Template:
+    # The unit itself is no parent it could be put under; its descendants the service refuses.
+    parents = [t for t in tree_of(await _all_units(session, principal)) if t.unit.id != unit.id]
+    return page(
+        request,
+        "admin_unit",
+        status_code=status_code,
+        title=f"Đơn vị {unit.name}",
+        unit=unit,
+        parents=parents,
+        receipt_forms=RECEIPT_FORMS,
+        receipt_papers=RECEIPT_PAPERS,
+        zero_tens_words=ZERO_TENS_WORDS,
+        values=values,
+        errors=errors,
+        notice=notice,
+    )
+
+
+@get("/admin/units/{unit_id:int}", opt=ADMINS)
+async def unit_page(
+    request: Request, session: DbSession, principal: Caller, unit_id: PathId, saved: QueryText = ""
+) -> Template:
+    unit = await service.get_unit(session, principal, unit_id)
+    parent = await session.get(Unit, unit.parent_id) if unit.parent_id else None
+    values = _values_of(unit, parent.code if parent else "")
+    notice = "Đã lưu thông tin đơn vị." if saved else ""
+    return await _unit_page(request, session, principal, unit, values, {}, notice=notice)
+
+
+def _chosen(kind: type[forms.E], raw: str, *, field: str, message: str) -> forms.E:
+    """The option a select sent; anything no option offers is refused."""
+    value = forms.choice(kind, raw)
+    if value is None:
+        raise Invalid(message, field=field)
+    return value
+
+
+def _zero_tens_word(raw: str) -> str:
+    if raw not in ZERO_TENS_WORDS:
+        raise Invalid("Chọn cách đọc số 0 ở hàng chục.", field="zero_tens_word")
+    return raw
+
+
+def _threshold(raw: str) -> int:
+    threshold = forms.dong(raw, field="large_gift_threshold", label="Ngưỡng xác nhận khoản lớn")
+    if threshold is None:
+        raise Invalid("Nhập số tiền từ đó một khoản cần xác nhận lại.", field="large_gift_threshold")
+    return threshold
+
+
+def _form_values(form: FormMultiDict) -> dict[str, str]:
+    return {name: forms.text(form, name) for name in UNIT_FIELDS}
+
+
+@post("/admin/units/{unit_id:int}", opt=ADMINS)
+async def update_unit(
+    request: Request, session: DbSession, principal: Caller, actor: Acting, unit_id: PathId
+) -> Template | Redirect:
+    values = _form_values(await request.form())
+    unit = await service.get_unit(session, principal, unit_id)
+
+    async def save() -> str:
+        await service.update_unit(
+            session,
+            actor,
+            unit,
+            name=values["name"],
+            address=values["address"],
+            parent_code=values["parent_code"] or None,
+            detach=not values["parent_code"],
+            receipt_form=_chosen(
+                ReceiptForm, values["receipt_form"], field="receipt_form", message="Chọn mẫu biên nhận tiền."
+            ),
+            receipt_paper=_chosen(
+                ReceiptPaper, values["receipt_paper"], field="receipt_paper", message="Chọn khổ giấy in."
+            ),
+            zero_tens_word=_zero_tens_word(values["zero_tens_word"]),
+            large_gift_threshold=_threshold(values["large_gift_threshold"]),
+        )
+        return f"/admin/units/{unit_id}?saved=1"
+
+    async def again(error: DomainError) -> Template:
+        # The savepoint took back the changes; the unit is read again as stored.
+        await session.refresh(unit)
+        return await _unit_page(
+            request,
+            session,
+            principal,
+            unit,
+            values,
+            forms.errors_of(error),
+            status_code=error.status_code,
+        )
+
+    return await submit(session, save, again)
+
+
+routes = [units_page, create_unit, unit_page, update_unit]

@@ -97,6 +97,10 @@ def volunteer_path(suffix: str = "") -> Callable[[World], str]:
     return lambda w: f"/api/users/{w.users['volunteer']}{suffix}"
 
 
+def page_of_volunteer(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/admin/users/{w.users['volunteer']}{suffix}"
+
+
 MATRIX = [
     Case("GET", "/health", everyone(200)),
     Case("POST", "/api/auth/token", everyone(401), body=lambda _w: {"username": "nobody", "password": "sai"}),
@@ -441,6 +445,82 @@ MATRIX = [
             "unit_id": str(w.units["SIBLING"]),
             "role": "volunteer",
         },
+    ),
+    Case(
+        "GET",
+        "/admin/units/{unit_id:int}",
+        on_page(admin_only(200)),
+        path=lambda w: f"/admin/units/{w.units['COMMUNE']}",
+    ),
+    Case(
+        "POST",
+        "/admin/units/{unit_id:int}",
+        on_page(admin_only(303)),
+        path=lambda w: f"/admin/units/{w.units['COMMUNE']}",
+        body=lambda _w: {
+            "name": "Chi hội xã",
+            "parent_code": "DISTRICT",
+            "receipt_form": "C40-BB",
+            "receipt_paper": "a5",
+            "zero_tens_word": "lẻ",
+            "large_gift_threshold": "50.000.000",
+        },
+    ),
+    Case("GET", "/account/password", pages(200)),
+    Case(
+        "POST",
+        "/account/password",
+        on_page(signed_in(422)),
+        body=lambda _w: {
+            "current_password": "not-the-password",
+            "new_password": STRONG,
+            "new_password_again": STRONG,
+        },
+    ),
+    Case("GET", "/admin/users/{user_id:int}", on_page(managers(200)), path=page_of_volunteer()),
+    Case(
+        "GET",
+        "/admin/users/{user_id:int}/password",
+        on_page(managers(200)),
+        path=page_of_volunteer("/password"),
+    ),
+    Case(
+        "POST",
+        "/admin/users/{user_id:int}/password",
+        on_page(managers(303)),
+        path=page_of_volunteer("/password"),
+        body=lambda _w: {"password": STRONG, "password_again": STRONG},
+    ),
+    Case(
+        "GET",
+        "/admin/users/{user_id:int}/deactivate",
+        on_page(managers(200)),
+        path=page_of_volunteer("/deactivate"),
+    ),
+    Case(
+        "POST",
+        "/admin/users/{user_id:int}/deactivate",
+        on_page(managers(303)),
+        path=page_of_volunteer("/deactivate"),
+    ),
+    Case(
+        "POST",
+        "/admin/users/{user_id:int}/activate",
+        on_page(managers(303)),
+        path=page_of_volunteer("/activate"),
+    ),
+    Case(
+        "GET",
+        "/admin/users/{user_id:int}/memberships/{membership_id:int}/remove",
+        on_page(managers(200)),
+        path=lambda w: f"/admin/users/{w.users['volunteer']}/memberships/{w.memberships['volunteer']}/remove",
+    ),
+    # A coordinator may not take away a volunteer's last role (they would drop out of sight): 409.
+    Case(
+        "POST",
+        "/admin/users/{user_id:int}/memberships/{membership_id:int}/remove",
+        on_page(managers(303) | {"coordinator": 409}),
+        path=lambda w: f"/admin/users/{w.users['volunteer']}/memberships/{w.memberships['volunteer']}/remove",
     ),
     Case("GET", "/login", everyone(303, anonymous=200)),
     Case("POST", "/login", everyone(401), body=lambda _w: {"username": "nobody", "password": "sai"}),
