@@ -192,8 +192,8 @@ def _new_donor(gift: GiftIn) -> CleanDonor | None:
 def _large(total: int, unit: Unit) -> Invalid:
     words = amount_in_words(total, zero_tens=unit.zero_tens_word)
     return Invalid(
-        f"Số tiền {format_vnd(total)} ({words}) lớn hơn mức {format_vnd(unit.large_gift_threshold)}"
-        " cần xác nhận của đơn vị. Hãy kiểm tra lại số tiền rồi xác nhận.",
+        f"Số tiền {format_vnd(total)} ({words}) vượt mức {format_vnd(unit.large_gift_threshold)}"
+        " mà đơn vị yêu cầu xác nhận lại. Hãy kiểm tra số tiền rồi xác nhận.",
         field="cash.amount",
         code=LARGE_AMOUNT,
         facts={
