@@ -29,11 +29,14 @@ class GiftsWorld:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
 
     def gift(self, **fields: object) -> dict[str, object]:
+        """A gift of 500.000 đ from the world's donor. Tests send it again and again, meaning one gift
+        after another: it says so (`confirm_duplicate`), except where the duplicate check is tested."""
         body: dict[str, object] = {
             "drive_id": self.drive_id,
             "received_on": local_today().isoformat(),
             "donor": {"id": self.donor_id},
             "cash": {"amount": 500_000, "method": "cash"},
+            "confirm_duplicate": True,
         }
         body.update(fields)
         return body
@@ -74,5 +77,8 @@ async def build_gifts_world(database: Database, *, volunteers: int = 1) -> Gifts
             )
             world.users[name] = user.id
             world.tokens[name], _ = await signin.issue_api_token(session, user, "127.0.0.1")
+        admin = await factories.user(session, username="admin", is_admin=True)
+        world.users["admin"] = admin.id
+        world.tokens["admin"], _ = await signin.issue_api_token(session, admin, "127.0.0.1")
         await session.flush()
     return world

@@ -34,9 +34,15 @@ from charity.validation import translate
 
 
 def _json_error(
-    status_code: int, detail: str, extra: Any = None, headers: dict[str, str] | None = None
+    status_code: int,
+    detail: str,
+    extra: Any = None,
+    headers: dict[str, str] | None = None,
+    code: str | None = None,
 ) -> Response[Any]:
     content: dict[str, Any] = {"status_code": status_code, "detail": detail}
+    if code:
+        content["code"] = code
     if extra:
         content["extra"] = extra
     return Response(content, status_code=status_code, headers=headers)
@@ -161,7 +167,8 @@ def log_exception(logger: Logger, scope: Scope, _traceback: list[str]) -> None:
 def domain_error_handler(request: Request, error: DomainError) -> Response[Any]:
     if _is_page(request):
         return _error_page(request, error.status_code, error.message)
-    return _json_error(error.status_code, error.message, {"field": error.field} if error.field else None)
+    extra = ({"field": error.field} if error.field else {}) | error.facts
+    return _json_error(error.status_code, error.message, extra, code=error.code)
 
 
 def validation_error_handler(request: Request, error: ValidationException) -> Response[Any]:

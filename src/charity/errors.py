@@ -4,14 +4,29 @@ for the volunteer or coordinator who will read them, in Vietnamese."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 
 class DomainError(Exception):
+    """`code` names the error for a program that reacts to it (a form that asks to confirm), and
+    `facts` are what that program needs to do so; both are sent in the JSON answer."""
+
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        facts: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
+        self.facts = dict(facts or {})
 
 
 class Invalid(DomainError):

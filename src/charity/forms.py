@@ -17,7 +17,7 @@ from litestar.datastructures import FormMultiDict
 
 from charity.errors import DomainError, Invalid
 from charity.fields import TEXT_MAX, UNTYPED
-from charity.models import MAX_AMOUNT
+from charity.models import MAX_AMOUNT, MAX_AMOUNT_TEXT
 from charity.text import typed
 
 E = TypeVar("E", bound=StrEnum)
@@ -58,7 +58,7 @@ def dong(raw: str, *, field: str, label: str = "Số tiền") -> int | None:
         raise Invalid(f"{label} phải là số nguyên đồng, ví dụ 500.000.", field=field)
     amount = int(re.sub(r"[.\s]", "", cleaned))
     if amount > MAX_AMOUNT:
-        raise Invalid(f"{label} quá lớn.", field=field)
+        raise Invalid(f"{label} quá lớn: tối đa {MAX_AMOUNT_TEXT}.", field=field)
     return amount
 
 

@@ -164,6 +164,29 @@ function setupGiftForm(form) {
   anonymous.addEventListener("change", showNameOnReceipt);
   showNameOnReceipt();
 
+  // A transaction reference belongs to a transfer: for cash it is hidden and not sent.
+  const method = form.querySelector("#cash_method");
+  const referenceField = form.querySelector("#reference-field");
+  const reference = form.querySelector("#cash_reference");
+  const showReference = () => {
+    const transfer = method.dataset.transfers.split(" ").includes(method.value);
+    referenceField.hidden = !transfer;
+    reference.disabled = !transfer;
+  };
+  method.addEventListener("change", showReference);
+  showReference();
+
+  // The volunteer confirmed the amount the form showed: another amount must be confirmed anew.
+  const confirmLarge = form.querySelector("#confirm_large");
+  if (confirmLarge) {
+    form.addEventListener("input", (event) => {
+      if (event.target.matches("#cash_amount, [name=quantity], [name=unit_value]")) {
+        confirmLarge.checked = false;
+        form.querySelector("#confirm-large").hidden = true;
+      }
+    });
+  }
+
   // Goods lines offer the item types of the chosen drive.
   const driveSelect = form.querySelector("#drive_id");
   const itemsByDrive = JSON.parse(form.querySelector("#drive-items").dataset.items || "{}");

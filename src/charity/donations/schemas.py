@@ -53,6 +53,10 @@ class GiftIn(msgspec.Struct, forbid_unknown_fields=True):
     note: Text = ""
     # The book to number the receipt from; by default the unit's open book of the year.
     book_id: Id | None = None
+    # The caller has checked a total above the unit's large-gift threshold (else 422 `large_amount`).
+    confirm_large: bool = False
+    # The caller knows of the like gift it recorded minutes ago (else 409 `possible_duplicate`).
+    confirm_duplicate: bool = False
 
 
 class ReplaceIn(msgspec.Struct, forbid_unknown_fields=True):

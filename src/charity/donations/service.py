@@ -7,6 +7,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,25 +28,35 @@ from charity.errors import Conflict, Invalid
 from charity.ledger.service import LockedDrive, Posting, post
 from charity.models import (
     MAX_AMOUNT,
+    MAX_AMOUNT_TEXT,
     Donation,
     DonationItem,
+    Donor,
     Drive,
     DriveStatus,
     EntrySource,
     ItemType,
     PaymentMethod,
     Receipt,
+    ReceiptBook,
     ReceiptStatus,
     ReceiptVerification,
     Unit,
     utcnow,
 )
-from charity.money import line_value
-from charity.receipts.numbering import take_number
+from charity.money import amount_in_words, format_vnd, line_value
+from charity.receipts.numbering import display_number, take_number
 from charity.receipts.schemas import CashOut, ItemOut
 from charity.receipts.service import clean_reason, load, lock_receipts, new_token, void_receipt, voidable
 
 MAX_LINES = 50
+# Error codes, for a client that acts on them: the gift form asks the volunteer to confirm a large
+# amount or a possible duplicate and sends the gift again, and makes a new form for a key taken.
+KEY_TAKEN = "idempotency_key_taken"
+LARGE_AMOUNT = "large_amount"
+POSSIBLE_DUPLICATE = "possible_duplicate"
+# How long a like gift by the same user is taken for the same gift sent twice.
+DUPLICATE_WINDOW = timedelta(minutes=10)
 MAX_QUANTITY = Decimal(10**12)
 QUANTUM = Decimal("0.001")
 NOTE_MAX = 500
@@ -68,6 +79,9 @@ def _amount_ok(amount: int, *, minimum: int) -> bool:
 
 
 def request_hash(gift: GiftIn) -> str:
+    """The gift's fingerprint; confirmations are left out, as they say the caller looked again, not
+    what was given: a retry that adds one is the same request."""
+    gift = msgspec.structs.replace(gift, confirm_large=False, confirm_duplicate=False)
     return hashlib.sha256(msgspec.json.encode(gift)).hexdigest()
 
 
@@ -108,7 +122,9 @@ async def _earlier(
         return None
     fingerprint, receipt_id = found
     if fingerprint != request_hash(gift):
-        raise Conflict("Idempotency-Key này đã được dùng cho một đóng góp khác.", field="Idempotency-Key")
+        raise Conflict(
+            "Idempotency-Key này đã được dùng cho một đóng góp khác.", field="Idempotency-Key", code=KEY_TAKEN
+        )
     return Issued(DonationOut.of((await load(session, [receipt_id]))[0]), replayed=True)
 
 
@@ -136,7 +152,9 @@ async def _item_lines(session: AsyncSession, drive_id: int, gift: GiftIn) -> lis
             raise Invalid("Đơn giá phải là số nguyên đồng, không âm.", field=f"{field}.unit_value")
         value = line_value(quantity, line.unit_value)
         if value > MAX_AMOUNT:
-            raise Invalid("Giá trị dòng hàng quá lớn.", field=f"{field}.unit_value")
+            raise Invalid(
+                f"Giá trị dòng hàng quá lớn: tối đa {MAX_AMOUNT_TEXT}.", field=f"{field}.unit_value"
+            )
         checked.append((item_type, value))
     return checked
 
@@ -172,6 +190,79 @@ def _new_donor(gift: GiftIn) -> CleanDonor | None:
     return None
 
 
+def _large(total: int, unit: Unit) -> Invalid:
+    words = amount_in_words(total, zero_tens=unit.zero_tens_word)
+    return Invalid(
+        f"Số tiền {format_vnd(total)} ({words}) vượt mức {format_vnd(unit.large_gift_threshold)}"
+        " mà đơn vị yêu cầu xác nhận lại. Hãy kiểm tra số tiền rồi xác nhận.",
+        field="cash.amount",
+        code=LARGE_AMOUNT,
+        facts={
+            "amount": total,
+            "amount_in_words": words,
+            "threshold": unit.large_gift_threshold,
+        },
+    )
+
+
+async def _refuse_duplicate(
+    session: AsyncSession,
+    principal: Principal,
+    drive_id: int,
+    amount: int,
+    donor_id: int | None,
+    new_donor: CleanDonor | None,
+    replaces: int | None,
+) -> None:
+    """Refuse (409 `possible_duplicate`) a cash gift like one the same user recorded minutes ago: the
+    same drive, amount and donor, whose receipt stands. That is what the Back button and a second
+    Save make; a retry with the same Idempotency-Key never gets here (`record_gift`).
+
+    The same donor is the same donor id, or for a donor typed in anew, the same name and phone. A
+    gift with no donor at all (anonymous) is never taken for a duplicate: a donation box gives many
+    gifts of 50.000 đ in a row, nothing tells them apart, and a warning on each would teach the
+    volunteer to confirm without reading. A replacement is not a duplicate of the receipt it replaces.
+    """
+    if donor_id is None and new_donor is None:
+        return
+    query = (
+        select(Receipt.id, ReceiptBook.code, ReceiptBook.year, Receipt.seq)
+        .select_from(Donation)
+        .join(Receipt, Receipt.donation_id == Donation.id)
+        .join(ReceiptBook, ReceiptBook.id == Receipt.book_id)
+        .where(
+            Donation.recorded_by == principal.user_id,
+            Donation.drive_id == drive_id,
+            Donation.cash_amount == amount,
+            Donation.created_at >= utcnow() - DUPLICATE_WINDOW,
+            Receipt.status == ReceiptStatus.ISSUED,
+        )
+        .order_by(Donation.id.desc())
+        .limit(1)
+    )
+    if replaces is not None:
+        query = query.where(Receipt.id != replaces)
+    if new_donor is None:
+        query = query.where(Donation.donor_id == donor_id)
+    else:
+        query = query.join(Donor, Donor.id == Donation.donor_id).where(
+            Donor.name == new_donor.name, Donor.phone == new_donor.phone
+        )
+    found = (await session.execute(query)).first()
+    if found is None:
+        return
+    receipt_id, code, year, seq = found
+    number = display_number(code, year, seq)
+    minutes = DUPLICATE_WINDOW.seconds // 60
+    raise Conflict(
+        f"Trong {minutes} phút qua bạn đã ghi một đóng góp giống hệt (cùng nhà hảo tâm, số tiền và"
+        f" cuộc vận động): biên nhận số {number}. Nếu đây là một đóng góp khác, hãy xác nhận để cấp"
+        " biên nhận mới.",
+        code=POSSIBLE_DUPLICATE,
+        facts={"receipt_id": receipt_id, "receipt_number": number},
+    )
+
+
 # A second request with the same Idempotency-Key inserts no donation (see `_insert_donation`).
 _INSERT_DONATION = {
     name: dialect_insert(Donation.__table__)
@@ -196,14 +287,16 @@ async def _issue(
     (same Idempotency-Key) recorded its gift after this one's check."""
     drive = await get_drive(session, principal, gift.drive_id, RECORDERS)
     _open_for(drive, gift)
-    if gift.cash is not None and not _amount_ok(gift.cash.amount, minimum=1):
-        raise Invalid("Số tiền phải là số nguyên dương (đồng), tối đa 10.000 tỷ đồng.", field="cash.amount")
+    if gift.cash is not None and gift.cash.amount < 1:
+        raise Invalid("Số tiền phải là số nguyên dương (đồng).", field="cash.amount")
+    if gift.cash is not None and gift.cash.amount > MAX_AMOUNT:
+        raise Invalid(f"Số tiền quá lớn: tối đa {MAX_AMOUNT_TEXT}.", field="cash.amount")
     lines = await _item_lines(session, drive.id, gift) if gift.items else []
     if gift.cash is None and not lines:
         raise Invalid("Cần nhập số tiền hoặc ít nhất một dòng hàng.", field="cash")
     total = (gift.cash.amount if gift.cash else 0) + sum(value for _, value in lines)
     if total > MAX_AMOUNT:
-        raise Invalid("Tổng giá trị biên nhận quá lớn.", field="cash.amount")
+        raise Invalid(f"Tổng giá trị biên nhận quá lớn: tối đa {MAX_AMOUNT_TEXT}.", field="cash.amount")
     note = " ".join(gift.note.split())
     if len(note) > NOTE_MAX:
         raise Invalid(f"Ghi chú dài quá {NOTE_MAX} ký tự.", field="note")
@@ -213,6 +306,11 @@ async def _issue(
     donor_id = gift.donor.id if gift.donor is not None else None
     if donor_id is not None:
         await get_donor(session, principal, donor_id, RECORDERS)
+    # Last of the checks: a gift that is wrong anyway is refused for what is wrong with it.
+    if total > unit.large_gift_threshold and not gift.confirm_large:
+        raise _large(total, unit)
+    if gift.cash is not None and not gift.confirm_duplicate:
+        await _refuse_duplicate(session, principal, drive.id, gift.cash.amount, donor_id, new_donor, replaces)
     donation = {
         "drive_id": drive.id,
         "donor_id": donor_id,

@@ -15,15 +15,21 @@ from charity import forms
 from charity.access import Principal, allow
 from charity.clock import local_today
 from charity.donations.schemas import CashIn, DonorIn, GiftIn, ItemIn
-from charity.donations.service import last_drive_of, record_gift
+from charity.donations.service import (
+    KEY_TAKEN,
+    LARGE_AMOUNT,
+    POSSIBLE_DUPLICATE,
+    last_drive_of,
+    record_gift,
+)
 from charity.donors.service import RECORDERS, list_donors
 from charity.drives.schemas import DriveOut
 from charity.drives.service import list_drives, to_out
-from charity.errors import Conflict, DomainError, Invalid
+from charity.errors import DomainError, Invalid
 from charity.fields import QueryId, QueryText
 from charity.labels import DONOR_KINDS, PAYMENT_METHODS
 from charity.models import DonorKind, DriveStatus, PaymentMethod, Role
-from charity.money import decode_dong
+from charity.money import decode_dong, format_vnd
 from charity.pages import page
 from charity.requests import Acting, Caller, DbSession, submit
 from charity.validation import translate
@@ -62,6 +68,7 @@ def _values(form: FormMultiDict) -> dict[str, Any]:
         "donor_address": forms.text(form, "donor_address", checked=False),
         "cash_amount": forms.text(form, "cash_amount", checked=False),
         "cash_method": forms.text(form, "cash_method", checked=False) or PaymentMethod.CASH.value,
+        "cash_reference": forms.text(form, "cash_reference", checked=False),
         "items": [
             {"item_type_id": forms.whole_number(kind), "quantity": amount, "unit_value": value}
             for kind, amount, value in lines
@@ -70,6 +77,8 @@ def _values(form: FormMultiDict) -> dict[str, Any]:
         "anonymous": forms.text(form, "anonymous", checked=False) == "on",
         "name_on_receipt": forms.text(form, "name_on_receipt", checked=False) == "on",
         "note": forms.text(form, "note", checked=False),
+        "confirm_large": forms.text(form, "confirm_large", checked=False) == "on",
+        "confirm_duplicate": forms.text(form, "confirm_duplicate", checked=False) == "on",
     }
 
 
@@ -113,13 +122,17 @@ def _gift_of(values: dict[str, Any]) -> GiftIn:
         drive_id=values["drive_id"],
         received_on=forms.day(values["received_on"], field="received_on", label="Ngày nhận"),
         donor=donor,
-        cash=CashIn(cash_amount, forms.choice(PaymentMethod, method) or PaymentMethod.CASH)
+        cash=CashIn(
+            cash_amount, forms.choice(PaymentMethod, method) or PaymentMethod.CASH, values["cash_reference"]
+        )
         if cash_amount is not None
         else None,
         items=items,
         anonymous=values["anonymous"],
         name_on_receipt=values["name_on_receipt"],
         note=values["note"],
+        confirm_large=values["confirm_large"],
+        confirm_duplicate=values["confirm_duplicate"],
     )
     return _as_decoded(gift)
 
@@ -131,7 +144,10 @@ def _form_page(
     errors: dict[str, str],
     *,
     status_code: int = 200,
+    asks: dict[str, Any] | None = None,
 ) -> Template:
+    """`asks` is what the form asks the volunteer to confirm before the gift is saved: the facts of
+    a `large_amount` or `possible_duplicate` refusal, under its code."""
     drive_items = {
         str(drive.id): [
             {"id": item.item_type_id, "name": item.name, "unit": item.unit_of_measure} for item in drive.items
@@ -150,6 +166,8 @@ def _form_page(
         errors=errors,
         methods=PAYMENT_METHODS,
         donor_kinds=DONOR_KINDS,
+        transfer_methods=[PaymentMethod.BANK_TRANSFER.value, PaymentMethod.E_WALLET.value],
+        asks=asks or {},
         today=local_today().isoformat(),
     )
 
@@ -183,11 +201,18 @@ async def save_gift(
 
     async def again(error: DomainError) -> Template:
         errors = forms.errors_of(error)
-        if isinstance(error, Conflict) and error.field == "Idempotency-Key":
+        if error.code == KEY_TAKEN:
             values["key"] = uuid.uuid4().hex
             errors = {"": KEY_REUSED}
+        # Nothing was written: the same key goes with the confirmed gift.
+        asks: dict[str, Any] = {}
+        if error.code == LARGE_AMOUNT:
+            facts = error.facts
+            asks[LARGE_AMOUNT] = facts | {"amount_text": format_vnd(facts["amount"])}
+        elif error.code == POSSIBLE_DUPLICATE:
+            asks[POSSIBLE_DUPLICATE] = error.facts
         drives = await _open_drives(session, principal)
-        return _form_page(request, drives, values, errors, status_code=error.status_code)
+        return _form_page(request, drives, values, errors, status_code=error.status_code, asks=asks)
 
     return await submit(session, save, again)
 

@@ -3,7 +3,7 @@
 from charity.models.accounts import Membership, Role, User
 from charity.models.audit import AuditEvent
 from charity.models.auth import ApiToken, LoginAttempt, SetupToken, WebSession
-from charity.models.base import MAX_AMOUNT, MAX_ID, metadata, utcnow
+from charity.models.base import MAX_AMOUNT, MAX_AMOUNT_TEXT, MAX_ID, metadata, utcnow
 from charity.models.donations import Donation, DonationItem, PaymentMethod
 from charity.models.donors import Donor, DonorKind
 from charity.models.drives import Drive, DriveItemType, DriveKind, DriveStatus
@@ -16,6 +16,7 @@ from charity.models.units import LARGE_GIFT_DEFAULT, ReceiptForm, ReceiptPaper, 
 __all__ = [
     "LARGE_GIFT_DEFAULT",
     "MAX_AMOUNT",
+    "MAX_AMOUNT_TEXT",
     "MAX_ID",
     "ApiToken",
     "AuditEvent",

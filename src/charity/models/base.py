@@ -8,6 +8,8 @@ from enum import StrEnum
 from sqlalchemy import BigInteger, CheckConstraint, DateTime, Dialect, Numeric, TypeDecorator
 from sqlmodel import SQLModel
 
+from charity import clock
+
 # Named constraints make migrations deterministic and let Alembic drop them by name on every engine.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -23,6 +25,8 @@ metadata = SQLModel.metadata
 MAX_ID = 2**31 - 1
 # Money is a whole number of đồng; 10^13 is the largest single amount we accept, BIGINT holds sums of many.
 MAX_AMOUNT = 10**13
+# The limit as a message says it: "Số tiền quá lớn: tối đa 10.000 tỷ đồng."
+MAX_AMOUNT_TEXT = "10.000 tỷ đồng"
 Money = BigInteger
 # Goods are counted to three decimals (2.5 kg, 0.125 tấn).
 QUANTITY_SCALE = 3
@@ -49,7 +53,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def one_of(column: str, values: type[StrEnum], name: str | None = None) -> CheckConstraint:

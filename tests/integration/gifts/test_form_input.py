@@ -19,6 +19,8 @@ BAD_FIELDS = [
     ("drive_id", str(2**31), "Không có mã số này."),
     ("donor_id", str(2**40), "Không có mã số này."),
     ("note", "Gạo\x00nếp", "Có ký tự điều khiển hoặc ký tự đảo chiều văn bản không được phép."),
+    # Without the script the reference field shows for cash too.
+    ("cash_reference", "FT24263", "Tiền mặt không có mã giao dịch: mã giao dịch chỉ ghi cho chuyển khoản"),
 ]
 
 
