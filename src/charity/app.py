@@ -37,7 +37,7 @@ from charity.errors import DomainError
 from charity.health.api import health
 from charity.item_types.api import ItemTypeController
 from charity.money import decode_dong, is_dong
-from charity.openapi import DongSchema, document_errors
+from charity.openapi import COMPONENTS, DongSchema, document_operations
 from charity.pages import STATIC_DIR, template_config
 from charity.receipts import rendering
 from charity.receipts import web as receipt_pages
@@ -76,14 +76,21 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             *gift_api.routes,
             ReceiptController,
             ReceiptBookController,
-            *account_pages.routes,
-            *dashboard_pages.routes,
-            *gift_pages.routes,
-            *receipt_pages.routes,
-            *drive_pages.routes,
-            *donor_pages.routes,
-            *unit_pages.routes,
-            create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
+            # The OpenAPI document describes the JSON API: pages, forms and their files are for browsers.
+            Router(
+                path="/",
+                include_in_schema=False,
+                route_handlers=[
+                    *account_pages.routes,
+                    *dashboard_pages.routes,
+                    *gift_pages.routes,
+                    *receipt_pages.routes,
+                    *drive_pages.routes,
+                    *donor_pages.routes,
+                    *unit_pages.routes,
+                    create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
+                ],
+            ),
         ],
         request_class=CharityRequest,
         middleware=[empty_query_values_mean_nothing],
@@ -128,12 +135,13 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         openapi_config=OpenAPIConfig(
             title="Charity API",
             version="1",
+            components=COMPONENTS,
             # The machine-readable schema only: the interactive viewers load scripts from CDNs.
             render_plugins=[JsonRenderPlugin()],
-            openapi_router=Router(path="/schema", route_handlers=[], opt=public()),
+            openapi_router=Router(path="/schema", route_handlers=[], opt=public(), include_in_schema=False),
         ),
         state=State({"settings": settings, "database": database}),
         on_shutdown=[close_database],
     )
-    document_errors(app)
+    document_operations(app)
     return app

@@ -1,4 +1,5 @@
-"""How our own request types, and the errors every operation may answer, appear in the OpenAPI document."""
+"""How our own request types, the credential and the errors every operation may answer, appear in the
+OpenAPI document."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from litestar.exceptions import (
     ServiceUnavailableException,
     TooManyRequestsException,
 )
-from litestar.openapi.spec import OpenAPIType, Schema
+from litestar.openapi.spec import Components, OpenAPIType, Schema, SecurityScheme
 from litestar.plugins import OpenAPISchemaPlugin
 
 from charity.access import ACCESS_KEY, Access
@@ -29,6 +30,18 @@ class DongSchema(OpenAPISchemaPlugin):
 
     def to_openapi_schema(self, field_definition: Any, schema_creator: Any) -> Schema:
         return Schema(type=OpenAPIType.INTEGER, description="Số tiền, số nguyên đồng (JSON integer)")
+
+
+BEARER = "BearerToken"
+COMPONENTS = Components(
+    security_schemes={
+        BEARER: SecurityScheme(
+            type="http",
+            scheme="bearer",
+            description="The `access_token` that `POST /api/auth/token` answers.",
+        )
+    }
+)
 
 
 class _Unprocessable(ClientException):
@@ -54,15 +67,16 @@ _EVERYWHERE = (ClientException, _Unprocessable, ServiceUnavailableException)
 _THROTTLED = {("/api/auth/token", "POST"), ("/api/me/password", "POST")}
 
 
-def document_errors(app: Litestar) -> None:
-    """Name in the OpenAPI document, for each operation, the error statuses it answers (with their
-    error schema): what any request may get, what its access rule refuses, and what a change may
-    clash with."""
+def document_operations(app: Litestar) -> None:
+    """Name in the OpenAPI document, for each operation, from the access rule it declares: the bearer
+    token it needs unless it is public, and the error statuses it answers (with their error schema):
+    what any request may get, what its access rule refuses, and what a change may clash with."""
     for route in app.routes:
         for handler in getattr(route, "route_handlers", []):
             access = handler.opt.get(ACCESS_KEY)
             raises: list[type[HTTPException]] = list(_EVERYWHERE)
             if isinstance(access, Access) and not access.public:
+                handler.security = [{BEARER: []}]
                 raises += [NotAuthorizedException, NotFoundException]
                 if access.grantees:
                     raises.append(PermissionDeniedException)

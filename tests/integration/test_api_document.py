@@ -1,0 +1,44 @@
+"""The OpenAPI document an integrator reads at /schema/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+BEARER = [{"BearerToken": []}]
+
+
+async def _document(client: AsyncTestClient[Litestar]) -> dict[str, Any]:
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+async def test_every_api_operation_but_signing_in_asks_for_the_bearer_token(
+    client: AsyncTestClient[Litestar],
+) -> None:
+    document = await _document(client)
+    scheme = document["components"]["securitySchemes"]["BearerToken"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    operations = _operations(document)
+    assert len(operations) > 40
+    for path, method, operation in operations:
+        public = (path, method) in {("/api/auth/token", "post"), ("/health", "get")}
+        assert operation.get("security") == (None if public else BEARER), (method, path)
+
+
+async def test_the_document_describes_the_json_api_and_no_page(client: AsyncTestClient[Litestar]) -> None:
+    paths = set((await _document(client))["paths"])
+    assert "/api/donations" in paths
+    assert "/health" in paths
+    assert [path for path in paths if not path.startswith("/api/") and path != "/health"] == []
