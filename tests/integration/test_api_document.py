@@ -24,6 +24,13 @@ def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]
     ]
 
 
+def _schema(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema itself, where the document refers to one of its components."""
+    if "$ref" in schema:
+        return document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
 async def test_every_api_operation_but_signing_in_asks_for_the_bearer_token(
     client: AsyncTestClient[Litestar],
 ) -> None:
@@ -42,3 +49,24 @@ async def test_the_document_describes_the_json_api_and_no_page(client: AsyncTest
     assert "/api/donations" in paths
     assert "/health" in paths
     assert [path for path in paths if not path.startswith("/api/") and path != "/health"] == []
+
+
+async def test_every_json_answer_has_a_schema(client: AsyncTestClient[Litestar]) -> None:
+    document = await _document(client)
+    for path, method, operation in _operations(document):
+        for status, response in operation["responses"].items():
+            for media_type, content in response.get("content", {}).items():
+                if media_type == "application/json" and status != "204":
+                    schema = _schema(document, content["schema"])
+                    assert schema.get("properties") or schema.get("oneOf"), (method, path, status)
+
+
+async def test_the_token_answer_is_described_property_by_property(client: AsyncTestClient[Litestar]) -> None:
+    document = await _document(client)
+    created = document["paths"]["/api/auth/token"]["post"]["responses"]["201"]
+    schema = _schema(document, created["content"]["application/json"]["schema"])
+    properties = schema["properties"]
+    assert set(properties) == {"access_token", "token_type", "expires_at"}
+    assert properties["access_token"]["type"] == "string"
+    assert properties["token_type"]["const"] == "bearer"
+    assert properties["expires_at"] == {"type": "string", "format": "date-time"}

@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.pagination import OffsetPagination
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy import select
 
 from charity.access import ADMIN, allow, public, scope_units, signed_in
@@ -40,7 +40,7 @@ class AuthController(Controller):
     @post(opt=public(), status_code=HTTP_201_CREATED)
     async def create_token(
         self, request: Request, state: State, session: DbSession, data: JSONBody[TokenRequest]
-    ) -> Response[Any]:
+    ) -> Response[TokenOut]:
         """Exchange a username and password for a bearer token (12 hours)."""
         ip = client_ip(request)
         outcome = await signin.attempt(
@@ -83,7 +83,7 @@ class MeController(Controller):
         ).scalars()
         return MeOut(user=UserOut.of(view), scope=[ScopeUnit(u.id, u.code, u.name) for u in units])
 
-    @post("/password", opt=signed_in(), status_code=HTTP_200_OK)
+    @post("/password", opt=signed_in(), status_code=HTTP_204_NO_CONTENT)
     async def change_password(
         self,
         request: Request,
@@ -91,8 +91,8 @@ class MeController(Controller):
         session: DbSession,
         principal: Caller,
         data: JSONBody[PasswordChange],
-    ) -> Response[Any]:
-        """Change one's own password (answers 204); every other session and token of the user ends."""
+    ) -> Response[None]:
+        """Change one's own password; every other session and token of the user ends."""
         outcome = await service.change_own_password(
             database_of(state),
             session,

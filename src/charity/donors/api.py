@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, Response, get, patch, post
 from litestar.pagination import OffsetPagination
 from litestar.params import JSONBody
@@ -44,7 +42,7 @@ class DonorController(Controller):
     @post(opt=RECORD, status_code=HTTP_201_CREATED)
     async def create_donor(
         self, session: DbSession, principal: Caller, actor: Acting, data: JSONBody[DonorCreate]
-    ) -> Response[Any]:
+    ) -> Response[DonorOut]:
         """A donor whose phone is already known answers 409 with those donors (`extra.duplicates`),
         unless `allow_duplicate` is set."""
         fields = service.clean_donor(
