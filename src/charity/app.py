@@ -136,6 +136,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             title="Charity API",
             version="1",
             components=COMPONENTS,
+            # A handler's docstring is its operation's description.
+            use_handler_docstrings=True,
             # The machine-readable schema only: the interactive viewers load scripts from CDNs.
             render_plugins=[JsonRenderPlugin()],
             openapi_router=Router(path="/schema", route_handlers=[], opt=public(), include_in_schema=False),

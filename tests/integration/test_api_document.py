@@ -51,6 +51,14 @@ async def test_the_document_describes_the_json_api_and_no_page(client: AsyncTest
     assert [path for path in paths if not path.startswith("/api/") and path != "/health"] == []
 
 
+async def test_every_operation_has_a_summary_and_a_description(client: AsyncTestClient[Litestar]) -> None:
+    for path, method, operation in _operations(await _document(client)):
+        assert operation.get("summary", "").strip(), (method, path)
+        assert operation.get("description", "").strip(), (method, path)
+        # Litestar's fallback summary is the handler's name in CamelCase: a person wrote this one.
+        assert " " in operation["summary"], (method, path, operation["summary"])
+
+
 async def test_every_json_answer_has_a_schema(client: AsyncTestClient[Litestar]) -> None:
     document = await _document(client)
     for path, method, operation in _operations(document):

@@ -22,7 +22,7 @@ class DonorController(Controller):
     path = "/api/donors"
     tags = ("donors",)
 
-    @get(opt=READ)
+    @get(opt=READ, summary="Find donors")
     async def list_donors(
         self,
         session: DbSession,
@@ -39,7 +39,7 @@ class DonorController(Controller):
             items=[DonorOut.of(donor) for donor in donors], total=total, limit=limit, offset=offset
         )
 
-    @post(opt=RECORD, status_code=HTTP_201_CREATED)
+    @post(opt=RECORD, status_code=HTTP_201_CREATED, summary="Add a donor")
     async def create_donor(
         self, session: DbSession, principal: Caller, actor: Acting, data: JSONBody[DonorCreate]
     ) -> Response[DonorOut]:
@@ -73,11 +73,18 @@ class DonorController(Controller):
             )
         return Response(DonorOut.of(donor), status_code=HTTP_201_CREATED)
 
-    @get("/{donor_id:int}", opt=READ)
+    @get(
+        "/{donor_id:int}",
+        opt=READ,
+        summary="Get a donor",
+        description="One donor of a unit in the caller's scope; any other donor answers 404.",
+    )
     async def get_donor(self, session: DbSession, principal: Caller, donor_id: PathId) -> DonorOut:
         return DonorOut.of(await service.get_donor(session, principal, donor_id))
 
-    @patch("/{donor_id:int}", opt=RECORD)
+    @patch(
+        "/{donor_id:int}", opt=RECORD, summary="Change a donor", description="Only the fields sent change."
+    )
     async def update_donor(
         self,
         session: DbSession,

@@ -15,6 +15,7 @@ from charity.requests import database_of
     "/health",
     opt=public(),
     tags=["health"],
+    summary="Health check",
     # The same answer as 200, not the error schema every other 503 has.
     responses={
         HTTP_503_SERVICE_UNAVAILABLE: ResponseSpec(HealthOut, description="The database does not answer.")
