@@ -37,7 +37,7 @@ from charity.errors import DomainError
 from charity.health.api import health
 from charity.item_types.api import ItemTypeController
 from charity.money import decode_dong, is_dong
-from charity.openapi import COMPONENTS, DongSchema, document_operations
+from charity.openapi import COMPONENTS, SWAGGER_UI_DIR, DongSchema, SwaggerPage, document_operations
 from charity.pages import STATIC_DIR, template_config
 from charity.receipts import rendering
 from charity.receipts import web as receipt_pages
@@ -54,6 +54,8 @@ from charity.security_headers import add_security_headers
 from charity.settings import Settings
 from charity.units import web as unit_pages
 from charity.units.api import UnitController
+
+SWAGGER_UI_PATH = "/static/swagger-ui"
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> Litestar:
@@ -89,6 +91,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *donor_pages.routes,
                     *unit_pages.routes,
                     create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
+                    create_static_files_router(
+                        path=SWAGGER_UI_PATH, directories=[SWAGGER_UI_DIR], opt=public()
+                    ),
                 ],
             ),
         ],
@@ -138,8 +143,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             components=COMPONENTS,
             # A handler's docstring is its operation's description.
             use_handler_docstrings=True,
-            # The machine-readable schema only: the interactive viewers load scripts from CDNs.
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[
+                SwaggerPage(
+                    js_url=f"{SWAGGER_UI_PATH}/swagger-ui-bundle.js",
+                    css_url=f"{SWAGGER_UI_PATH}/swagger-ui.css",
+                    start_url="/static/schema.js",
+                ),
+                JsonRenderPlugin(),
+            ],
             openapi_router=Router(path="/schema", route_handlers=[], opt=public(), include_in_schema=False),
         ),
         state=State({"settings": settings, "database": database}),

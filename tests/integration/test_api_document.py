@@ -1,11 +1,14 @@
-"""The OpenAPI document an integrator reads at /schema/openapi.json."""
+"""The OpenAPI document an integrator reads at /schema/openapi.json, and the Swagger UI page at /schema."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from typing import Any
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+
+from charity.security_headers import CONTENT_SECURITY_POLICY
 
 BEARER = [{"BearerToken": []}]
 
@@ -78,3 +81,49 @@ async def test_the_token_answer_is_described_property_by_property(client: AsyncT
     assert properties["access_token"]["type"] == "string"
     assert properties["token_type"]["const"] == "bearer"
     assert properties["expires_at"] == {"type": "string", "format": "date-time"}
+
+
+class _Assets(HTMLParser):
+    """The scripts and style sheets a page loads, and the text of any inline script."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.inline: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "script":
+            self._in_script = True
+            if attributes.get("src"):
+                self.urls.append(str(attributes["src"]))
+        elif tag == "link" and attributes.get("href"):
+            self.urls.append(str(attributes["href"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.inline.append(data)
+
+
+async def test_the_viewer_is_a_page_whose_scripts_are_ours(client: AsyncTestClient[Litestar]) -> None:
+    page = await client.get("/schema")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    # The site's policy, not one loosened for this page: it runs no inline script.
+    assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assets = _Assets()
+    assets.feed(page.text)
+    assert assets.inline == []
+    assert any(url.endswith("swagger-ui-bundle.js") for url in assets.urls)
+    for url in assets.urls:
+        # A path on this server: no scheme, no host.
+        assert url.startswith("/"), url
+        assert not url.startswith("//"), url
+        asset = await client.get(url)
+        assert asset.status_code == 200, url
+        assert asset.content, url
