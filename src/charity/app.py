@@ -37,7 +37,7 @@ from charity.errors import DomainError
 from charity.health.api import health
 from charity.item_types.api import ItemTypeController
 from charity.money import decode_dong, is_dong
-from charity.openapi import DongSchema, document_errors
+from charity.openapi import COMPONENTS, SWAGGER_UI_DIR, DongSchema, SwaggerPage, document_operations
 from charity.pages import STATIC_DIR, template_config
 from charity.receipts import rendering
 from charity.receipts import web as receipt_pages
@@ -54,6 +54,8 @@ from charity.security_headers import add_security_headers
 from charity.settings import Settings
 from charity.units import web as unit_pages
 from charity.units.api import UnitController
+
+SWAGGER_UI_PATH = "/static/swagger-ui"
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> Litestar:
@@ -76,14 +78,24 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             *gift_api.routes,
             ReceiptController,
             ReceiptBookController,
-            *account_pages.routes,
-            *dashboard_pages.routes,
-            *gift_pages.routes,
-            *receipt_pages.routes,
-            *drive_pages.routes,
-            *donor_pages.routes,
-            *unit_pages.routes,
-            create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
+            # The OpenAPI document describes the JSON API: pages, forms and their files are for browsers.
+            Router(
+                path="/",
+                include_in_schema=False,
+                route_handlers=[
+                    *account_pages.routes,
+                    *dashboard_pages.routes,
+                    *gift_pages.routes,
+                    *receipt_pages.routes,
+                    *drive_pages.routes,
+                    *donor_pages.routes,
+                    *unit_pages.routes,
+                    create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
+                    create_static_files_router(
+                        path=SWAGGER_UI_PATH, directories=[SWAGGER_UI_DIR], opt=public()
+                    ),
+                ],
+            ),
         ],
         request_class=CharityRequest,
         middleware=[empty_query_values_mean_nothing],
@@ -128,12 +140,21 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
         openapi_config=OpenAPIConfig(
             title="Charity API",
             version="1",
-            # The machine-readable schema only: the interactive viewers load scripts from CDNs.
-            render_plugins=[JsonRenderPlugin()],
-            openapi_router=Router(path="/schema", route_handlers=[], opt=public()),
+            components=COMPONENTS,
+            # A handler's docstring is its operation's description.
+            use_handler_docstrings=True,
+            render_plugins=[
+                SwaggerPage(
+                    js_url=f"{SWAGGER_UI_PATH}/swagger-ui-bundle.js",
+                    css_url=f"{SWAGGER_UI_PATH}/swagger-ui.css",
+                    start_url="/static/schema.js",
+                ),
+                JsonRenderPlugin(),
+            ],
+            openapi_router=Router(path="/schema", route_handlers=[], opt=public(), include_in_schema=False),
         ),
         state=State({"settings": settings, "database": database}),
         on_shutdown=[close_database],
     )
-    document_errors(app)
+    document_operations(app)
     return app

@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.pagination import OffsetPagination
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from sqlalchemy import select
 
 from charity.access import ADMIN, allow, public, scope_units, signed_in
@@ -37,10 +37,10 @@ class AuthController(Controller):
     path = "/api/auth/token"
     tags = ("auth",)
 
-    @post(opt=public(), status_code=HTTP_201_CREATED)
+    @post(opt=public(), status_code=HTTP_201_CREATED, summary="Sign in for a bearer token")
     async def create_token(
         self, request: Request, state: State, session: DbSession, data: JSONBody[TokenRequest]
-    ) -> Response[Any]:
+    ) -> Response[TokenOut]:
         """Exchange a username and password for a bearer token (12 hours)."""
         ip = client_ip(request)
         outcome = await signin.attempt(
@@ -64,7 +64,7 @@ class AuthController(Controller):
             TokenOut(access_token=secret, expires_at=token.expires_at), status_code=HTTP_201_CREATED
         )
 
-    @delete(opt=signed_in(), status_code=HTTP_204_NO_CONTENT)
+    @delete(opt=signed_in(), status_code=HTTP_204_NO_CONTENT, summary="Sign out this token")
     async def revoke_token(self, request: Request, session: DbSession, principal: Caller) -> None:
         """Revoke the token this request carries."""
         await signin.revoke_api_token(session, principal, client_ip(request))
@@ -74,7 +74,7 @@ class MeController(Controller):
     path = "/api/me"
     tags = ("auth",)
 
-    @get(opt=signed_in())
+    @get(opt=signed_in(), summary="The caller and their scope")
     async def me(self, session: DbSession, principal: Caller) -> MeOut:
         """The caller, their memberships, and every unit in their scope."""
         view = await service.view_of(session, await session.get_one(service.User, principal.user_id))
@@ -83,7 +83,7 @@ class MeController(Controller):
         ).scalars()
         return MeOut(user=UserOut.of(view), scope=[ScopeUnit(u.id, u.code, u.name) for u in units])
 
-    @post("/password", opt=signed_in(), status_code=HTTP_200_OK)
+    @post("/password", opt=signed_in(), status_code=HTTP_204_NO_CONTENT, summary="Change one's own password")
     async def change_password(
         self,
         request: Request,
@@ -91,8 +91,8 @@ class MeController(Controller):
         session: DbSession,
         principal: Caller,
         data: JSONBody[PasswordChange],
-    ) -> Response[Any]:
-        """Change one's own password (answers 204); every other session and token of the user ends."""
+    ) -> Response[None]:
+        """Change one's own password; every other session and token of the user ends."""
         outcome = await service.change_own_password(
             database_of(state),
             session,
@@ -127,7 +127,11 @@ class UserController(Controller):
     path = "/api/users"
     tags = ("users",)
 
-    @get(opt=allow(*USER_MANAGERS))
+    @get(
+        opt=allow(*USER_MANAGERS),
+        summary="List users",
+        description="Those the caller manages: every user for an admin, their volunteers for a coordinator.",
+    )
     async def list_users(
         self, session: DbSession, principal: Caller, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
     ) -> OffsetPagination[UserOut]:
@@ -136,7 +140,12 @@ class UserController(Controller):
             items=[UserOut.of(view) for view in views], total=total, limit=limit, offset=offset
         )
 
-    @post(opt=allow(*USER_MANAGERS), status_code=HTTP_201_CREATED)
+    @post(
+        opt=allow(*USER_MANAGERS),
+        status_code=HTTP_201_CREATED,
+        summary="Create a user",
+        description="A coordinator creates volunteers of the units in their scope; an admin creates anyone.",
+    )
     async def create_user(
         self, session: DbSession, principal: Caller, actor: Acting, data: JSONBody[UserCreate]
     ) -> UserOut:
@@ -152,11 +161,21 @@ class UserController(Controller):
         )
         return UserOut.of(await service.view_of(session, user))
 
-    @get("/{user_id:int}", opt=allow(*USER_MANAGERS))
+    @get(
+        "/{user_id:int}",
+        opt=allow(*USER_MANAGERS),
+        summary="Get a user",
+        description="One user the caller manages, with their memberships; any other user answers 404.",
+    )
     async def get_user(self, session: DbSession, principal: Caller, user_id: PathId) -> UserOut:
         return UserOut.of(await service.get_user(session, principal, user_id))
 
-    @patch("/{user_id:int}", opt=allow(*USER_MANAGERS))
+    @patch(
+        "/{user_id:int}",
+        opt=allow(*USER_MANAGERS),
+        summary="Change a user",
+        description="Change a user's full name; only an admin grants or withdraws `is_admin`.",
+    )
     async def update_user(
         self,
         session: DbSession,
@@ -170,7 +189,9 @@ class UserController(Controller):
         )
         return UserOut.of(await service.view_of(session, user))
 
-    @post("/{user_id:int}/deactivate", opt=allow(*USER_MANAGERS), status_code=200)
+    @post(
+        "/{user_id:int}/deactivate", opt=allow(*USER_MANAGERS), status_code=200, summary="Deactivate a user"
+    )
     async def deactivate(
         self, session: DbSession, principal: Caller, actor: Acting, user_id: PathId
     ) -> UserOut:
@@ -178,14 +199,25 @@ class UserController(Controller):
         user = await service.set_active(session, principal, actor, user_id, active=False)
         return UserOut.of(await service.view_of(session, user))
 
-    @post("/{user_id:int}/activate", opt=allow(*USER_MANAGERS), status_code=200)
+    @post(
+        "/{user_id:int}/activate",
+        opt=allow(*USER_MANAGERS),
+        status_code=200,
+        summary="Activate a user",
+        description="Let a deactivated user sign in again.",
+    )
     async def activate(
         self, session: DbSession, principal: Caller, actor: Acting, user_id: PathId
     ) -> UserOut:
         user = await service.set_active(session, principal, actor, user_id, active=True)
         return UserOut.of(await service.view_of(session, user))
 
-    @post("/{user_id:int}/password", opt=allow(*USER_MANAGERS), status_code=HTTP_204_NO_CONTENT)
+    @post(
+        "/{user_id:int}/password",
+        opt=allow(*USER_MANAGERS),
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Reset a user's password",
+    )
     async def reset_password(
         self,
         session: DbSession,
@@ -198,7 +230,13 @@ class UserController(Controller):
         password = await service.NewPassword.of(data.password)
         await service.reset_password(session, principal, actor, user_id, password=password)
 
-    @post("/{user_id:int}/memberships", opt=allow(*USER_MANAGERS), status_code=HTTP_201_CREATED)
+    @post(
+        "/{user_id:int}/memberships",
+        opt=allow(*USER_MANAGERS),
+        status_code=HTTP_201_CREATED,
+        summary="Grant a role",
+        description="Give the user a role in a unit; answers the user with their memberships.",
+    )
     async def add_membership(
         self,
         session: DbSession,
@@ -214,6 +252,8 @@ class UserController(Controller):
         "/{user_id:int}/memberships/{membership_id:int}",
         opt=allow(*USER_MANAGERS),
         status_code=HTTP_204_NO_CONTENT,
+        summary="Remove a role",
+        description="Take one membership (a role in a unit) away from the user.",
     )
     async def remove_membership(
         self,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import msgspec
 
@@ -17,7 +18,7 @@ class TokenRequest(msgspec.Struct):
 class TokenOut(msgspec.Struct):
     access_token: str
     expires_at: datetime
-    token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
 
 
 class MembershipIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -34,6 +34,7 @@ def answer(issued: service.Issued) -> Response[DonationOut]:
             DonationOut, description="A retry with the same Idempotency-Key and body: the first receipt."
         )
     },
+    summary="Record a gift and issue its receipt",
 )
 async def create_donation(
     request: Request,
@@ -56,6 +57,7 @@ async def create_donation(
     opt=allow(Role.COORDINATOR),
     tags=["receipts"],
     status_code=HTTP_201_CREATED,
+    summary="Replace a receipt",
 )
 async def replace_receipt(
     session: DbSession, principal: Caller, actor: Acting, receipt_id: PathId, data: JSONBody[ReplaceIn]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, Response, get, patch, post
 from litestar.pagination import OffsetPagination
 from litestar.params import JSONBody
@@ -24,7 +22,7 @@ class DonorController(Controller):
     path = "/api/donors"
     tags = ("donors",)
 
-    @get(opt=READ)
+    @get(opt=READ, summary="Find donors")
     async def list_donors(
         self,
         session: DbSession,
@@ -41,10 +39,10 @@ class DonorController(Controller):
             items=[DonorOut.of(donor) for donor in donors], total=total, limit=limit, offset=offset
         )
 
-    @post(opt=RECORD, status_code=HTTP_201_CREATED)
+    @post(opt=RECORD, status_code=HTTP_201_CREATED, summary="Add a donor")
     async def create_donor(
         self, session: DbSession, principal: Caller, actor: Acting, data: JSONBody[DonorCreate]
-    ) -> Response[Any]:
+    ) -> Response[DonorOut]:
         """A donor whose phone is already known answers 409 with those donors (`extra.duplicates`),
         unless `allow_duplicate` is set."""
         fields = service.clean_donor(
@@ -75,11 +73,18 @@ class DonorController(Controller):
             )
         return Response(DonorOut.of(donor), status_code=HTTP_201_CREATED)
 
-    @get("/{donor_id:int}", opt=READ)
+    @get(
+        "/{donor_id:int}",
+        opt=READ,
+        summary="Get a donor",
+        description="One donor of a unit in the caller's scope; any other donor answers 404.",
+    )
     async def get_donor(self, session: DbSession, principal: Caller, donor_id: PathId) -> DonorOut:
         return DonorOut.of(await service.get_donor(session, principal, donor_id))
 
-    @patch("/{donor_id:int}", opt=RECORD)
+    @patch(
+        "/{donor_id:int}", opt=RECORD, summary="Change a donor", description="Only the fields sent change."
+    )
     async def update_donor(
         self,
         session: DbSession,

@@ -23,7 +23,11 @@ class DriveController(Controller):
     path = "/api/drives"
     tags = ("drives",)
 
-    @get(opt=READ)
+    @get(
+        opt=READ,
+        summary="List drives",
+        description="The drives of the units in the caller's scope, by status and unit if asked.",
+    )
     async def list_drives(
         self,
         session: DbSession,
@@ -40,7 +44,12 @@ class DriveController(Controller):
             items=await service.to_out(session, drives), total=total, limit=limit, offset=offset
         )
 
-    @post(opt=MANAGE, status_code=HTTP_201_CREATED)
+    @post(
+        opt=MANAGE,
+        status_code=HTTP_201_CREATED,
+        summary="Create a drive",
+        description="A drive of a unit the caller coordinates, with its window, targets and item types.",
+    )
     async def create_drive(
         self, session: DbSession, principal: Caller, actor: Acting, data: JSONBody[DriveCreate]
     ) -> DriveOut:
@@ -58,11 +67,21 @@ class DriveController(Controller):
         drive = await service.create_drive(session, principal, actor, data.unit_id, fields)
         return (await service.to_out(session, [drive]))[0]
 
-    @get("/{drive_id:int}", opt=READ)
+    @get(
+        "/{drive_id:int}",
+        opt=READ,
+        summary="Get a drive",
+        description="One drive in the caller's scope; any other drive answers 404.",
+    )
     async def get_drive(self, session: DbSession, principal: Caller, drive_id: PathId) -> DriveOut:
         return (await service.to_out(session, [await service.get_drive(session, principal, drive_id)]))[0]
 
-    @patch("/{drive_id:int}", opt=MANAGE)
+    @patch(
+        "/{drive_id:int}",
+        opt=MANAGE,
+        summary="Change a drive",
+        description="Only the fields sent change; `target_amount` null removes the money target.",
+    )
     async def update_drive(
         self,
         session: DbSession,
@@ -82,20 +101,37 @@ class DriveController(Controller):
         drive = await service.update_drive(session, principal, actor, drive_id, changes)
         return (await service.to_out(session, [drive]))[0]
 
-    @post("/{drive_id:int}/open", opt=MANAGE, status_code=HTTP_200_OK)
+    @post(
+        "/{drive_id:int}/open",
+        opt=MANAGE,
+        status_code=HTTP_200_OK,
+        summary="Open a drive",
+        description="The drive starts receiving gifts.",
+    )
     async def open_drive(
         self, session: DbSession, principal: Caller, actor: Acting, drive_id: PathId
     ) -> DriveOut:
         drive = await service.set_status(session, principal, actor, drive_id, DriveStatus.OPEN)
         return (await service.to_out(session, [drive]))[0]
 
-    @post("/{drive_id:int}/close", opt=MANAGE, status_code=HTTP_200_OK)
+    @post(
+        "/{drive_id:int}/close",
+        opt=MANAGE,
+        status_code=HTTP_200_OK,
+        summary="Close a drive",
+        description="The drive receives no more gifts.",
+    )
     async def close_drive(
         self, session: DbSession, principal: Caller, actor: Acting, drive_id: PathId
     ) -> DriveOut:
         drive = await service.set_status(session, principal, actor, drive_id, DriveStatus.CLOSED)
         return (await service.to_out(session, [drive]))[0]
 
-    @get("/{drive_id:int}/summary", opt=READ)
+    @get(
+        "/{drive_id:int}/summary",
+        opt=READ,
+        summary="A drive's totals",
+        description="Receipts issued and void, donors, cash and goods received, and progress to the targets.",
+    )
     async def drive_summary(self, session: DbSession, principal: Caller, drive_id: PathId) -> DriveSummary:
         return await service.summary(session, principal, drive_id)

@@ -21,7 +21,11 @@ class ItemTypeController(Controller):
     path = "/api/item-types"
     tags = ("item types",)
 
-    @get(opt=signed_in())
+    @get(
+        opt=signed_in(),
+        summary="List item types",
+        description="Kinds of goods (kg gạo, quyển vở…); `active=true` lists only those still offered.",
+    )
     async def list_item_types(
         self,
         session: DbSession,
@@ -36,7 +40,12 @@ class ItemTypeController(Controller):
             items=[ItemTypeOut.of(row) for row in rows], total=total, limit=limit, offset=offset
         )
 
-    @post(opt=allow(*KEEPERS), status_code=HTTP_201_CREATED)
+    @post(
+        opt=allow(*KEEPERS),
+        status_code=HTTP_201_CREATED,
+        summary="Add an item type",
+        description="A kind of goods: its name and unit of measure.",
+    )
     async def create_item_type(
         self, session: DbSession, actor: Acting, data: JSONBody[ItemTypeCreate]
     ) -> ItemTypeOut:
@@ -46,12 +55,17 @@ class ItemTypeController(Controller):
             )
         )
 
-    @get("/{item_type_id:int}", opt=signed_in())
+    @get("/{item_type_id:int}", opt=signed_in(), summary="Get an item type", description="One item type.")
     async def get_item_type(self, session: DbSession, item_type_id: PathId) -> ItemTypeOut:
         return ItemTypeOut.of(await service.get_item_type(session, item_type_id))
 
     # Item types are shared by every unit, so only an admin changes an existing one.
-    @patch("/{item_type_id:int}", opt=allow(ADMIN))
+    @patch(
+        "/{item_type_id:int}",
+        opt=allow(ADMIN),
+        summary="Change an item type",
+        description="Rename it, change its unit or retire it (`active` false): every unit shares the list, so only an admin.",
+    )
     async def update_item_type(
         self, session: DbSession, actor: Acting, item_type_id: PathId, data: JSONBody[ItemTypeUpdate]
     ) -> ItemTypeOut:

@@ -28,7 +28,7 @@ class ReceiptController(Controller):
     path = "/api/receipts"
     tags = ("receipts",)
 
-    @get(opt=READ)
+    @get(opt=READ, summary="List receipts")
     async def list_receipts(
         self,
         session: DbSession,
@@ -54,17 +54,28 @@ class ReceiptController(Controller):
         receipts, total = await service.list_receipts(session, principal, where, limit=limit, offset=offset)
         return OffsetPagination(items=receipts, total=total, limit=limit, offset=offset)
 
-    @get("/{receipt_id:int}", opt=READ)
+    @get(
+        "/{receipt_id:int}",
+        opt=READ,
+        summary="Get a receipt",
+        description="One receipt with its gift: donor, cash, goods, total and status.",
+    )
     async def get_receipt(self, session: DbSession, principal: Caller, receipt_id: PathId) -> ReceiptOut:
         return await service.get_receipt(session, principal, receipt_id)
 
-    @get("/{receipt_id:int}/pdf", opt=READ, media_type="application/pdf")
+    @get("/{receipt_id:int}/pdf", opt=READ, media_type="application/pdf", summary="View a receipt as a PDF")
     async def receipt_pdf(self, state: State, principal: Caller, receipt_id: PathId) -> Response[bytes]:
         """The receipt as a PDF to look at, marked "BẢN XEM" across it: viewing records nothing and
         never spends the original."""
         return await preview(state, principal, receipt_id)
 
-    @post("/{receipt_id:int}/print", opt=ISSUE, status_code=HTTP_200_OK, media_type="application/pdf")
+    @post(
+        "/{receipt_id:int}/print",
+        opt=ISSUE,
+        status_code=HTTP_200_OK,
+        media_type="application/pdf",
+        summary="Print a receipt",
+    )
     async def print_receipt(
         self, request: Request, state: State, session: DbSession, principal: Caller, receipt_id: PathId
     ) -> Response[bytes]:
@@ -73,7 +84,13 @@ class ReceiptController(Controller):
         unit's coordinators."""
         return await print_one(request, state, session, principal, receipt_id)
 
-    @post("/print", opt=COORDINATE, status_code=HTTP_200_OK, media_type="application/pdf")
+    @post(
+        "/print",
+        opt=COORDINATE,
+        status_code=HTTP_200_OK,
+        media_type="application/pdf",
+        summary="Print receipts as one PDF",
+    )
     async def print_batch(
         self,
         request: Request,
@@ -100,7 +117,7 @@ class ReceiptController(Controller):
 
         return await print_receipts(request, state, session, chosen)
 
-    @post("/{receipt_id:int}/void", opt=COORDINATE, status_code=HTTP_200_OK)
+    @post("/{receipt_id:int}/void", opt=COORDINATE, status_code=HTTP_200_OK, summary="Void a receipt")
     async def void(
         self,
         session: DbSession,
@@ -118,7 +135,11 @@ class ReceiptBookController(Controller):
     path = "/api/receipt-books"
     tags = ("receipts",)
 
-    @get(opt=allow(Role.COORDINATOR, Role.AUDITOR))
+    @get(
+        opt=allow(Role.COORDINATOR, Role.AUDITOR),
+        summary="List receipt books",
+        description="The receipt books of the units in the caller's scope, by unit and year if asked.",
+    )
     async def list_books(
         self,
         session: DbSession,
@@ -133,7 +154,12 @@ class ReceiptBookController(Controller):
         )
         return OffsetPagination(items=books, total=total, limit=limit, offset=offset)
 
-    @post(opt=COORDINATE, status_code=HTTP_201_CREATED)
+    @post(
+        opt=COORDINATE,
+        status_code=HTTP_201_CREATED,
+        summary="Open a receipt book",
+        description="A book of a unit for a year, with its code: receipts are numbered 1, 2, 3… inside it.",
+    )
     async def open_book(
         self, session: DbSession, principal: Caller, actor: Acting, data: JSONBody[BookCreate]
     ) -> BookOut:
@@ -141,11 +167,16 @@ class ReceiptBookController(Controller):
             session, principal, actor, unit_id=data.unit_id, year=data.year, code=data.code
         )
 
-    @get("/{book_id:int}", opt=allow(Role.COORDINATOR, Role.AUDITOR))
+    @get(
+        "/{book_id:int}",
+        opt=allow(Role.COORDINATOR, Role.AUDITOR),
+        summary="Get a receipt book",
+        description="One receipt book in the caller's scope; any other book answers 404.",
+    )
     async def get_book(self, session: DbSession, principal: Caller, book_id: PathId) -> BookOut:
         return await service.get_book(session, principal, book_id)
 
-    @post("/{book_id:int}/close", opt=COORDINATE, status_code=HTTP_200_OK)
+    @post("/{book_id:int}/close", opt=COORDINATE, status_code=HTTP_200_OK, summary="Close a receipt book")
     async def close_book(
         self, session: DbSession, principal: Caller, actor: Acting, book_id: PathId
     ) -> BookOut:

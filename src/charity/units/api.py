@@ -19,7 +19,11 @@ class UnitController(Controller):
     path = "/api/units"
     tags = ("units",)
 
-    @get(opt=signed_in())
+    @get(
+        opt=signed_in(),
+        summary="List units",
+        description="Every unit for an admin; for anyone else, the units they belong to and every unit below them.",
+    )
     async def list_units(
         self, session: DbSession, principal: Caller, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
     ) -> OffsetPagination[UnitOut]:
@@ -28,18 +32,33 @@ class UnitController(Controller):
             items=[UnitOut.of(unit) for unit in units], total=total, limit=limit, offset=offset
         )
 
-    @post(opt=allow(ADMIN), status_code=HTTP_201_CREATED)
+    @post(
+        opt=allow(ADMIN),
+        status_code=HTTP_201_CREATED,
+        summary="Create a unit",
+        description="A unit under the parent named by `parent_code`, or a top-level unit without one.",
+    )
     async def create_unit(self, session: DbSession, actor: Acting, data: JSONBody[UnitCreate]) -> UnitOut:
         unit = await service.create_unit(
             session, actor, code=data.code, name=data.name, parent_code=data.parent_code, address=data.address
         )
         return UnitOut.of(unit)
 
-    @get("/{unit_id:int}", opt=signed_in())
+    @get(
+        "/{unit_id:int}",
+        opt=signed_in(),
+        summary="Get a unit",
+        description="One unit in the caller's scope; any other unit answers 404.",
+    )
     async def get_unit(self, session: DbSession, principal: Caller, unit_id: PathId) -> UnitOut:
         return UnitOut.of(await service.get_unit(session, principal, unit_id))
 
-    @patch("/{unit_id:int}", opt=allow(ADMIN))
+    @patch(
+        "/{unit_id:int}",
+        opt=allow(ADMIN),
+        summary="Change a unit",
+        description="Only the fields sent change; `parent_code` null makes it a top-level unit.",
+    )
     async def update_unit(
         self,
         session: DbSession,
