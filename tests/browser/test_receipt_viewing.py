@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import RICE_DRIVE, WIDTHS
 from tests.support import pdf_pages
 
+NUMBER = re.compile(r"\d{2}-\d{4}/\d{5}")
 # A phone whose browser has the Web Share API: what it was asked to share is kept to be read back.
 WEB_SHARE = "navigator.share = async (data) => { window.sharedWith = data; };"
 
@@ -113,3 +114,34 @@ def test_viewing_sharing_and_printing_a_receipt(visit, width: int) -> None:
             "document.querySelector('.topbar').offsetHeight + document.querySelector('.mainnav').offsetHeight"
         )
         assert chrome <= 780 / 5
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_coordinator_replaces_a_receipt_from_its_page(visit, width: int) -> None:
+    hoa = visit("hoa", width=width)
+    page = hoa.page
+    hoa.start_gift("nguyen thi hong", "Nguyễn Thị Hồng", f"{width}5000")
+    page.get_by_role("button", name="Lưu và cấp biên nhận").click()
+    page.wait_for_url(re.compile(r"/receipts/\d+$"))
+    old_url = page.url
+    old_number = NUMBER.search(page.get_by_role("heading", level=1).inner_text()).group()
+
+    page.get_by_role("link", name="Thay thế").click()
+    assert old_number in page.get_by_role("heading", level=1).inner_text()
+    amount = page.get_by_label("Số tiền (đồng)")
+    assert amount.input_value().replace(".", "") == f"{width}5000"
+    # Sent as it was left, the form asks for the reason first and changes nothing.
+    page.get_by_role("button", name="Hủy biên nhận cũ và cấp biên nhận mới").click()
+    assert page.get_by_label("Lý do thay thế").evaluate("e => !e.validity.valid")
+    hoa.screenshot("replace-form")
+    amount.fill(f"{width}6000")
+    page.get_by_label("Lý do thay thế").fill("Ghi nhầm số tiền")
+    page.get_by_role("button", name="Hủy biên nhận cũ và cấp biên nhận mới").click()
+    page.wait_for_url(re.compile(r"/receipts/\d+$"))
+    assert page.url != old_url
+    facts = page.locator("dl.facts").inner_text()
+    assert f"Thay cho\n{old_number}" in facts or f"Thay cho {old_number}" in facts
+    page.get_by_role("link", name=old_number).click()
+    assert "ĐÃ HỦY" in page.get_by_role("status").inner_text()
+    assert "Ghi nhầm số tiền" in page.locator("ul.history").inner_text()
+    assert "Trần Thị Hoa" in page.locator("ul.history").inner_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -21,20 +22,24 @@ from charity.donations.service import (
     POSSIBLE_DUPLICATE,
     last_drive_of,
     record_gift,
+    replace_receipt,
 )
 from charity.donors.service import RECORDERS, list_donors
 from charity.drives.schemas import DriveOut
 from charity.drives.service import list_drives, to_out
-from charity.errors import DomainError, Invalid
-from charity.fields import QueryId, QueryText
+from charity.errors import Conflict, DomainError, Invalid
+from charity.fields import PathId, QueryId, QueryText
 from charity.labels import DONOR_KINDS, PAYMENT_METHODS
-from charity.models import DonorKind, DriveStatus, PaymentMethod, Role
-from charity.money import decode_dong, format_vnd
+from charity.models import DonorKind, DriveStatus, PaymentMethod, ReceiptStatus, Role
+from charity.money import decode_dong, format_quantity, format_vnd
 from charity.pages import page
+from charity.receipts.schemas import ReceiptOut
+from charity.receipts.service import get_receipt
 from charity.requests import Acting, Caller, DbSession, submit
 from charity.validation import translate
 
 RECORD = allow(Role.VOLUNTEER, Role.COORDINATOR)
+COORDINATE = allow(Role.COORDINATOR)
 KEY_REUSED = (
     "Biểu mẫu này đã được lưu thành một biên nhận. Biểu mẫu đã được làm mới: kiểm tra lại rồi bấm Lưu "
     "nếu đây là một đóng góp khác."
@@ -137,6 +142,40 @@ def _gift_of(values: dict[str, Any]) -> GiftIn:
     return _as_decoded(gift)
 
 
+def _values_of(receipt: ReceiptOut) -> dict[str, Any]:
+    """The gift form filled in with a receipt's gift, for its replacement."""
+    values = _values(FormMultiDict({}))
+    donor = receipt.donor
+    return values | {
+        "drive_id": receipt.drive.id,
+        "received_on": receipt.received_on.isoformat(),
+        "donor_id": donor.id if donor else None,
+        "donor_label": donor.name if donor else "",
+        "cash_amount": format_vnd(receipt.cash.amount).removesuffix(" đ") if receipt.cash else "",
+        "cash_method": receipt.cash.method.value if receipt.cash else PaymentMethod.CASH.value,
+        "cash_reference": receipt.cash.reference if receipt.cash else "",
+        "items": [
+            {
+                "item_type_id": item.item_type_id,
+                "quantity": format_quantity(item.quantity),
+                "unit_value": format_vnd(item.unit_value).removesuffix(" đ") if item.unit_value else "",
+            }
+            for item in receipt.items
+        ],
+        "anonymous": receipt.anonymous,
+        "note": receipt.note,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Replacing:
+    """The receipt a gift form replaces, and why."""
+
+    id: int
+    number: str
+    reason: str = ""
+
+
 def _form_page(
     request: Request,
     drives: list[DriveOut],
@@ -145,9 +184,11 @@ def _form_page(
     *,
     status_code: int = 200,
     asks: dict[str, Any] | None = None,
+    replacing: Replacing | None = None,
 ) -> Template:
     """`asks` is what the form asks the volunteer to confirm before the gift is saved: the facts of
-    a `large_amount` or `possible_duplicate` refusal, under its code."""
+    a `large_amount` or `possible_duplicate` refusal, under its code. `replacing` makes it the form
+    that replaces a receipt."""
     drive_items = {
         str(drive.id): [
             {"id": item.item_type_id, "name": item.name, "unit": item.unit_of_measure} for item in drive.items
@@ -169,6 +210,8 @@ def _form_page(
         transfer_methods=[PaymentMethod.BANK_TRANSFER.value, PaymentMethod.E_WALLET.value],
         asks=asks or {},
         today=local_today().isoformat(),
+        replacing=replacing,
+        action=f"/receipts/{replacing.id}/replace" if replacing else "/gifts/new",
     )
 
 
@@ -200,19 +243,74 @@ async def save_gift(
         return f"/receipts/{issued.donation.receipt.id}"
 
     async def again(error: DomainError) -> Template:
-        errors = forms.errors_of(error)
-        if error.code == KEY_TAKEN:
-            values["key"] = uuid.uuid4().hex
-            errors = {"": KEY_REUSED}
-        # Nothing was written: the same key goes with the confirmed gift.
-        asks: dict[str, Any] = {}
-        if error.code == LARGE_AMOUNT:
-            facts = error.facts
-            asks[LARGE_AMOUNT] = facts | {"amount_text": format_vnd(facts["amount"])}
-        elif error.code == POSSIBLE_DUPLICATE:
-            asks[POSSIBLE_DUPLICATE] = error.facts
-        drives = await _open_drives(session, principal)
-        return _form_page(request, drives, values, errors, status_code=error.status_code, asks=asks)
+        return await _refused(request, session, principal, values, error)
+
+    return await submit(session, save, again)
+
+
+async def _refused(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    values: dict[str, Any],
+    error: DomainError,
+    replacing: Replacing | None = None,
+) -> Template:
+    """The form again, with why its gift was refused or what to confirm first."""
+    errors = forms.errors_of(error)
+    if error.code == KEY_TAKEN:
+        values["key"] = uuid.uuid4().hex
+        errors = {"": KEY_REUSED}
+    # Nothing was written: the same key goes with the confirmed gift.
+    asks: dict[str, Any] = {}
+    if error.code == LARGE_AMOUNT:
+        facts = error.facts
+        asks[LARGE_AMOUNT] = facts | {"amount_text": format_vnd(facts["amount"])}
+    elif error.code == POSSIBLE_DUPLICATE:
+        asks[POSSIBLE_DUPLICATE] = error.facts
+    drives = await _open_drives(session, principal)
+    return _form_page(
+        request, drives, values, errors, status_code=error.status_code, asks=asks, replacing=replacing
+    )
+
+
+async def _replaceable(session: AsyncSession, principal: Principal, receipt_id: int) -> ReceiptOut:
+    receipt = await get_receipt(session, principal, receipt_id)
+    if receipt.status == ReceiptStatus.VOID:
+        raise Conflict(f"Biên nhận {receipt.number} đã hủy: không thay thế được.")
+    return receipt
+
+
+@get("/receipts/{receipt_id:int}/replace", opt=COORDINATE)
+async def replace_form(
+    request: Request, session: DbSession, principal: Caller, receipt_id: PathId
+) -> Template:
+    """Thay thế: the gift form filled in with the receipt's gift, to correct and issue anew."""
+    receipt = await _replaceable(session, principal, receipt_id)
+    drives = await _open_drives(session, principal)
+    return _form_page(
+        request, drives, _values_of(receipt), {}, replacing=Replacing(receipt.id, receipt.number)
+    )
+
+
+@post("/receipts/{receipt_id:int}/replace", opt=COORDINATE)
+async def replace(
+    request: Request, session: DbSession, principal: Caller, actor: Acting, receipt_id: PathId
+) -> Template | Redirect:
+    """Void the receipt and issue the corrected gift in its place, in one transaction."""
+    form = await request.form()
+    values = _values(form)
+    receipt = await _replaceable(session, principal, receipt_id)
+    replacing = Replacing(receipt.id, receipt.number, forms.text(form, "reason"))
+
+    async def save() -> str:
+        issued = await replace_receipt(
+            session, principal, actor, receipt_id, replacing.reason, _gift_of(values)
+        )
+        return f"/receipts/{issued.donation.receipt.id}"
+
+    async def again(error: DomainError) -> Template:
+        return await _refused(request, session, principal, values, error, replacing)
 
     return await submit(session, save, again)
 
@@ -229,4 +327,4 @@ async def donor_lookup(session: DbSession, principal: Caller, q: QueryText = "")
     ]
 
 
-routes = [gift_form, save_gift, donor_lookup]
+routes = [gift_form, save_gift, donor_lookup, replace_form, replace]

@@ -336,6 +336,26 @@ MATRIX = [
     ),
     Case(
         "GET",
+        "/receipts/{receipt_id:int}/replace",
+        on_page(coordinators(200)),
+        path=lambda w: f"/receipts/{w.ids['receipt']}/replace",
+    ),
+    Case(
+        "POST",
+        "/receipts/{receipt_id:int}/replace",
+        on_page(coordinators(303)),
+        path=lambda w: f"/receipts/{w.ids['receipt']}/replace",
+        body=lambda w: {
+            "key": "matrix-0002",
+            "reason": "Ghi nhầm số tiền",
+            "drive_id": str(w.ids["drive"]),
+            "received_on": TODAY,
+            "donor_id": str(w.ids["donor"]),
+            "cash_amount": "150.000",
+        },
+    ),
+    Case(
+        "GET",
         "/gifts/donors",
         on_page(recorders(200) | {"outsider": 200}),
         path=lambda _w: "/gifts/donors?q=hong",
