@@ -25,22 +25,33 @@ def test_the_receipt_desk_filters_with_its_defaults_and_each_control(visit) -> N
     page = hoa.page
     hoa.go("/receipts")
     filters = page.get_by_role("form", name="Lọc biên nhận")
-    filters.get_by_role("button", name="Lọc").click()
+    filters.get_by_role("button", name="Lọc", exact=True).click()
     _filtered(hoa, "Biên nhận")
-    for label in ("Cuộc vận động", "Quyển", "Trạng thái"):
+    for label in ("Cuộc vận động", "Quyển", "Trạng thái", "Hình thức", "Người ghi"):
         hoa.go("/receipts")
         choice = filters.get_by_label(label)
         value = choice.locator("option").nth(1).get_attribute("value")
         choice.select_option(value)
-        filters.get_by_role("button", name="Lọc").click()
+        filters.get_by_role("button", name="Lọc", exact=True).click()
         _filtered(hoa, "Biên nhận")
         assert filters.get_by_label(label).input_value() == value
     for label in ("Từ ngày", "Đến ngày"):
         hoa.go("/receipts")
         filters.get_by_label(label).fill(date.today().isoformat())
-        filters.get_by_role("button", name="Lọc").click()
+        filters.get_by_role("button", name="Lọc", exact=True).click()
         _filtered(hoa, "Biên nhận")
         assert filters.get_by_label(label).input_value() == date.today().isoformat()
+    for text in ("00001", "Nguyễn Thị Hồng"):
+        hoa.go("/receipts")
+        filters.get_by_label("Tìm số hoặc nhà hảo tâm").fill(text)
+        filters.get_by_role("button", name="Lọc", exact=True).click()
+        _filtered(hoa, "Biên nhận")
+        assert page.locator("table.receipt-list tbody tr").count() == 1
+    hoa.go("/receipts")
+    filters.get_by_label("Chỉ biên nhận chưa in").check()
+    filters.get_by_role("button", name="Lọc", exact=True).click()
+    _filtered(hoa, "Biên nhận")
+    assert filters.get_by_label("Chỉ biên nhận chưa in").is_checked()
 
 
 def test_the_donor_search_answers_empty_and_typed(visit) -> None:

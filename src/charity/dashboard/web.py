@@ -15,6 +15,7 @@ from charity.labels import ROLES
 from charity.models import DriveStatus, ReceiptStatus, Role, User
 from charity.money import format_vnd
 from charity.pages import page
+from charity.receipts.printing import goods_text
 from charity.receipts.service import ReceiptFilter, list_receipts, not_printed_count, totals
 from charity.receipts.web import receipt_rows
 from charity.requests import Caller, DbSession
@@ -33,10 +34,12 @@ async def home(request: Request, session: DbSession, principal: Caller) -> Templ
         today = local_today()
         todays_gifts = ReceiptFilter(status=ReceiptStatus.ISSUED, date_from=today, date_to=today)
         latest, count = await list_receipts(session, principal, todays_gifts, limit=10, offset=0)
+        takings = await totals(session, principal, todays_gifts)
         context |= {
             "drives": await drives_with_progress(session, principal, DriveStatus.OPEN),
             "today_count": count,
-            "today_total": format_vnd((await totals(session, principal, todays_gifts)).value),
+            "today_total": format_vnd(takings.value),
+            "today_goods": goods_text(takings.goods),
             "today_rows": await receipt_rows(session, latest),
             "can_record": may(principal, Role.VOLUNTEER, Role.COORDINATOR),
         }

@@ -11,12 +11,13 @@ What is printed is made in charity.receipts.rendering.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from functools import partial
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,7 +42,7 @@ from charity.models import (
     User,
 )
 from charity.money import amount_in_words, format_quantity, format_vnd
-from charity.receipts.schemas import ItemOut, ReceiptOut
+from charity.receipts.schemas import ReceiptOut
 from charity.receipts.service import load, lock_receipts
 
 T = TypeVar("T")
@@ -77,8 +78,14 @@ def masked_name(name: str) -> str:
     return " ".join([words[0], *(f"{word[0]}." for word in words[1:])])
 
 
-def goods_text(items: list[ItemOut]) -> str:
-    """The goods of a receipt in a few words, shown wherever its total is: "10 kg Gạo, 40 quyển Vở"."""
+class Goods(Protocol):
+    name: str
+    unit_of_measure: str
+    quantity: Decimal
+
+
+def goods_text(items: Iterable[Goods]) -> str:
+    """Goods in a few words, shown wherever a total of money is: "10 kg Gạo, 40 quyển Vở"."""
     return ", ".join(f"{format_quantity(item.quantity)} {item.unit_of_measure} {item.name}" for item in items)
 
 

@@ -223,9 +223,7 @@ def _totals_row(totals: service.Totals) -> dict[str, Any]:
         "void": totals.void,
         "cash": format_vnd(totals.cash),
         "value": format_vnd(totals.value),
-        "goods": ", ".join(
-            f"{format_quantity(line.quantity)} {line.unit_of_measure} {line.name}" for line in totals.goods
-        ),
+        "goods": goods_text(totals.goods),
     }
 
 
@@ -388,8 +386,7 @@ async def verify(request: Request, session: DbSession, token: PathText) -> Templ
         donor=donor,
         total=format_vnd(receipt.total_value) if receipt.total_value or not receipt.items else "",
         goods=[
-            f"{format_quantity(item.quantity)} {item.unit_of_measure} {item.name}"
-            + (f" (ước tính {format_vnd(item.value)})" if item.value else "")
+            goods_text([item]) + (f" (ước tính {format_vnd(item.value)})" if item.value else "")
             for item in receipt.items
         ],
         token=token,
