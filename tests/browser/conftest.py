@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Response, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 
 from tests.support import free_port, serving
 
@@ -27,6 +27,17 @@ PASSWORDS = {
     "lan": "Tinh-nguyen-2026!",
     "hoa": "Dieu-phoi-2026!",
 }
+
+
+def new_donor_with_rice(page: Page, name: str, phone: str, quantity: str) -> None:
+    """On the gift form: a new donor, and a line of rice."""
+    page.get_by_text("Nhà hảo tâm mới").click()
+    page.get_by_label("Họ và tên (hoặc tên tổ chức)").fill(name)
+    page.get_by_label("Số điện thoại").fill(phone)
+    page.get_by_role("button", name="+ Thêm dòng hàng").click()
+    line = page.locator(".goods-line").last
+    line.get_by_label("Loại hàng").select_option(label="Gạo (kg)")
+    line.get_by_label("Số lượng").fill(quantity)
 
 
 @dataclass

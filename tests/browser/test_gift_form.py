@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import RICE_DRIVE
+from tests.browser.conftest import RICE_DRIVE, new_donor_with_rice
 from tests.support import pdf_pages
 
 NUMBER = re.compile(r"\d{2}-\d{4}/\d{5}")
-
-
-def _new_donor_with_rice(page, name: str, phone: str, quantity: str) -> None:
-    page.get_by_text("Nhà hảo tâm mới").click()
-    page.get_by_label("Họ và tên (hoặc tên tổ chức)").fill(name)
-    page.get_by_label("Số điện thoại").fill(phone)
-    page.get_by_role("button", name="+ Thêm dòng hàng").click()
-    line = page.locator(".goods-line").last
-    line.get_by_label("Loại hàng").select_option(label="Gạo (kg)")
-    line.get_by_label("Số lượng").fill(quantity)
 
 
 def _receipt_number(visitor) -> str:
@@ -60,7 +50,7 @@ def test_a_volunteer_records_a_cash_gift_and_a_rice_gift_and_opens_the_receipt(v
     assert re.search(
         "Hũ gạo tình thương", page.get_by_label("Cuộc vận động").locator("option:checked").inner_text()
     )
-    _new_donor_with_rice(page, "Phạm Thị Mai", "0907 112 233", "12,5")
+    new_donor_with_rice(page, "Phạm Thị Mai", "0907 112 233", "12,5")
     page.get_by_label("Địa chỉ").fill("Ấp Rừng Sến, xã Hòa Khánh Tây")
     page.locator(".goods-line").last.get_by_label("Đơn giá ước tính (đồng)").press_sequentially("18000")
     page.get_by_role("button", name="Lưu và cấp biên nhận").click()
@@ -81,7 +71,7 @@ def test_a_form_with_an_error_comes_back_with_everything_typed(visit) -> None:
     page = lan.page
     lan.go("/gifts/new")
     page.get_by_label("Cuộc vận động").select_option(label=RICE_DRIVE)
-    _new_donor_with_rice(page, "Võ Thị Sáu", "0909 000 111", "mười ký")
+    new_donor_with_rice(page, "Võ Thị Sáu", "0909 000 111", "mười ký")
     page.get_by_label("Ghi chú").fill("Gửi tặng bà con vùng lũ")
     page.get_by_role("button", name="Lưu và cấp biên nhận").click()
 

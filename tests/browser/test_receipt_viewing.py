@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import RICE_DRIVE, WIDTHS
+from tests.browser.conftest import RICE_DRIVE, WIDTHS, new_donor_with_rice
 from tests.support import pdf_pages
 
 NUMBER = re.compile(r"\d{2}-\d{4}/\d{5}")
@@ -20,13 +20,7 @@ def _rice_gift(page, donor: str, phone: str) -> None:
     """A gift of 10 kg of rice with no estimated value from a new donor, the cash left empty."""
     page.get_by_role("link", name="Ghi nhận", exact=True).click()
     page.get_by_label("Cuộc vận động").select_option(label=RICE_DRIVE)
-    page.get_by_text("Nhà hảo tâm mới").click()
-    page.get_by_label("Họ và tên (hoặc tên tổ chức)").fill(donor)
-    page.get_by_label("Số điện thoại").fill(phone)
-    page.get_by_role("button", name="+ Thêm dòng hàng").click()
-    line = page.locator(".goods-line").last
-    line.get_by_label("Loại hàng").select_option(label="Gạo (kg)")
-    line.get_by_label("Số lượng").fill("10")
+    new_donor_with_rice(page, donor, phone, "10")
     page.get_by_role("button", name="Lưu và cấp biên nhận").click()
     page.wait_for_url(re.compile(r"/receipts/\d+$"))
 
