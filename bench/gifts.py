@@ -147,6 +147,9 @@ async def _prepare(database_url: str, units: int) -> list[Connection]:
                     "donor": {"id": donor_id},
                     "cash": {"amount": 200_000 + n},
                     "items": [{"item_type_id": rice.id, "quantity": "2.5", "unit_value": 18_000}],
+                    # The same gift again and again, as at a donation table: each one confirmed, so
+                    # that every gift still runs the check for a gift sent twice.
+                    "confirm_duplicate": True,
                 }
                 connections.append({"headers": {"Authorization": f"Bearer {token}"}, "body": body})
         return connections

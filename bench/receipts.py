@@ -16,7 +16,7 @@ from decimal import Decimal
 from weasyprint import CSS, HTML
 
 from charity import pdf
-from charity.models import PaymentMethod, ReceiptStatus
+from charity.models import PaymentMethod, ReceiptForm, ReceiptStatus
 from charity.receipts import printing, rendering
 from charity.receipts.schemas import CashOut, ItemOut, PartyOut, ReceiptOut
 
@@ -61,13 +61,14 @@ def documents(count: int) -> list[printing.ReceiptDocument]:
     extras = printing._Extras(
         "Khu phố 4, thị trấn Hậu Nghĩa, huyện Đức Hòa, tỉnh Long An",
         "a5",
+        ReceiptForm.ENTERPRISE,
         "linh",
         "Ấp Rừng Sến",
         False,
         "Lê Thị Lan",
     )
     return [
-        printing._document(_receipt(n), extras, 0, f"http://127.0.0.1:8000/verify/{n:022d}")
+        printing._document(_receipt(n), extras, 0, None, f"http://127.0.0.1:8000/verify/{n:022d}")
         for n in range(1, count + 1)
     ]
 
