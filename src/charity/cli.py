@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import anyio.to_thread
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +23,7 @@ from charity.accounts.signin import create_setup_link
 from charity.audit.service import Actor
 from charity.db import Database
 from charity.errors import DomainError, NotFound
-from charity.models import Role, User
+from charity.models import Drive, Role, User
 from charity.settings import Settings, SettingsError, load_settings
 from charity.units.service import create_unit, get_by_code
 
@@ -238,6 +239,35 @@ def cmd_receipts_print(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger_verify(settings: Settings, args: argparse.Namespace) -> int:
+    """Every drive's ledger, or one's, checked against its hash chain; exit 1 if any is not intact."""
+    from charity.drives.schemas import ChainCheckOut
+    from charity.drives.service import check_chain
+
+    async def check(database: Database) -> list[ChainCheckOut]:
+        async with database.read() as session:
+            ids = (
+                [args.drive]
+                if args.drive
+                else list((await session.execute(select(Drive.id).order_by(Drive.id))).scalars())
+            )
+        checked = []
+        for drive_id in ids:
+            async with database.write() as session:
+                checked.append(await check_chain(database, session, Actor.command_line(), drive_id, None))
+        return checked
+
+    checked = _on_database(settings, check)
+    for result in checked:
+        end = f"điểm cuối số {result.head_seq} {result.head_hash[:16]}…"
+        if result.intact:
+            print(f"Cuộc vận động {result.drive_id}: nguyên vẹn, {result.entries} dòng, {end}")
+        else:
+            where = f"dòng số {result.first_bad_seq}: " if result.first_bad_seq else ""
+            print(f"Cuộc vận động {result.drive_id}: KHÔNG nguyên vẹn, {where}{result.detail} ({end})")
+    return 0 if all(result.intact for result in checked) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="charity", description="Quản lý cuộc vận động từ thiện.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -280,6 +310,11 @@ def build_parser() -> argparse.ArgumentParser:
     receipts_print.add_argument("--not-printed", action="store_true", help="chỉ biên nhận chưa in lần nào")
     receipts_print.add_argument("--out", type=Path, required=True, metavar="FILE", help="tệp PDF ghi ra")
     receipts_print.set_defaults(handler=cmd_receipts_print)
+
+    ledger = commands.add_parser("ledger", help="sổ quỹ, sổ kho").add_subparsers(dest="action", required=True)
+    ledger_verify = ledger.add_parser("verify", help="kiểm tra toàn vẹn sổ theo chuỗi băm")
+    ledger_verify.add_argument("--drive", type=int, metavar="ID", help="chỉ cuộc vận động này")
+    ledger_verify.set_defaults(handler=cmd_ledger_verify)
 
     commands.add_parser("demo", help="nạp dữ liệu mẫu (Long An) vào cơ sở dữ liệu trống").set_defaults(
         handler=cmd_demo

@@ -23,6 +23,9 @@ from charity.models import WebSession, utcnow
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_PREFIX = "/api/"
+# The route option of a safe method that records that it was used (an integrity check is an audit
+# event): it runs in a write transaction, and reads what it reports on from a read of its own.
+RECORDS_ITS_USE = "records_its_use"
 # Set by the guard when the browser session's last use is due to be written down (see `provide_session`).
 TOUCH_SESSION = "touch_session"
 
@@ -42,11 +45,16 @@ def database_of(state: State) -> Database:
 async def provide_session(request: Request, state: State) -> AsyncIterator[AsyncSession]:
     """The request's one transaction. A safe method reads; an unsafe one runs in a write transaction,
     committed when the handler returns and before the answer is sent, so that an acknowledged change
-    is on disk, and rolled back when the handler raises. A page read whose browser session is due to
-    record its last use (once a minute) writes, after the handler."""
+    is on disk, and rolled back when the handler raises; so does a safe method whose route
+    `RECORDS_ITS_USE`. A page read whose browser session is due to record its last use (once a
+    minute) writes, after the handler."""
     database = database_of(state)
     touch = request.state.get(TOUCH_SESSION)
-    if request.method in SAFE_METHODS and touch is None:
+    if (
+        request.method in SAFE_METHODS
+        and not request.route_handler.opt.get(RECORDS_ITS_USE)
+        and touch is None
+    ):
         async with database.read() as session:
             yield session
         return

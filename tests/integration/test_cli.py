@@ -201,3 +201,14 @@ def test_the_installed_command_reads_the_password_from_stdin(
     assert weak.returncode == 1
     assert "ít nhất 10 ký tự" in weak.stderr
     assert count(database_url, User) == 1
+
+
+def test_ledger_verify_checks_every_drive(charity, database_url: str) -> None:
+    assert charity("demo")[0] == 0
+    code, out, err = charity("ledger", "verify")
+    assert code == 0, err
+    assert "nguyên vẹn" in out
+    assert count(database_url, AuditEvent, AuditEvent.action == "ledger.verify") == out.count("Cuộc vận động")
+    code, _, err = charity("ledger", "verify", "--drive", "999999")
+    assert code == 1
+    assert "Không có cuộc vận động này." in err

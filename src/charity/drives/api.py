@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import msgspec
 from litestar import Controller, get, patch, post
+from litestar.datastructures import State
 from litestar.pagination import OffsetPagination
 from litestar.params import FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from charity.access import allow
 from charity.drives import service
-from charity.drives.schemas import DriveCreate, DriveOut, DriveSummary, DriveUpdate
+from charity.drives.schemas import ChainCheckOut, DriveCreate, DriveOut, DriveSummary, DriveUpdate
 from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId, QueryId
 from charity.models import DriveKind, DriveStatus, Role
-from charity.requests import Acting, Caller, DbSession
+from charity.requests import RECORDS_ITS_USE, Acting, Caller, DbSession, database_of
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
+VERIFY = allow(*service.VERIFIERS)
 MANAGE = allow(Role.COORDINATOR)
 
 
@@ -135,3 +137,16 @@ class DriveController(Controller):
     )
     async def drive_summary(self, session: DbSession, principal: Caller, drive_id: PathId) -> DriveSummary:
         return await service.summary(session, principal, drive_id)
+
+    @get(
+        "/{drive_id:int}/ledger/verify",
+        opt=VERIFY | {RECORDS_ITS_USE: True},
+        summary="Check a drive's ledger",
+        description="Walk the drive's ledger entry by entry against its hash chain: how many entries, "
+        "the first and the last with their hashes, whether they end at the chain end kept on the "
+        "drive, and the first entry found wrong and how. Each check is an audit event.",
+    )
+    async def verify_ledger(
+        self, state: State, session: DbSession, principal: Caller, actor: Acting, drive_id: PathId
+    ) -> ChainCheckOut:
+        return await service.check_chain(database_of(state), session, actor, drive_id, principal)

@@ -97,3 +97,28 @@ class DriveSummary(msgspec.Struct):
     target_amount: int | None
     cash_progress: float | None
     items: list[ItemProgress]
+
+
+class ChainEntryOut(msgspec.Struct):
+    seq: int
+    hash: str
+    posted_on: date
+    created_at: datetime
+
+
+class ChainCheckOut(msgspec.Struct):
+    """A drive's ledger checked entry by entry against its hash chain."""
+
+    drive_id: int
+    intact: bool
+    entries: int
+    # The chain end kept on the drive, and whether the entries end there.
+    head_seq: int
+    head_hash: str
+    head_matches: bool
+    first: ChainEntryOut | None
+    last: ChainEntryOut | None
+    # The first entry found wrong, and how: content_changed, entry_missing, entry_inserted, chain_cut.
+    first_bad_seq: int | None
+    problem: str | None
+    detail: str

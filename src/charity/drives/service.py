@@ -13,10 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity.access import Principal, scope_units
 from charity.audit.service import Actor, record
 from charity.clock import format_date
-from charity.db import page_of
-from charity.drives.schemas import DriveItemIn, DriveItemOut, DriveOut, DriveSummary, ItemProgress
+from charity.db import Database, page_of
+from charity.drives.schemas import (
+    ChainCheckOut,
+    ChainEntryOut,
+    DriveItemIn,
+    DriveItemOut,
+    DriveOut,
+    DriveSummary,
+    ItemProgress,
+)
 from charity.errors import Conflict, Invalid, NotFound
-from charity.ledger.service import balances
+from charity.ledger.service import Mark, balances, verify_chain
 from charity.models import (
     MAX_AMOUNT,
     Donation,
@@ -437,3 +445,58 @@ async def summary(session: AsyncSession, principal: Principal, drive_id: int) ->
         cash_progress=_ratio(cash, drive.target_amount),
         items=items,
     )
+
+
+# Who may check a drive's ledger: those who answer for its books.
+VERIFIERS = (Role.COORDINATOR, Role.AUDITOR)
+
+
+def _entry_out(mark: Mark | None) -> ChainEntryOut | None:
+    return ChainEntryOut(mark.seq, mark.hash, mark.posted_on, mark.created_at) if mark else None
+
+
+async def check_chain(
+    database: Database, session: AsyncSession, actor: Actor, drive_id: int, principal: Principal | None
+) -> ChainCheckOut:
+    """Check the drive's ledger against its hash chain (for `principal`, a drive they answer for; for
+    the command line on the server, principal None, any drive) and record the check, an audit event,
+    in the write transaction `session`. The walk reads from a read of its own: a long chain must not
+    hold the write lock while it is read."""
+    async with database.read() as reading:
+        if principal is None:
+            drive = await reading.get(Drive, drive_id)
+            if drive is None:
+                raise NotFound(NO_DRIVE)
+        else:
+            drive = await get_drive(reading, principal, drive_id, VERIFIERS)
+        report = await verify_chain(reading, drive.id)
+    checked = ChainCheckOut(
+        drive_id=drive.id,
+        intact=report.intact,
+        entries=report.entries,
+        head_seq=report.head_seq,
+        head_hash=report.head_hash,
+        head_matches=report.head_matches,
+        first=_entry_out(report.first),
+        last=_entry_out(report.last),
+        first_bad_seq=report.first_bad_seq,
+        problem=report.kind.value if report.kind else None,
+        detail=report.problem or "Sổ nguyên vẹn: mọi dòng khớp với chuỗi băm.",
+    )
+    await record(
+        session,
+        actor,
+        "ledger.verify",
+        object_type="drive",
+        object_id=drive.id,
+        unit_id=drive.unit_id,
+        after={
+            "intact": checked.intact,
+            "entries": checked.entries,
+            "head_seq": checked.head_seq,
+            "head_hash": checked.head_hash,
+            "first_bad_seq": checked.first_bad_seq,
+            "problem": checked.problem,
+        },
+    )
+    return checked

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.datastructures import FormMultiDict
+from litestar.datastructures import FormMultiDict, State
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +23,7 @@ from charity.labels import DRIVE_KINDS, DRIVE_STATUSES
 from charity.models import DriveKind, DriveStatus, Role, Unit
 from charity.money import format_quantity, format_vnd
 from charity.pages import page
-from charity.requests import Acting, Caller, DbSession, submit
+from charity.requests import Acting, Caller, DbSession, database_of, submit
 from charity.units.tree import tree_of
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
@@ -102,6 +102,7 @@ async def drive_page(request: Request, session: DbSession, principal: Caller, dr
         drive=view,
         details=drive,
         can_manage=await _manages(session, principal, drive.unit_id),
+        can_verify=may(principal, *service.VERIFIERS),
         can_record=drive.status == DriveStatus.OPEN and may(principal, Role.VOLUNTEER, Role.COORDINATOR),
     )
 
@@ -287,6 +288,16 @@ async def close_drive(session: DbSession, principal: Caller, actor: Acting, driv
     return await _move_to(session, principal, actor, drive_id, DriveStatus.CLOSED)
 
 
+@post("/drives/{drive_id:int}/ledger/verify", opt=allow(*service.VERIFIERS), status_code=200)
+async def verify_ledger(
+    request: Request, state: State, session: DbSession, principal: Caller, actor: Acting, drive_id: PathId
+) -> Template:
+    """Kiểm tra toàn vẹn: the drive's ledger checked against its hash chain, the result on a page."""
+    checked = await service.check_chain(database_of(state), session, actor, drive_id, principal)
+    drive = await service.get_drive(session, principal, drive_id)
+    return page(request, "ledger_check", title="Kiểm tra toàn vẹn sổ", drive=drive, check=checked)
+
+
 routes = [
     drives_page,
     drive_page,
@@ -296,4 +307,5 @@ routes = [
     update_drive,
     open_drive,
     close_drive,
+    verify_ledger,
 ]

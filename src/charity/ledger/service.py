@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, insert, select, update
@@ -169,15 +170,49 @@ async def balances(session: AsyncSession, drive_id: int) -> list[Balance]:
 
 
 @dataclass(frozen=True, slots=True)
+class Mark:
+    """An entry as a printout of the chain cites it."""
+
+    seq: int
+    hash: str
+    posted_on: date
+    created_at: datetime
+
+
+class Problem(StrEnum):
+    CONTENT_CHANGED = "content_changed"
+    ENTRY_MISSING = "entry_missing"
+    ENTRY_INSERTED = "entry_inserted"
+    CHAIN_CUT = "chain_cut"
+
+
+@dataclass(frozen=True, slots=True)
 class ChainReport:
+    """A drive's chain walked from its first entry: how many entries, the first and the last, whether
+    they end where the drive says its chain ends, and the first entry that is wrong and how."""
+
     entries: int
+    head_seq: int  # the chain end kept on the drive
+    head_hash: str
+    first: Mark | None = None
+    last: Mark | None = None
     first_bad_id: int | None = None
     first_bad_seq: int | None = None
+    kind: Problem | None = None
     problem: str = ""
 
     @property
     def intact(self) -> bool:
-        return self.first_bad_id is None and not self.problem
+        return self.kind is None
+
+    @property
+    def head_matches(self) -> bool:
+        last = (self.last.seq, self.last.hash) if self.last else (0, GENESIS_HASH)
+        return self.intact and last == (self.head_seq, self.head_hash)
+
+
+def _mark(entry: LedgerEntry) -> Mark:
+    return Mark(entry.chain_seq, entry.hash, entry.posted_on, entry.created_at)
 
 
 async def verify_chain(session: AsyncSession, drive_id: int) -> ChainReport:
@@ -185,32 +220,48 @@ async def verify_chain(session: AsyncSession, drive_id: int) -> ChainReport:
     The chain end kept on the drive is read first, and the chain up to it: entries are appended
     while it runs, and each statement sees what was committed before it began."""
     drive = await session.get_one(Drive, drive_id)
-    entries = (
-        await session.execute(
-            select(LedgerEntry)
-            .where(LedgerEntry.drive_id == drive_id, LedgerEntry.chain_seq <= drive.ledger_seq)
-            .order_by(LedgerEntry.chain_seq)
+    entries = await session.stream_scalars(
+        select(LedgerEntry)
+        .where(LedgerEntry.drive_id == drive_id, LedgerEntry.chain_seq <= drive.ledger_seq)
+        .order_by(LedgerEntry.chain_seq)
+    )
+    head = {"head_seq": drive.ledger_seq, "head_hash": drive.ledger_hash}
+    prev_hash, count, first, last = GENESIS_HASH, 0, None, None
+
+    def broken(entry: LedgerEntry, kind: Problem, problem: str) -> ChainReport:
+        return ChainReport(
+            count,
+            **head,
+            first=first,
+            last=last,
+            first_bad_id=entry.id,
+            first_bad_seq=entry.chain_seq,
+            kind=kind,
+            problem=problem,
         )
-    ).scalars()
-    prev_hash, count, last = GENESIS_HASH, 0, None
-    for expected_seq, entry in enumerate(entries, start=1):
+
+    async for entry in entries:
         count += 1
-        if entry.chain_seq != expected_seq:
-            return ChainReport(
-                count, entry.id, entry.chain_seq, f"thiếu dòng số {expected_seq} trước dòng này"
-            )
+        first = first or _mark(entry)
+        if entry.chain_seq != count:
+            return broken(entry, Problem.ENTRY_MISSING, f"thiếu dòng số {count} trước dòng này")
         if entry.prev_hash != prev_hash:
-            return ChainReport(count, entry.id, entry.chain_seq, "không nối với dòng trước")
+            return broken(
+                entry, Problem.ENTRY_INSERTED, "không nối với dòng trước: một dòng đã bị chèn hoặc thay"
+            )
         if entry_hash({name: getattr(entry, name) for name in HASHED_FIELDS}) != entry.hash:
-            return ChainReport(count, entry.id, entry.chain_seq, "nội dung đã bị sửa")
-        prev_hash, last = entry.hash, entry
+            return broken(entry, Problem.CONTENT_CHANGED, "nội dung đã bị sửa")
+        prev_hash, last = entry.hash, _mark(entry)
     if (count, prev_hash) != (drive.ledger_seq, drive.ledger_hash):
         return ChainReport(
             count,
-            last.id if last else None,
-            last.chain_seq if last else None,
-            f"sổ phải có {drive.ledger_seq} dòng, chỉ còn {count}: các dòng cuối đã bị xóa"
+            **head,
+            first=first,
+            last=last,
+            first_bad_seq=count + 1 if count < drive.ledger_seq else count,
+            kind=Problem.CHAIN_CUT,
+            problem=f"sổ phải có {drive.ledger_seq} dòng, chỉ còn {count}: các dòng cuối đã bị xóa"
             if count < drive.ledger_seq
-            else "điểm cuối của sổ không khớp với cuộc vận động",
+            else "dòng cuối không khớp với điểm cuối của sổ ghi trên cuộc vận động",
         )
-    return ChainReport(count)
+    return ChainReport(count, **head, first=first, last=last)

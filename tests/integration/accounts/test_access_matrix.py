@@ -234,6 +234,12 @@ MATRIX = [
         readers(200),
         path=lambda w: f"/api/drives/{w.ids['drive']}/summary",
     ),
+    Case(
+        "GET",
+        "/api/drives/{drive_id:int}/ledger/verify",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/drives/{w.ids['drive']}/ledger/verify",
+    ),
     Case("GET", "/api/donors", readers(200, outsider=200)),
     Case(
         "POST",
@@ -433,6 +439,12 @@ MATRIX = [
         "/drives/{drive_id:int}/close",
         on_page(coordinators(303)),
         path=lambda w: f"/drives/{w.ids['drive']}/close",
+    ),
+    Case(
+        "POST",
+        "/drives/{drive_id:int}/ledger/verify",
+        on_page(signed_in(403, coordinator=200, auditor=200, outsider=404)),
+        path=lambda w: f"/drives/{w.ids['drive']}/ledger/verify",
     ),
     Case("GET", "/donors", on_page(readers(200, outsider=200))),
     Case("GET", "/donors/{donor_id:int}", on_page(readers(200)), path=lambda w: f"/donors/{w.ids['donor']}"),

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from charity.db import Database
 from charity.ledger.chain import HASHED_FIELDS, entry_hash
 from charity.ledger.service import balances, verify_chain
-from charity.models import LedgerEntry
+from charity.models import AuditEvent, LedgerEntry
 from tests.gifts_world import GiftsWorld
 
 
@@ -144,3 +144,35 @@ async def test_entries_cut_from_the_end_of_the_chain_are_found(
         report = await verify_chain(session, world.drive_id)
     assert not report.intact
     assert "đã bị xóa" in report.problem
+
+
+async def test_an_auditor_checks_a_drives_ledger_and_the_check_is_audited(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    await _gifts(client, world)
+    url = f"/api/drives/{world.drive_id}/ledger/verify"
+    checked = await client.get(url, headers=world.auth("auditor"))
+    assert checked.status_code == 200, checked.text
+    body = checked.json()
+    assert (body["intact"], body["entries"], body["head_matches"], body["problem"]) == (True, 5, True, None)
+    assert (body["first"]["seq"], body["last"]["seq"], body["head_seq"]) == (1, 5, 5)
+    assert body["last"]["hash"] == body["head_hash"]
+    assert (await client.get(url, headers=world.auth("volunteer"))).status_code == 403
+    assert (await client.get(url, headers=world.auth("outsider"))).status_code == 404
+    async with database.read() as session:
+        events = (
+            await session.execute(
+                select(AuditEvent.actor_id, AuditEvent.after).where(AuditEvent.action == "ledger.verify")
+            )
+        ).all()
+    assert [(actor, after["intact"], after["entries"]) for actor, after in events] == [
+        (world.users["auditor"], True, 5)
+    ]
+
+    await _tamper(
+        database, f"UPDATE ledger_entry SET memo = 'khác' WHERE chain_seq = 2 AND drive_id = {world.drive_id}"
+    )
+    broken = (await client.get(url, headers=world.auth("coordinator"))).json()
+    assert (broken["intact"], broken["head_matches"]) == (False, False)
+    assert (broken["first_bad_seq"], broken["problem"]) == (2, "content_changed")
+    assert "sửa" in broken["detail"]
