@@ -25,6 +25,8 @@ from charity.answers import (
     server_error_handler,
     validation_error_handler,
 )
+from charity.audit import api as audit_api
+from charity.audit import web as audit_pages
 from charity.dashboard import web as dashboard_pages
 from charity.db import Database
 from charity.donations import api as gift_api
@@ -76,6 +78,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             DriveController,
             DonorController,
             *gift_api.routes,
+            *audit_api.routes,
             ReceiptController,
             ReceiptBookController,
             # The OpenAPI document describes the JSON API: pages, forms and their files are for browsers.
@@ -87,6 +90,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *dashboard_pages.routes,
                     *gift_pages.routes,
                     *receipt_pages.routes,
+                    *audit_pages.routes,
                     *drive_pages.routes,
                     *donor_pages.routes,
                     *unit_pages.routes,

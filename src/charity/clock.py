@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -20,3 +20,8 @@ def local_today() -> date:
 
 def format_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+def start_of(day: date) -> datetime:
+    """When a day begins in Vietnam, as a UTC moment (to compare with stored timestamps)."""
+    return datetime.combine(day, time.min, tzinfo=VIETNAM).astimezone(UTC)

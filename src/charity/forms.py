@@ -87,6 +87,14 @@ def day(raw: str, *, field: str, label: str) -> date:
         raise Invalid(f"{label} không hợp lệ.", field=field) from None
 
 
+def day_or_none(raw: str) -> date | None:
+    """A filter's date as an ISO date input sends it; anything else is no filter."""
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
 def choice(kind: type[E], raw: str) -> E | None:
     """The member of a string enumeration a select sent, or None for anything else."""
     try:

@@ -52,6 +52,7 @@ def navigation(principal: Principal | None, path: str) -> list[dict[str, Any]]:
         ("/donors", "Nhà hảo tâm", bool(readers)),
         ("/admin/units", "Đơn vị", principal.is_admin),
         ("/admin/users", "Người dùng", principal.is_admin or Role.COORDINATOR in roles),
+        ("/audit", "Nhật ký", principal.is_admin or Role.AUDITOR in roles),
     ]
     return [
         {"href": href, "label": label, "current": path == href or (href != "/" and path.startswith(href))}

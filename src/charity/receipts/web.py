@@ -3,7 +3,7 @@ receipt's QR code opens."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -191,8 +191,8 @@ def _filter_of(
         drive_id=drive_id,
         book_id=book_id,
         status=forms.choice(ReceiptStatus, status),
-        date_from=_date_or_none(date_from),
-        date_to=_date_or_none(date_to),
+        date_from=forms.day_or_none(date_from),
+        date_to=forms.day_or_none(date_to),
         donor_id=donor_id,
         query=q.strip(),
         recorded_by=recorded_by,
@@ -225,13 +225,6 @@ def _totals_row(totals: service.Totals) -> dict[str, Any]:
         "value": format_vnd(totals.value),
         "goods": goods_text(totals.goods),
     }
-
-
-def _date_or_none(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
 
 
 @get("/receipts", opt=READ)

@@ -241,6 +241,7 @@ MATRIX = [
         path=lambda w: f"/api/drives/{w.ids['drive']}/ledger/verify",
     ),
     Case("GET", "/api/donors", readers(200, outsider=200)),
+    Case("GET", "/api/audit", signed_in(403, admin=200, auditor=200)),
     Case(
         "POST",
         "/api/donors",
@@ -447,6 +448,7 @@ MATRIX = [
         path=lambda w: f"/drives/{w.ids['drive']}/ledger/verify",
     ),
     Case("GET", "/donors", on_page(readers(200, outsider=200))),
+    Case("GET", "/audit", on_page(signed_in(403, admin=200, auditor=200))),
     Case("GET", "/donors/{donor_id:int}", on_page(readers(200)), path=lambda w: f"/donors/{w.ids['donor']}"),
     Case("GET", "/admin/units", on_page(admin_only(200))),
     Case(
