@@ -25,8 +25,8 @@ from charity.answers import (
     server_error_handler,
     validation_error_handler,
 )
-from charity.audit import api as audit_api
-from charity.audit import web as audit_pages
+from charity.audit_log import api as audit_api
+from charity.audit_log import web as audit_pages
 from charity.dashboard import web as dashboard_pages
 from charity.db import Database
 from charity.donations import api as gift_api

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any, TypedDict, Unpack
 
-from sqlalchemy import Select, insert, or_, select
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.access import Principal, scope_units
-from charity.audit.schemas import AuditOut
-from charity.clock import start_of
-from charity.db import page_of
-from charity.models import AuditEvent, Role, User, utcnow
+from charity.models import AuditEvent, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,84 +52,3 @@ async def record(session: AsyncSession, actor: Actor, action: str, **details: Un
             "after": details.get("after"),
         },
     )
-
-
-@dataclass(frozen=True, slots=True)
-class AuditFilter:
-    user_id: int | None = None
-    # An action ("receipt.void"), or a kind of them ("receipt").
-    action: str = ""
-    object_type: str = ""
-    object_id: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-
-
-def _visible(principal: Principal) -> Select[tuple[AuditEvent]]:
-    """Administrators read the whole log; an auditor, the events of the units of their scope."""
-    statement = select(AuditEvent)
-    if principal.is_admin:
-        return statement
-    return statement.where(AuditEvent.unit_id.in_(scope_units(principal, [Role.AUDITOR])))
-
-
-def _filtered(statement: Select[tuple[AuditEvent]], where: AuditFilter) -> Select[tuple[AuditEvent]]:
-    if where.user_id is not None:
-        statement = statement.where(AuditEvent.actor_id == where.user_id)
-    if where.action:
-        statement = statement.where(
-            or_(
-                AuditEvent.action == where.action,
-                AuditEvent.action.startswith(f"{where.action}.", autoescape=True),
-            )
-        )
-    if where.object_type:
-        statement = statement.where(AuditEvent.object_type == where.object_type)
-    if where.object_id is not None:
-        statement = statement.where(AuditEvent.object_id == where.object_id)
-    # Days as they are in Vietnam.
-    if where.date_from is not None:
-        statement = statement.where(AuditEvent.occurred_at >= start_of(where.date_from))
-    if where.date_to is not None:
-        statement = statement.where(AuditEvent.occurred_at < start_of(where.date_to + timedelta(days=1)))
-    return statement
-
-
-async def list_events(
-    session: AsyncSession, principal: Principal, where: AuditFilter, *, limit: int, offset: int
-) -> tuple[list[AuditOut], int]:
-    """The log newest first, as far as the principal may read it."""
-    ids = _filtered(_visible(principal), where).with_only_columns(AuditEvent.id)
-    page, total = await page_of(session, ids, AuditEvent.id.desc(), limit=limit, offset=offset)
-    rows = await session.execute(
-        select(AuditEvent, User.full_name, User.username)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.id.in_(page))
-        .order_by(AuditEvent.id.desc())
-    )
-    return [
-        AuditOut(
-            id=event.id,
-            occurred_at=event.occurred_at,
-            actor_id=event.actor_id,
-            actor_name=(full_name or username) if event.actor_id is not None else "dòng lệnh trên máy chủ",
-            actor_ip=event.actor_ip,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            unit_id=event.unit_id,
-            before=event.before,
-            after=event.after,
-        )
-        for event, full_name, username in rows
-    ], total
-
-
-async def actors(session: AsyncSession, principal: Principal) -> list[tuple[int, str]]:
-    """Who appears in the part of the log the principal reads, for its filter."""
-    rows = await session.execute(
-        select(User.id, User.full_name, User.username)
-        .where(User.id.in_(_visible(principal).with_only_columns(AuditEvent.actor_id)))
-        .order_by(User.full_name, User.username)
-    )
-    return [(user_id, full_name or username) for user_id, full_name, username in rows]

@@ -10,8 +10,8 @@ from litestar.pagination import OffsetPagination
 from litestar.params import QueryParameter
 
 from charity.access import ADMIN, allow
-from charity.audit import service
-from charity.audit.schemas import AuditOut
+from charity.audit_log import service
+from charity.audit_log.schemas import AuditOut
 from charity.fields import DEFAULT_PAGE, Limit, Offset, QueryId, QueryText
 from charity.models import Role
 from charity.requests import Caller, DbSession

@@ -10,8 +10,8 @@ from litestar import Request, get
 from litestar.response import Template
 
 from charity import forms
-from charity.audit import service
-from charity.audit.api import READ_LOG
+from charity.audit_log import service
+from charity.audit_log.api import READ_LOG
 from charity.clock import VIETNAM
 from charity.fields import Offset, QueryId, QueryText
 from charity.pages import page
