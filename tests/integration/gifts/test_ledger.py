@@ -5,10 +5,11 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select, text
 
+from charity.clock import local_today
 from charity.db import Database
 from charity.ledger.chain import HASHED_FIELDS, entry_hash
-from charity.ledger.service import balances, verify_chain
-from charity.models import AuditEvent, LedgerEntry
+from charity.ledger.service import Posting, balances, post, verify_chain
+from charity.models import AuditEvent, EntrySource, LedgerEntry
 from tests.gifts_world import GiftsWorld
 
 
@@ -176,3 +177,23 @@ async def test_an_auditor_checks_a_drives_ledger_and_the_check_is_audited(
     assert (broken["intact"], broken["head_matches"]) == (False, False)
     assert (broken["first_bad_seq"], broken["problem"]) == (2, "content_changed")
     assert "sửa" in broken["detail"]
+
+
+async def test_an_untouched_chain_of_ten_thousand_entries_verifies(
+    world: GiftsWorld, database: Database
+) -> None:
+    async with database.write() as session:
+        await post(
+            session,
+            drive_id=world.drive_id,
+            posted_on=local_today(),
+            source=EntrySource.ADJUSTMENT,
+            postings=[Posting(amount=1_000 + n, memo=f"Dòng {n}") for n in range(10_000)],
+            receipt_id=None,
+            user_id=None,
+        )
+    async with database.read() as session:
+        report = await verify_chain(session, world.drive_id)
+    assert (report.intact, report.head_matches, report.entries) == (True, True, 10_000)
+    assert report.last is not None
+    assert (report.last.seq, report.last.hash) == (report.head_seq, report.head_hash)
