@@ -13,10 +13,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import RowMapping, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.ledger.chain import GENESIS_HASH, HASHED_FIELDS, entry_hash
+from charity.ledger.chain import GENESIS_HASH, entry_hash
 from charity.models import Drive, DriveStatus, EntrySource, LedgerEntry, utcnow
 
 
@@ -211,47 +211,55 @@ class ChainReport:
         return self.intact and last == (self.head_seq, self.head_hash)
 
 
-def _mark(entry: LedgerEntry) -> Mark:
-    return Mark(entry.chain_seq, entry.hash, entry.posted_on, entry.created_at)
+_ENTRIES = LedgerEntry.__table__
+# Rows are fetched from the database in batches of this many: one hop across the async boundary each.
+_BATCH = 2_000
+
+
+def _mark(entry: RowMapping) -> Mark:
+    return Mark(entry["chain_seq"], entry["hash"], entry["posted_on"], entry["created_at"])
 
 
 async def verify_chain(session: AsyncSession, drive_id: int) -> ChainReport:
     """Walk the drive's chain in order and name the first entry that was altered, removed or inserted.
     The chain end kept on the drive is read first, and the chain up to it: entries are appended
-    while it runs, and each statement sees what was committed before it began."""
+    while it runs, and each statement sees what was committed before it began. The entries are
+    streamed as plain rows, never all held at once."""
     drive = await session.get_one(Drive, drive_id)
-    entries = await session.stream_scalars(
-        select(LedgerEntry)
-        .where(LedgerEntry.drive_id == drive_id, LedgerEntry.chain_seq <= drive.ledger_seq)
-        .order_by(LedgerEntry.chain_seq)
+    rows = await session.stream(
+        select(_ENTRIES)
+        .where(_ENTRIES.c.drive_id == drive_id, _ENTRIES.c.chain_seq <= drive.ledger_seq)
+        .order_by(_ENTRIES.c.chain_seq)
+        .execution_options(yield_per=_BATCH)
     )
     head = {"head_seq": drive.ledger_seq, "head_hash": drive.ledger_hash}
     prev_hash, count, first, last = GENESIS_HASH, 0, None, None
 
-    def broken(entry: LedgerEntry, kind: Problem, problem: str) -> ChainReport:
+    def broken(entry: RowMapping, kind: Problem, problem: str) -> ChainReport:
         return ChainReport(
             count,
             **head,
             first=first,
             last=last,
-            first_bad_id=entry.id,
-            first_bad_seq=entry.chain_seq,
+            first_bad_id=entry["id"],
+            first_bad_seq=entry["chain_seq"],
             kind=kind,
             problem=problem,
         )
 
-    async for entry in entries:
-        count += 1
-        first = first or _mark(entry)
-        if entry.chain_seq != count:
-            return broken(entry, Problem.ENTRY_MISSING, f"thiếu dòng số {count} trước dòng này")
-        if entry.prev_hash != prev_hash:
-            return broken(
-                entry, Problem.ENTRY_INSERTED, "không nối với dòng trước: một dòng đã bị chèn hoặc thay"
-            )
-        if entry_hash({name: getattr(entry, name) for name in HASHED_FIELDS}) != entry.hash:
-            return broken(entry, Problem.CONTENT_CHANGED, "nội dung đã bị sửa")
-        prev_hash, last = entry.hash, _mark(entry)
+    async for batch in rows.mappings().partitions():
+        for entry in batch:
+            count += 1
+            first = first or _mark(entry)
+            if entry["chain_seq"] != count:
+                return broken(entry, Problem.ENTRY_MISSING, f"thiếu dòng số {count} trước dòng này")
+            if entry["prev_hash"] != prev_hash:
+                return broken(
+                    entry, Problem.ENTRY_INSERTED, "không nối với dòng trước: một dòng đã bị chèn hoặc thay"
+                )
+            if entry_hash(entry) != entry["hash"]:
+                return broken(entry, Problem.CONTENT_CHANGED, "nội dung đã bị sửa")
+            prev_hash, last = entry["hash"], _mark(entry)
     if (count, prev_hash) != (drive.ledger_seq, drive.ledger_hash):
         return ChainReport(
             count,
