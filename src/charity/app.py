@@ -27,6 +27,7 @@ from charity.answers import (
 )
 from charity.audit_log import api as audit_api
 from charity.audit_log import web as audit_pages
+from charity.books import api as book_api
 from charity.dashboard import web as dashboard_pages
 from charity.db import Database
 from charity.donations import api as gift_api
@@ -79,6 +80,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             DonorController,
             *gift_api.routes,
             *audit_api.routes,
+            *book_api.routes,
             ReceiptController,
             ReceiptBookController,
             # The OpenAPI document describes the JSON API: pages, forms and their files are for browsers.

@@ -236,6 +236,12 @@ MATRIX = [
     ),
     Case(
         "GET",
+        "/api/drives/{drive_id:int}/books/{kind:str}",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/drives/{w.ids['drive']}/books/cash",
+    ),
+    Case(
+        "GET",
         "/api/drives/{drive_id:int}/ledger/verify",
         signed_in(403, coordinator=200, auditor=200, outsider=404),
         path=lambda w: f"/api/drives/{w.ids['drive']}/ledger/verify",
