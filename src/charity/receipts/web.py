@@ -94,10 +94,13 @@ async def _receipt_page(
 
     goods_total = sum(item.value for item in receipt.items)
     done = await service.history(session, receipt_id)
-    replaces = (await service.load(session, [receipt.replaces_id]))[0] if receipt.replaces_id else None
-    replaced_by = (
-        (await service.load(session, [receipt.replaced_by_id]))[0] if receipt.replaced_by_id else None
-    )
+    # The receipt this one replaced and the one that replaced it, in one read.
+    linked = {
+        other.id: {"id": other.id, "number": other.number}
+        for other in await service.load(
+            session, [i for i in (receipt.replaces_id, receipt.replaced_by_id) if i]
+        )
+    }
     view = _row(receipt, len(done.prints)) | {
         "drive_id": receipt.drive.id,
         "unit": receipt.unit.name,
@@ -134,8 +137,8 @@ async def _receipt_page(
         ],
         "voided_by": done.voided_by,
         "voided_at": _moment(receipt.voided_at) if receipt.voided_at else "",
-        "replaces": {"id": replaces.id, "number": replaces.number} if replaces else None,
-        "replaced_by": {"id": replaced_by.id, "number": replaced_by.number} if replaced_by else None,
+        "replaces": linked.get(receipt.replaces_id),
+        "replaced_by": linked.get(receipt.replaced_by_id),
     }
     share_url = verify_url(request.app.state.settings.base_url, await service.token_of(session, receipt_id))
     return page(
