@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, Response
+from playwright.sync_api import Page, Response, expect
 
 from tests.browser.conftest import PASSWORDS, WIDTHS, Visitor
 
@@ -32,7 +32,7 @@ def _send(page: Page, button: str) -> int:
 def _refused(page: Page, status: int, message: str) -> None:
     """A 4xx page in Vietnamese that names the problem: never a 5xx nor a raw JSON answer."""
     assert 400 <= status < 500, status
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert message in page.get_by_role("alert").first.inner_text()
     assert not page.locator("body").inner_text().lstrip().startswith("{")
 
@@ -55,7 +55,7 @@ def _add_volunteer(admin: Visitor, username: str, full_name: str) -> None:
     form.get_by_label("Đơn vị", exact=True).select_option(label=f"{NBSP * 8}{COMMUNE}")
     form.get_by_label("Vai trò", exact=True).select_option(label="Tình nguyện viên")
     assert _send(admin.page, "Thêm người dùng") == 200
-    assert admin.page.get_by_role("link", name=username, exact=True).is_visible()
+    expect(admin.page.get_by_role("link", name=username, exact=True)).to_be_visible()
 
 
 def _options(page: Page, selector: str) -> list[str]:
@@ -72,7 +72,7 @@ def test_one_changes_ones_own_password_from_the_header_and_signs_in_with_it(visi
     _sign_in(person, username, FIRST_PASSWORD)
     page = person.page
     page.get_by_role("banner").get_by_role("link", name="Đổi mật khẩu").click()
-    assert page.get_by_role("heading", name="Đổi mật khẩu", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Đổi mật khẩu", level=1)).to_be_visible()
     person.screenshot("password-form")
     # Sent as it is: the page says what is wrong, in Vietnamese.
     _refused(page, _send(page, "Đổi mật khẩu"), "Mật khẩu")
@@ -89,7 +89,7 @@ def test_one_changes_ones_own_password_from_the_header_and_signs_in_with_it(visi
     person.screenshot("password-changed")
     # This window is still signed in; the other one was signed out by the change.
     person.go("/")
-    assert page.get_by_role("button", name="Đăng xuất").is_visible()
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
     elsewhere.go("/")
     assert "/login" in elsewhere.page.url
     page.get_by_role("button", name="Đăng xuất").click()
@@ -111,12 +111,12 @@ def test_an_admin_resets_a_password_removes_a_role_and_locks_the_account_confirm
     grant.get_by_label("Vai trò", exact=True).select_option(label="Tình nguyện viên")
     assert _send(page, "Cấp vai trò") == 200
     page.get_by_role("link", name="nguyen-thi-lan", exact=True).click()
-    assert page.get_by_role("heading", name="Nguyễn Thị Lan", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Nguyễn Thị Lan", level=1)).to_be_visible()
     admin.screenshot("admin-user")
 
     page.get_by_role("link", name="Đặt lại mật khẩu").click()
-    assert page.get_by_role("heading", name="Đặt lại mật khẩu cho Nguyễn Thị Lan?").is_visible()
-    assert page.get_by_text("Các phiên đăng nhập của người này sẽ kết thúc.").is_visible()
+    expect(page.get_by_role("heading", name="Đặt lại mật khẩu cho Nguyễn Thị Lan?")).to_be_visible()
+    expect(page.get_by_text("Các phiên đăng nhập của người này sẽ kết thúc.")).to_be_visible()
     admin.screenshot("confirm-reset")
     _refused(page, _send(page, "Đặt lại mật khẩu"), "Mật khẩu")
     page.locator("#password").fill(NEW_PASSWORD)
@@ -130,9 +130,9 @@ def test_an_admin_resets_a_password_removes_a_role_and_locks_the_account_confirm
     page.get_by_role(
         "link", name="Gỡ vai trò Tình nguyện viên – Hội Phụ nữ xã Mỹ Hạnh Nam (LA-DH-MHN)"
     ).click()
-    assert page.get_by_role(
-        "heading", name=re.compile("^Gỡ vai trò .*Mỹ Hạnh Nam.* của Nguyễn Thị Lan\\?$")
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("^Gỡ vai trò .*Mỹ Hạnh Nam.* của Nguyễn Thị Lan\\?$"))
+    ).to_be_visible()
     admin.screenshot("confirm-remove-role")
     assert _send(page, "Gỡ vai trò") == 200
     assert page.get_by_role("status").inner_text() == "Đã gỡ vai trò."
@@ -143,11 +143,11 @@ def test_an_admin_resets_a_password_removes_a_role_and_locks_the_account_confirm
     assert "Hòa Khánh Tây" in roles
 
     page.get_by_role("link", name="Khóa tài khoản").click()
-    assert page.get_by_role("heading", name="Khóa tài khoản của Nguyễn Thị Lan?").is_visible()
+    expect(page.get_by_role("heading", name="Khóa tài khoản của Nguyễn Thị Lan?")).to_be_visible()
     admin.screenshot("confirm-deactivate")
     # Thinking better of it changes nothing.
     page.get_by_role("link", name="Không, quay lại").click()
-    assert page.get_by_role("link", name="Khóa tài khoản").is_visible()
+    expect(page.get_by_role("link", name="Khóa tài khoản")).to_be_visible()
     page.get_by_role("link", name="Khóa tài khoản").click()
     assert _send(page, "Khóa tài khoản") == 200
     assert "Đã khóa tài khoản" in page.get_by_role("status").inner_text()
@@ -168,16 +168,16 @@ def test_a_coordinators_users_page_has_no_admin_text_and_acts_only_on_their_volu
     main = page.get_by_role("main").inner_text()
     for text in ("Quản trị", "quản trị", "Điều phối viên", "Kiểm tra viên", "admin"):
         assert text not in main, text
-    assert page.get_by_role("link", name="lan", exact=True).is_visible()
+    expect(page.get_by_role("link", name="lan", exact=True)).to_be_visible()
     assert page.get_by_role("link", name="hoa", exact=True).count() == 0
     # A coordinator's one unit is the only choice, so it is chosen.
     assert _options(page, "#unit_id") == [COMMUNE]
     page.get_by_role("link", name="lan", exact=True).click()
-    assert page.get_by_role("link", name="Đặt lại mật khẩu").is_visible()
+    expect(page.get_by_role("link", name="Đặt lại mật khẩu")).to_be_visible()
     hoa.screenshot("coordinator-user")
     admin_id = _user_id(visit("admin", width=1280), "admin")
     assert hoa.go(f"/admin/users/{admin_id}/password").status == 404
-    assert page.get_by_text("Không có người dùng này.").is_visible()
+    expect(page.get_by_text("Không có người dùng này.")).to_be_visible()
 
 
 def _user_id(admin: Visitor, username: str) -> int:
@@ -259,7 +259,7 @@ def test_every_form_sent_as_it_is_left_says_what_is_missing(visit, width: int) -
     hoa.go("/drives/new")
     status = _send(hoa.page, "Lưu")
     assert 400 <= status < 500
-    assert hoa.page.get_by_role("alert").first.is_visible()
+    expect(hoa.page.get_by_role("alert").first).to_be_visible()
     assert "Chưa lưu được." in hoa.page.get_by_role("alert").first.inner_text()
     # The password of lan is unchanged for the other tests of this module.
     assert PASSWORDS["lan"]

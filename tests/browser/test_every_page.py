@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import WIDTHS
 from tests.support import pdf_pages
@@ -55,7 +56,7 @@ def test_every_page_opens_and_is_captured(visit, width: int) -> None:
 
     for name, path in COORDINATOR_PAGES.items():
         assert hoa.go(path).status == 200, path
-        assert hoa.page.get_by_role("heading", level=1).is_visible()
+        expect(hoa.page.get_by_role("heading", level=1)).to_be_visible()
         hoa.screenshot(name)
     hoa.go("/drives")
     hoa.page.get_by_role("link", name=re.compile("Hũ gạo tình thương")).first.click()

@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import Visitor
 
 
 def _filtered(visitor: Visitor, heading: str) -> None:
     page = visitor.page
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", name=heading, exact=True).is_visible(), page.content()[:300]
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
 
 
 def test_the_receipt_desk_filters_with_its_defaults_and_each_control(visit) -> None:
@@ -63,4 +64,4 @@ def test_the_donor_search_answers_empty_and_typed(visit) -> None:
     page.get_by_role("searchbox").fill("hong")
     page.get_by_role("button", name="Tìm").click()
     _filtered(hoa, "Nhà hảo tâm")
-    assert page.get_by_role("link", name="Nguyễn Thị Hồng").first.is_visible()
+    expect(page.get_by_role("link", name="Nguyễn Thị Hồng").first).to_be_visible()

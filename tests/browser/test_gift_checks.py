@@ -7,6 +7,7 @@ import re
 import sqlite3
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import WIDTHS
 
@@ -35,7 +36,7 @@ def test_a_large_amount_is_read_in_words_and_confirmed(visit, width: int) -> Non
     assert "mà đơn vị yêu cầu xác nhận lại" in page.get_by_role("alert").inner_text()
     assert page.locator("#large-words").inner_text() == words
     confirm = page.get_by_label(re.compile("Tôi đã kiểm tra: số tiền đúng là"))
-    assert confirm.is_visible()
+    expect(confirm).to_be_visible()
     assert not confirm.is_checked()
     assert page.get_by_label("Số tiền (đồng)").input_value() == re.sub(r"\B(?=(\d{3})+$)", ".", amount)
     lan.screenshot("gift-large-confirm")
@@ -81,9 +82,9 @@ def test_a_bank_transfer_keeps_its_reference(visit, live_server, width: int) -> 
     page = lan.page
     lan.start_gift("nguyen thi hong", "Nguyễn Thị Hồng", f"{1_200_000 + width}")
     reference = page.get_by_label("Mã giao dịch (theo sao kê)")
-    assert not reference.is_visible()  # cash has none
+    expect(reference).to_be_hidden()  # cash has none
     page.get_by_label("Hình thức").select_option(label="Chuyển khoản")
-    assert reference.is_visible()
+    expect(reference).to_be_visible()
     reference.fill("FT24263 908172")
     lan.screenshot("gift-transfer-reference")
     page.get_by_role("button", name=SAVE).click()
@@ -107,6 +108,6 @@ def test_the_form_sent_as_it_opens_says_what_is_missing(visit, width: int) -> No
 
     page.wait_for_load_state()
     alert = page.get_by_role("alert")
-    assert alert.is_visible()
+    expect(alert).to_be_visible()
     assert "Cần nhập số tiền hoặc ít nhất một dòng hàng." in alert.inner_text()
     hoa.screenshot("gift-form-untouched")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import RICE_DRIVE, new_donor_with_rice
 from tests.support import pdf_pages
 
@@ -77,7 +79,7 @@ def test_a_form_with_an_error_comes_back_with_everything_typed(visit) -> None:
 
     page.wait_for_load_state()
     assert page.url.endswith("/gifts/new")
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     line = page.locator(".goods-line").last
     assert line.locator(".field-error").inner_text() == "Số lượng phải là một số, ví dụ 12,5."
     assert line.get_by_label("Số lượng").input_value() == "mười ký"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.support import pdf_pages
@@ -64,7 +65,7 @@ def test_a_coordinator_prints_a_batch_and_voids_a_receipt(visit) -> None:
     assert page.get_by_role("status").inner_text() == f"Đã hủy biên nhận {number}."
     voided = page.locator("table.list tbody tr", has_text=number)
     assert voided.get_attribute("class") == "is-void"
-    assert voided.get_by_text("Đã hủy").is_visible()
+    expect(voided.get_by_text("Đã hủy")).to_be_visible()
 
     voided.get_by_role("link", name=number).click()
     assert "ĐÃ HỦY" in page.get_by_role("status").inner_text()

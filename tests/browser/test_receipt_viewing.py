@@ -35,7 +35,7 @@ def test_viewing_sharing_and_printing_a_receipt(visit, width: int) -> None:
     assert "10 kg Gạo" in facts
     assert "chưa ước tính giá trị" in facts
     assert not re.search(r"\b0 đ", page.locator("main").inner_text())
-    assert page.get_by_text("Chưa in: lần in đầu là bản chính.").is_visible()
+    expect(page.get_by_text("Chưa in: lần in đầu là bản chính.")).to_be_visible()
     lan.screenshot("receipt-goods-not-valued")
 
     preview = page.request.get(
@@ -46,7 +46,7 @@ def test_viewing_sharing_and_printing_a_receipt(visit, width: int) -> None:
     assert "BẢN XEM" in drawn
     assert "Không dùng để giao cho nhà hảo tâm" in drawn
     page.reload()
-    assert page.get_by_text("Chưa in: lần in đầu là bản chính.").is_visible()  # viewing printed nothing
+    expect(page.get_by_text("Chưa in: lần in đầu là bản chính.")).to_be_visible()  # viewing printed nothing
 
     # No Web Share here: the link is copied for pasting into a message.
     lan.context.grant_permissions(["clipboard-read", "clipboard-write"])
@@ -59,7 +59,7 @@ def test_viewing_sharing_and_printing_a_receipt(visit, width: int) -> None:
         page.get_by_role("button", name="In", exact=True).click()
     tab.value.wait_for_load_state()
     expect(page.get_by_text(re.compile("Đã in 1 lần"))).to_be_visible(timeout=15_000)
-    assert page.get_by_role("button", name="In bản sao").is_visible()
+    expect(page.get_by_role("button", name="In bản sao")).to_be_visible()
     assert "in bản chính" in page.locator("ul.history").inner_text()
     lan.screenshot("receipt-printed")
 
@@ -100,7 +100,7 @@ def test_viewing_sharing_and_printing_a_receipt(visit, width: int) -> None:
     assert number.evaluate("e => e.getClientRects().length === 1 && e.scrollWidth <= e.clientWidth")
     if width == 360:
         # A card, not a table row wider than the phone; the header and navigation stay small.
-        assert not hoa.page.locator("table.receipt-list thead").is_visible()
+        expect(hoa.page.locator("table.receipt-list thead")).to_be_hidden()
         box = rows.first.bounding_box()
         assert box is not None
         assert box["width"] <= width
