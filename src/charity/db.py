@@ -122,6 +122,16 @@ class Database:
             yield session
 
     @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[AsyncSession]:
+        """A read that sees the database as it was at its first statement, however many it runs
+        (an export's opening balance and its lines): REPEATABLE READ on PostgreSQL; a SQLite read
+        transaction already does."""
+        async with self._reading() as session:
+            if not self.is_sqlite:
+                await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            yield session
+
+    @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A write transaction. On SQLite it holds the write lock from its first statement (work done
         before that, such as hashing a password, holds nothing). It is committed, and on disk, when

@@ -13,11 +13,16 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "templates" / "pdf"
+
+templates = Environment(
+    loader=FileSystemLoader(ASSETS_DIR), autoescape=select_autoescape(default=True), trim_blocks=True
+)
 
 
 class BundledAssets(URLFetcher):
@@ -40,15 +45,15 @@ def _read(path: Path) -> bytes:
 
 
 @cache
-def toolkit() -> tuple[BundledAssets, FontConfiguration, CSS]:
+def toolkit(stylesheet_name: str) -> tuple[BundledAssets, FontConfiguration, CSS]:
     fetcher = BundledAssets(fail_on_errors=True)
     fonts = FontConfiguration()
-    stylesheet = CSS(filename=str(ASSETS_DIR / "receipt.css"), font_config=fonts, url_fetcher=fetcher)
+    stylesheet = CSS(filename=str(ASSETS_DIR / stylesheet_name), font_config=fonts, url_fetcher=fetcher)
     return fetcher, fonts, stylesheet
 
 
-def layout(html: str) -> Document:
-    """The HTML laid out with the bundled stylesheet and fonts (`write_pdf()` makes the PDF)."""
-    fetcher, fonts, stylesheet = toolkit()
+def layout(html: str, stylesheet_name: str = "receipt.css") -> Document:
+    """The HTML laid out with a bundled stylesheet and the fonts (`write_pdf()` makes the PDF)."""
+    fetcher, fonts, stylesheet = toolkit(stylesheet_name)
     document = HTML(string=html, base_url=str(ASSETS_DIR) + "/", url_fetcher=fetcher)
     return document.render(stylesheets=[stylesheet], font_config=fonts)

@@ -18,6 +18,7 @@ class BookLine(msgspec.Struct):
     seq: int  # the entry's place in the drive's chain
     document: str  # the receipt's number, "" for an entry with none
     source: str  # receipt, void, …
+    method: str | None  # money books: how it was given (cash, bank_transfer, e_wallet)
     who: str
     memo: str
     amount_in: int

@@ -1,28 +1,60 @@
 """A drive's books for a period, read from its ledger: the cash book (sổ quỹ tiền mặt), the bank
-book (sổ tiền gửi: transfers and e-wallets) and, per item type, the goods book (sổ kho)."""
+book (sổ tiền gửi: transfers and e-wallets) and, per item type, the goods book (sổ kho).
+
+One reading serves the JSON answer and the exports: `open_book` checks who asks and carries the
+balance in; `lines` streams the period's lines with their running balances."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.access import Principal
 from charity.books.schemas import BookKind, BookLine, BookOut, BookTotals
 from charity.drives.service import VERIFIERS, get_drive
-from charity.errors import Invalid
-from charity.models import Donation, LedgerEntry, PaymentMethod, Receipt, ReceiptBook, User
+from charity.errors import Invalid, NotFound
+from charity.models import (
+    Donation,
+    Donor,
+    Drive,
+    EntrySource,
+    ItemType,
+    LedgerEntry,
+    PaymentMethod,
+    Receipt,
+    ReceiptBook,
+    User,
+)
 from charity.receipts.numbering import display_number
+from charity.receipts.printing import ANONYMOUS
 
 # A period's lines as JSON; a longer period is for the exports.
 MAX_LINES = 5_000
+_BATCH = 2_000
 METHODS = {
     BookKind.CASH: (PaymentMethod.CASH,),
     BookKind.BANK: (PaymentMethod.BANK_TRANSFER, PaymentMethod.E_WALLET),
 }
+
+
+@dataclass(slots=True)
+class OpenBook:
+    """A book as it stands at the start of its period, and how many lines the period has."""
+
+    drive: Drive
+    kind: BookKind
+    item_type: ItemType | None
+    date_from: date | None
+    date_to: date | None
+    opening: BookTotals
+    count: int
+    period: Select[Any]
 
 
 def _of_book(kind: BookKind, item_type_id: int | None) -> list[ColumnElement[bool]]:
@@ -38,7 +70,7 @@ def _of_book(kind: BookKind, item_type_id: int | None) -> list[ColumnElement[boo
 
 def _entries(drive_id: int, conditions: list[ColumnElement[bool]]) -> Select[Any]:
     return (
-        select(LedgerEntry)
+        select(LedgerEntry.id)
         .outerjoin(Receipt, Receipt.id == LedgerEntry.receipt_id)
         .outerjoin(Donation, Donation.id == Receipt.donation_id)
         .where(LedgerEntry.drive_id == drive_id, *conditions)
@@ -50,7 +82,7 @@ def _totals(kind: BookKind, amount: Any, quantity: Any) -> BookTotals:
     return BookTotals(int(amount or 0), Decimal(quantity or 0) if kind == BookKind.GOODS else None)
 
 
-async def book(
+async def open_book(
     session: AsyncSession,
     principal: Principal,
     drive_id: int,
@@ -59,13 +91,18 @@ async def book(
     date_from: date | None,
     date_to: date | None,
     item_type_id: int | None = None,
-) -> BookOut:
-    """The drive's `kind` book from `date_from` to `date_to` (either open): the balance carried from
-    before, each line in the order it was posted with the running balance, and the closing balance."""
+) -> OpenBook:
+    """The drive's `kind` book from `date_from` to `date_to` (either open), for one who answers for
+    the drive: the balance carried from before the period and the number of lines in it."""
     if date_from and date_to and date_from > date_to:
         raise Invalid("Ngày bắt đầu phải trước ngày kết thúc.", field="from")
     drive = await get_drive(session, principal, drive_id, VERIFIERS)
     entries = _entries(drive.id, _of_book(kind, item_type_id))
+    item_type = None
+    if item_type_id is not None:
+        item_type = await session.get(ItemType, item_type_id)
+        if item_type is None:
+            raise NotFound("Không có loại hàng này.")
     opening = _totals(kind, 0, 0)
     if date_from is not None:
         amount, quantity = (
@@ -81,57 +118,119 @@ async def book(
         period = period.where(LedgerEntry.posted_on >= date_from)
     if date_to is not None:
         period = period.where(LedgerEntry.posted_on <= date_to)
-    rows = (
-        await session.execute(
-            period.outerjoin(ReceiptBook, ReceiptBook.id == Receipt.book_id)
-            .outerjoin(User, User.id == LedgerEntry.created_by)
-            .with_only_columns(
-                LedgerEntry, ReceiptBook.code, ReceiptBook.year, Receipt.seq, User.full_name, User.username
-            )
-            .order_by(LedgerEntry.posted_on, LedgerEntry.chain_seq)
-            .limit(MAX_LINES + 1)
-        )
-    ).all()
-    if len(rows) > MAX_LINES:
-        raise Invalid(
-            f"Kỳ này có hơn {MAX_LINES} dòng: hãy chọn kỳ ngắn hơn, hoặc xuất sổ ra tệp.", field="from"
-        )
-    goods = kind == BookKind.GOODS
-    amount, quantity = opening.amount, opening.quantity
-    lines, amount_in, amount_out = [], 0, 0
-    quantity_in = quantity_out = Decimal(0)
-    for entry, code, year, seq, full_name, username in rows:
-        amount += entry.amount
-        amount_in += max(entry.amount, 0)
-        amount_out += max(-entry.amount, 0)
+    count = (await session.execute(period.with_only_columns(func.count()))).scalar_one()
+    return OpenBook(drive, kind, item_type, date_from, date_to, opening, count, period)
+
+
+class Running:
+    """The balance as the lines go by, and the period's totals in and out."""
+
+    def __init__(self, book: OpenBook) -> None:
+        self.goods = book.kind == BookKind.GOODS
+        self.amount = book.opening.amount
+        self.quantity = book.opening.quantity or Decimal(0)
+        self.amount_in = self.amount_out = 0
+        self.quantity_in = self.quantity_out = Decimal(0)
+
+    def line(self, row: Row[Any]) -> BookLine:
+        (posted_on, seq, amount, quantity, source, memo, method) = row[:7]
+        (code, year, number, full_name, username, donor, anonymous) = row[7:]
+        self.amount += amount
+        self.amount_in += max(amount, 0)
+        self.amount_out += max(-amount, 0)
+        if source == EntrySource.RECEIPT:
+            memo = f"Nhận ủng hộ của {donor if donor and not anonymous else ANONYMOUS}"
         line = BookLine(
-            posted_on=entry.posted_on,
-            seq=entry.chain_seq,
-            document=display_number(code, year, seq) if code else "",
-            source=entry.source,
+            posted_on=posted_on,
+            seq=seq,
+            document=display_number(code, year, number) if code else "",
+            source=source,
+            method=None if self.goods else method,
             who=(full_name or username) if username else "",
-            memo=entry.memo,
-            amount_in=max(entry.amount, 0),
-            amount_out=max(-entry.amount, 0),
-            balance=amount,
+            memo=memo,
+            amount_in=max(amount, 0),
+            amount_out=max(-amount, 0),
+            balance=self.amount,
         )
-        if goods and entry.quantity is not None and quantity is not None:
-            quantity += entry.quantity
-            quantity_in += max(entry.quantity, Decimal(0))
-            quantity_out += max(-entry.quantity, Decimal(0))
-            line.quantity_in = max(entry.quantity, Decimal(0))
-            line.quantity_out = max(-entry.quantity, Decimal(0))
-            line.quantity_balance = quantity
-        lines.append(line)
+        if self.goods:
+            self.quantity += quantity
+            line.quantity_in = max(quantity, Decimal(0))
+            line.quantity_out = max(-quantity, Decimal(0))
+            line.quantity_balance = self.quantity
+            self.quantity_in += line.quantity_in
+            self.quantity_out += line.quantity_out
+        return line
+
+    def total_in(self) -> BookTotals:
+        return BookTotals(self.amount_in, self.quantity_in if self.goods else None)
+
+    def total_out(self) -> BookTotals:
+        return BookTotals(self.amount_out, self.quantity_out if self.goods else None)
+
+    def closing(self) -> BookTotals:
+        return BookTotals(self.amount, self.quantity if self.goods else None)
+
+
+async def lines(session: AsyncSession, book: OpenBook, running: Running) -> AsyncIterator[list[BookLine]]:
+    """The period's lines in the order they were posted, in batches, never all held at once."""
+    rows = await session.stream(
+        book.period.outerjoin(ReceiptBook, ReceiptBook.id == Receipt.book_id)
+        .outerjoin(User, User.id == LedgerEntry.created_by)
+        .outerjoin(Donor, Donor.id == Donation.donor_id)
+        .with_only_columns(
+            LedgerEntry.posted_on,
+            LedgerEntry.chain_seq,
+            LedgerEntry.amount,
+            LedgerEntry.quantity,
+            LedgerEntry.source,
+            LedgerEntry.memo,
+            Donation.cash_method,
+            ReceiptBook.code,
+            ReceiptBook.year,
+            Receipt.seq,
+            User.full_name,
+            User.username,
+            Donor.name,
+            Donation.anonymous,
+        )
+        .order_by(LedgerEntry.posted_on, LedgerEntry.chain_seq)
+        .execution_options(yield_per=_BATCH)
+    )
+    async for batch in rows.partitions():
+        yield [running.line(row) for row in batch]
+
+
+async def book(
+    session: AsyncSession,
+    principal: Principal,
+    drive_id: int,
+    kind: BookKind,
+    *,
+    date_from: date | None,
+    date_to: date | None,
+    item_type_id: int | None = None,
+) -> BookOut:
+    """The book as JSON: the balance carried in, each line with its running balance, the period's
+    totals and the balance carried out (opening + in − out)."""
+    opened = await open_book(
+        session, principal, drive_id, kind, date_from=date_from, date_to=date_to, item_type_id=item_type_id
+    )
+    if opened.count > MAX_LINES:
+        raise Invalid(
+            f"Kỳ này có {opened.count} dòng, quá {MAX_LINES} dòng: hãy chọn kỳ ngắn hơn, hoặc xuất sổ ra tệp.",
+            field="from",
+        )
+    running = Running(opened)
+    found = [line async for batch in lines(session, opened, running) for line in batch]
     return BookOut(
-        drive_id=drive.id,
+        drive_id=opened.drive.id,
         kind=kind,
         item_type_id=item_type_id,
         date_from=date_from,
         date_to=date_to,
-        opening=opening,
-        lines=lines,
-        total_in=BookTotals(amount_in, quantity_in if goods else None),
-        total_out=BookTotals(amount_out, quantity_out if goods else None),
-        closing=BookTotals(amount, quantity),
+        opening=opened.opening,
+        lines=found,
+        total_in=running.total_in(),
+        total_out=running.total_out(),
+        closing=running.closing(),
     )

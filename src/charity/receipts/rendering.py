@@ -16,7 +16,6 @@ from functools import lru_cache
 
 import anyio.to_thread
 import segno
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from charity import pdf
 from charity.models import ReceiptPaper
@@ -28,10 +27,6 @@ from charity.receipts.printing import PARTS, ReceiptDocument
 
 # Receipts per stamping task of a batch: big enough to amortise a task, small enough to spread.
 BATCH_CHUNK = 100
-
-_templates = Environment(
-    loader=FileSystemLoader(pdf.ASSETS_DIR), autoescape=select_autoescape(default=True), trim_blocks=True
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +70,7 @@ class FormShape:
 
 
 def html_of(shape: FormShape, values: dict[str, str] | None = None) -> str:
-    return _templates.get_template("receipt.html").render(form=shape, values=values)
+    return pdf.templates.get_template("receipt.html").render(form=shape, values=values)
 
 
 def filled_html(document: ReceiptDocument) -> str:

@@ -1,0 +1,194 @@
+"""A drive's book as a file: the same reading as the JSON book, laid out as the book is kept on
+paper, with the drive's chain end at its foot so that a kept printout can be checked later."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity.access import Principal
+from charity.audit.service import Actor, record
+from charity.books.schemas import BookKind, BookLine
+from charity.books.service import OpenBook, Running, lines, open_book
+from charity.clock import VIETNAM, format_date, now
+from charity.errors import Invalid
+from charity.exports.pdf import MAX_PDF_LINES
+from charity.exports.report import Column, Format, Kind, Report, Row
+from charity.labels import PAYMENT_METHODS
+from charity.models import Unit
+from charity.text import ascii_slug
+
+TITLES = {
+    BookKind.CASH: "SỔ QUỸ TIỀN MẶT",
+    BookKind.BANK: "SỔ TIỀN GỬI (CHUYỂN KHOẢN, VÍ ĐIỆN TỬ)",
+    BookKind.GOODS: "SỔ KHO (THẺ KHO)",
+}
+_FILE_NAMES = {BookKind.CASH: "so-quy-tien-mat", BookKind.BANK: "so-tien-gui", BookKind.GOODS: "so-kho"}
+_LEAD = [
+    Column("Ngày ghi sổ", Kind.DATE, 12),
+    Column("Số chứng từ", Kind.TEXT, 15),
+    Column("Diễn giải", Kind.TEXT, 42),
+]
+_TAIL = [Column("Người ghi", Kind.TEXT, 20), Column("Dòng sổ", Kind.INTEGER, 8)]
+
+
+def period_text(date_from: date | None, date_to: date | None) -> str:
+    start = f"từ ngày {format_date(date_from)}" if date_from else "từ đầu"
+    end = f"đến ngày {format_date(date_to)}" if date_to else "đến nay"
+    return f"{start} {end}".capitalize()
+
+
+def _columns(book: OpenBook) -> list[Column]:
+    if book.item_type is None:
+        money = [
+            Column("Thu", Kind.MONEY, 15),
+            Column("Chi", Kind.MONEY, 15),
+            Column("Tồn quỹ", Kind.MONEY, 16),
+        ]
+        return [*_LEAD, Column("Hình thức", Kind.TEXT, 13), *money, *_TAIL]
+    unit = book.item_type.unit_of_measure
+    quantities = [Column(f"{title} ({unit})", Kind.QUANTITY, 12) for title in ("Nhập", "Xuất", "Tồn")]
+    values = [Column(f"Giá trị {title}", Kind.MONEY, 15) for title in ("nhập", "xuất", "tồn")]
+    return [*_LEAD, *quantities, *values, *_TAIL]
+
+
+def _row(line: BookLine, goods: bool) -> Row:
+    lead = (line.posted_on, line.document, line.memo)
+    money = (line.amount_in or None, line.amount_out or None, line.balance)
+    tail = (line.who, line.seq)
+    if goods:
+        quantities = (line.quantity_in or None, line.quantity_out or None, line.quantity_balance)
+        return (*lead, *quantities, *money, *tail)
+    return (*lead, PAYMENT_METHODS.get(line.method or "", ""), *money, *tail)
+
+
+def _balance_row(book: OpenBook, label: str, day: date | None, amount: int, quantity: object) -> Row:
+    if book.item_type is None:
+        return (day, "", label, "", None, None, amount, "", None)
+    return (day, "", label, None, None, quantity, None, None, amount, "", None)
+
+
+def _totals_row(book: OpenBook, running: Running) -> Row:
+    if book.item_type is None:
+        return (
+            None,
+            "",
+            "Cộng phát sinh trong kỳ",
+            "",
+            running.amount_in,
+            running.amount_out,
+            None,
+            "",
+            None,
+        )
+    return (
+        None,
+        "",
+        "Cộng phát sinh trong kỳ",
+        running.quantity_in,
+        running.quantity_out,
+        None,
+        running.amount_in,
+        running.amount_out,
+        None,
+        "",
+        None,
+    )
+
+
+async def _report(session: AsyncSession, book: OpenBook, who: str) -> Report:
+    unit = await session.get_one(Unit, book.drive.unit_id)
+    running = Running(book)
+    goods = book.item_type is not None
+    facts = [("Đơn vị", unit.name), ("Cuộc vận động", book.drive.name)]
+    if book.item_type is not None:
+        facts.append(("Loại hàng", f"{book.item_type.name} ({book.item_type.unit_of_measure})"))
+    facts += [
+        ("Kỳ", period_text(book.date_from, book.date_to)),
+        ("Xuất lúc", f"{now().astimezone(VIETNAM).strftime('%d/%m/%Y %H:%M')}"),
+        ("Người xuất", who),
+    ]
+
+    async def batches() -> AsyncIterator[list[Row]]:
+        yield [_balance_row(book, "Số dư đầu kỳ", book.date_from, book.opening.amount, book.opening.quantity)]
+        async for batch in lines(session, book, running):
+            yield [_row(line, goods) for line in batch]
+
+    return Report(
+        title=TITLES[book.kind],
+        facts=facts,
+        columns=_columns(book),
+        batches=batches(),
+        totals=lambda: [
+            _totals_row(book, running),
+            _balance_row(book, "Số dư cuối kỳ", book.date_to, running.amount, running.quantity),
+        ],
+        foot=[
+            f"Điểm cuối chuỗi sổ của cuộc vận động khi xuất: dòng số {book.drive.ledger_seq}, "
+            f"mã băm {book.drive.ledger_hash}."
+        ],
+    )
+
+
+async def export_book(
+    session: AsyncSession,
+    actor: Actor,
+    principal: Principal,
+    drive_id: int,
+    kind: BookKind,
+    format: Format,
+    *,
+    date_from: date | None,
+    date_to: date | None,
+    item_type_id: int | None = None,
+) -> tuple[str, Callable[[AsyncSession], Awaitable[Report]]]:
+    """Check the export may be made and record it (an audit event, in `session`); answer the file's
+    name and how to build the report in a snapshot read of its own."""
+
+    async def opened(reading: AsyncSession) -> OpenBook:
+        return await open_book(
+            reading,
+            principal,
+            drive_id,
+            kind,
+            date_from=date_from,
+            date_to=date_to,
+            item_type_id=item_type_id,
+        )
+
+    book = await opened(session)
+    if format == Format.PDF and book.count > MAX_PDF_LINES:
+        raise Invalid(
+            f"Kỳ này có {book.count} dòng, quá dài để in (tối đa {MAX_PDF_LINES} dòng): "
+            "hãy xuất XLSX, hoặc chọn kỳ ngắn hơn.",
+            field="format",
+        )
+    await record(
+        session,
+        actor,
+        "book.export",
+        object_type="drive",
+        object_id=book.drive.id,
+        unit_id=book.drive.unit_id,
+        after={
+            "book": kind.value,
+            "item_type_id": item_type_id,
+            "from": date_from.isoformat() if date_from else None,
+            "to": date_to.isoformat() if date_to else None,
+            "format": format.value,
+            "lines": book.count,
+        },
+    )
+    span = "-".join(day.isoformat() for day in (date_from, date_to) if day)
+    item = f"-{ascii_slug(book.item_type.name)}" if book.item_type else ""
+    file_name = "-".join(
+        part for part in (_FILE_NAMES[kind] + item, ascii_slug(book.drive.name), span) if part
+    )
+    who = principal.full_name or principal.username
+
+    async def make(reading: AsyncSession) -> Report:
+        return await _report(reading, await opened(reading), who)
+
+    return file_name, make

@@ -1,0 +1,53 @@
+"""An export as an answer: the file streamed from a snapshot read of its own, which stays open
+while the rows are sent (the request's transaction has ended by then)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import anyio
+from litestar.response import Stream
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity.db import Database
+from charity.exports.csv import csv_chunks
+from charity.exports.pdf import pdf_bytes
+from charity.exports.report import MEDIA_TYPES, Format, Report
+from charity.exports.xlsx import write_xlsx
+
+_CHUNK = 1 << 16
+
+
+async def _xlsx_chunks(report: Report) -> AsyncIterator[bytes]:
+    with tempfile.TemporaryDirectory(prefix="charity-export-") as folder:
+        path = Path(folder) / "export.xlsx"
+        await write_xlsx(report, path)
+        async with await anyio.open_file(path, "rb") as workbook:
+            while chunk := await workbook.read(_CHUNK):
+                yield chunk
+
+
+async def _chunks(
+    database: Database, make: Callable[[AsyncSession], Awaitable[Report]], format: Format
+) -> AsyncIterator[bytes]:
+    async with database.snapshot() as session:
+        report = await make(session)
+        if format == Format.PDF:
+            yield await pdf_bytes(report)
+            return
+        chunks = csv_chunks(report) if format == Format.CSV else _xlsx_chunks(report)
+        async for chunk in chunks:
+            yield chunk
+
+
+def export_answer(
+    database: Database, make: Callable[[AsyncSession], Awaitable[Report]], format: Format, file_name: str
+) -> Stream:
+    """The report `make` builds in its own snapshot, as a `format` file named `file_name`."""
+    return Stream(
+        _chunks(database, make, format),
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{file_name}.{format.value}"'},
+    )
