@@ -31,6 +31,7 @@ from charity.models import (
     ReceiptBook,
     User,
 )
+from charity.money import QUANTITY_PLACES
 from charity.receipts.numbering import display_number
 from charity.receipts.printing import ANONYMOUS
 
@@ -77,9 +78,17 @@ def _entries(drive_id: int, conditions: list[ColumnElement[bool]]) -> Select[Any
     )
 
 
+def _quantity(value: Any) -> Decimal:
+    """A quantity as every line of a book gives it, to the gram: 0 reads "0.000" like 12.5 "12.500"."""
+    return Decimal(value or 0).quantize(QUANTITY_PLACES)
+
+
+_NOTHING = _quantity(0)
+
+
 def _totals(kind: BookKind, amount: Any, quantity: Any) -> BookTotals:
     # PostgreSQL sums BIGINT into NUMERIC.
-    return BookTotals(int(amount or 0), Decimal(quantity or 0) if kind == BookKind.GOODS else None)
+    return BookTotals(int(amount or 0), _quantity(quantity) if kind == BookKind.GOODS else None)
 
 
 async def open_book(
@@ -128,9 +137,9 @@ class Running:
     def __init__(self, book: OpenBook) -> None:
         self.goods = book.kind == BookKind.GOODS
         self.amount = book.opening.amount
-        self.quantity = book.opening.quantity or Decimal(0)
+        self.quantity = _quantity(book.opening.quantity)
         self.amount_in = self.amount_out = 0
-        self.quantity_in = self.quantity_out = Decimal(0)
+        self.quantity_in = self.quantity_out = _NOTHING
 
     def line(self, row: Row[Any]) -> BookLine:
         (posted_on, seq, amount, quantity, source, memo, method) = row[:7]
@@ -154,8 +163,8 @@ class Running:
         )
         if self.goods:
             self.quantity += quantity
-            line.quantity_in = max(quantity, Decimal(0))
-            line.quantity_out = max(-quantity, Decimal(0))
+            line.quantity_in = max(quantity, _NOTHING)
+            line.quantity_out = max(-quantity, _NOTHING)
             line.quantity_balance = self.quantity
             self.quantity_in += line.quantity_in
             self.quantity_out += line.quantity_out
