@@ -28,6 +28,7 @@ from charity.answers import (
 from charity.audit_log import api as audit_api
 from charity.audit_log import web as audit_pages
 from charity.books import api as book_api
+from charity.books import web as book_pages
 from charity.dashboard import web as dashboard_pages
 from charity.db import Database
 from charity.donations import api as gift_api
@@ -93,6 +94,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *gift_pages.routes,
                     *receipt_pages.routes,
                     *audit_pages.routes,
+                    *book_pages.routes,
                     *drive_pages.routes,
                     *donor_pages.routes,
                     *unit_pages.routes,

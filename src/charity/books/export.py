@@ -40,7 +40,7 @@ def period_text(date_from: date | None, date_to: date | None) -> str:
     return f"{start} {end}".capitalize()
 
 
-def _columns(book: OpenBook) -> list[Column]:
+def columns(book: OpenBook) -> list[Column]:
     if book.item_type is None:
         money = [
             Column("Thu", Kind.MONEY, 15),
@@ -54,7 +54,7 @@ def _columns(book: OpenBook) -> list[Column]:
     return [*_LEAD, *quantities, *values, *_TAIL]
 
 
-def _row(line: BookLine, goods: bool) -> Row:
+def line_row(line: BookLine, goods: bool) -> Row:
     lead = (line.posted_on, line.document, line.memo)
     money = (line.amount_in or None, line.amount_out or None, line.balance)
     tail = (line.who, line.seq)
@@ -64,13 +64,13 @@ def _row(line: BookLine, goods: bool) -> Row:
     return (*lead, PAYMENT_METHODS.get(line.method or "", ""), *money, *tail)
 
 
-def _balance_row(book: OpenBook, label: str, day: date | None, amount: int, quantity: object) -> Row:
+def balance_row(book: OpenBook, label: str, day: date | None, amount: int, quantity: object) -> Row:
     if book.item_type is None:
         return (day, "", label, "", None, None, amount, "", None)
     return (day, "", label, None, None, quantity, None, None, amount, "", None)
 
 
-def _totals_row(book: OpenBook, running: Running) -> Row:
+def totals_row(book: OpenBook, running: Running) -> Row:
     if book.item_type is None:
         return (
             None,
@@ -112,18 +112,18 @@ async def _report(session: AsyncSession, book: OpenBook, who: str) -> Report:
     ]
 
     async def batches() -> AsyncIterator[list[Row]]:
-        yield [_balance_row(book, "Số dư đầu kỳ", book.date_from, book.opening.amount, book.opening.quantity)]
+        yield [balance_row(book, "Số dư đầu kỳ", book.date_from, book.opening.amount, book.opening.quantity)]
         async for batch in lines(session, book, running):
-            yield [_row(line, goods) for line in batch]
+            yield [line_row(line, goods) for line in batch]
 
     return Report(
         title=TITLES[book.kind],
         facts=facts,
-        columns=_columns(book),
+        columns=columns(book),
         batches=batches(),
         totals=lambda: [
-            _totals_row(book, running),
-            _balance_row(book, "Số dư cuối kỳ", book.date_to, running.amount, running.quantity),
+            totals_row(book, running),
+            balance_row(book, "Số dư cuối kỳ", book.date_to, running.amount, running.quantity),
         ],
         foot=[
             f"Điểm cuối chuỗi sổ của cuộc vận động khi xuất: dòng số {book.drive.ledger_seq}, "

@@ -3,36 +3,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
-
 import anyio.to_thread
 
 from charity import pdf
-from charity.clock import VIETNAM, format_date
-from charity.exports.report import Kind, Report, Row, Value
-from charity.money import format_quantity
+from charity.exports.report import Kind, Report, Row, shown
 
 # Lines a printed export may have; the pages say to export a longer period to XLSX.
 MAX_PDF_LINES = 3_000
 
 
-def _shown(value: Value, kind: Kind) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return format_date(value)
-    if kind == Kind.MONEY and isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
-    if isinstance(value, Decimal):
-        return format_quantity(value)
-    return str(value)
-
-
 def _cells(rows: list[Row], kinds: list[Kind]) -> list[list[str]]:
-    return [[_shown(value, kind) for value, kind in zip(row, kinds, strict=True)] for row in rows]
+    return [[shown(value, kind) for value, kind in zip(row, kinds, strict=True)] for row in rows]
 
 
 async def pdf_bytes(report: Report) -> bytes:

@@ -10,6 +10,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from charity.clock import VIETNAM, format_date
+from charity.money import format_quantity
+
 Value = str | int | Decimal | date | datetime | None
 Row = tuple[Value, ...]
 
@@ -63,3 +66,18 @@ MEDIA_TYPES = {
     Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     Format.PDF: "application/pdf",
 }
+
+
+def shown(value: Value, kind: Kind) -> str:
+    """A cell as a person reads it on a page or a printed book: 1.250.000, 12,5, 01/12/2026."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return format_date(value)
+    if kind == Kind.MONEY and isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if isinstance(value, Decimal):
+        return format_quantity(value)
+    return str(value)

@@ -455,6 +455,19 @@ MATRIX = [
     ),
     Case("GET", "/donors", on_page(readers(200, outsider=200))),
     Case("GET", "/audit", on_page(signed_in(403, admin=200, auditor=200))),
+    Case(
+        "GET",
+        "/drives/{drive_id:int}/books/{kind:str}",
+        on_page(signed_in(403, coordinator=200, auditor=200, outsider=404)),
+        path=lambda w: f"/drives/{w.ids['drive']}/books/cash",
+    ),
+    Case(
+        "POST",
+        "/drives/{drive_id:int}/books/{kind:str}/export",
+        on_page(signed_in(403, coordinator=200, auditor=200, outsider=404)),
+        path=lambda w: f"/drives/{w.ids['drive']}/books/cash/export",
+        body=lambda _w: {"format": "csv"},
+    ),
     Case("GET", "/donors/{donor_id:int}", on_page(readers(200)), path=lambda w: f"/donors/{w.ids['donor']}"),
     Case("GET", "/admin/units", on_page(admin_only(200))),
     Case(

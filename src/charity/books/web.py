@@ -1,0 +1,143 @@
+"""Pages: a drive's books for a period, as the exports lay them out, and their export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, PathParameter
+from litestar.response import Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity import forms
+from charity.access import allow
+from charity.books import service
+from charity.books.export import TITLES, balance_row, columns, export_book, line_row, period_text, totals_row
+from charity.books.schemas import BookKind
+from charity.clock import local_today
+from charity.drives.service import VERIFIERS, get_drive
+from charity.exports.pdf import MAX_PDF_LINES
+from charity.exports.report import Format, Kind, Row, shown
+from charity.exports.response import export_answer
+from charity.fields import PathId, QueryId, QueryText
+from charity.models import ItemType, LedgerEntry
+from charity.pages import page
+from charity.requests import Acting, Caller, DbSession, database_of
+
+READ_BOOKS = allow(*VERIFIERS)
+TABS = {BookKind.CASH: "Sổ quỹ tiền mặt", BookKind.BANK: "Sổ tiền gửi", BookKind.GOODS: "Sổ kho"}
+
+
+async def _items_of(session: AsyncSession, drive_id: int) -> list[ItemType]:
+    """The item types the drive's ledger holds, for the goods book's picker."""
+    held = select(LedgerEntry.item_type_id).where(LedgerEntry.drive_id == drive_id)
+    return list(
+        (await session.scalars(select(ItemType).where(ItemType.id.in_(held)).order_by(ItemType.name))).all()
+    )
+
+
+def _cells(row: Row, kinds: list[Kind]) -> list[tuple[str, str]]:
+    return [(shown(value, kind), kind.value) for value, kind in zip(row, kinds, strict=True)]
+
+
+@get("/drives/{drive_id:int}/books/{kind:str}", opt=READ_BOOKS)
+async def book_page(
+    request: Request,
+    session: DbSession,
+    principal: Caller,
+    drive_id: PathId,
+    kind: Annotated[BookKind, PathParameter()],
+    date_from: QueryText = "",
+    date_to: QueryText = "",
+    item_type_id: QueryId = None,
+) -> Template:
+    """The book for a period: this month so far on the first visit; blank dates mean from the start
+    or up to now."""
+    if "date_from" not in request.query_params and "date_to" not in request.query_params:
+        today = local_today()
+        start, end = today.replace(day=1), today
+    else:
+        start, end = forms.day_or_none(date_from), forms.day_or_none(date_to)
+    drive = await get_drive(session, principal, drive_id, VERIFIERS)
+    items = await _items_of(session, drive.id) if kind == BookKind.GOODS else []
+    if kind == BookKind.GOODS and item_type_id is None and items:
+        item_type_id = items[0].id
+    context: dict[str, object] = {
+        "drive": drive,
+        "kind": kind.value,
+        "tabs": [(tab.value, label) for tab, label in TABS.items()],
+        "items": items,
+        "item_type_id": item_type_id,
+        "date_from": start.isoformat() if start else "",
+        "date_to": end.isoformat() if end else "",
+        "heading": TITLES[kind],
+        "period": period_text(start, end),
+        "rows": [],
+        "too_long": False,
+        "max_pdf_lines": MAX_PDF_LINES,
+    }
+    if kind == BookKind.GOODS and item_type_id is None:
+        return page(request, "book", title=TABS[kind], **context)
+    book = await service.open_book(
+        session, principal, drive.id, kind, date_from=start, date_to=end, item_type_id=item_type_id
+    )
+    context |= {"count": book.count, "columns": columns(book)}
+    if book.count > service.MAX_LINES:
+        return page(request, "book", title=TABS[kind], **context | {"too_long": True})
+    kinds = [column.kind for column in columns(book)]
+    running = service.Running(book)
+    goods = kind == BookKind.GOODS
+    rows = [
+        _cells(balance_row(book, "Số dư đầu kỳ", start, book.opening.amount, book.opening.quantity), kinds)
+    ]
+    async for batch in service.lines(session, book, running):
+        rows += [_cells(line_row(line, goods), kinds) for line in batch]
+    totals = [
+        _cells(totals_row(book, running), kinds),
+        _cells(balance_row(book, "Số dư cuối kỳ", end, running.amount, running.quantity), kinds),
+    ]
+    return page(request, "book", title=TABS[kind], **context | {"rows": rows, "totals": totals})
+
+
+@dataclass
+class ExportForm:
+    format: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    item_type_id: str = ""
+
+
+@post("/drives/{drive_id:int}/books/{kind:str}/export", opt=READ_BOOKS, status_code=200)
+async def export_book_file(
+    state: State,
+    session: DbSession,
+    principal: Caller,
+    actor: Acting,
+    drive_id: PathId,
+    kind: Annotated[BookKind, PathParameter()],
+    data: Annotated[ExportForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response[bytes]:
+    """The book as a file, from the page's buttons: a form, so that an export (an audit event) is
+    never made by following a link."""
+    file_format = forms.choice(Format, data.format) or Format.XLSX
+    start, end = forms.day_or_none(data.date_from), forms.day_or_none(data.date_to)
+    item = int(data.item_type_id) if data.item_type_id.isdigit() else None
+    file_name, make = await export_book(
+        session,
+        actor,
+        principal,
+        drive_id,
+        kind,
+        file_format,
+        date_from=start,
+        date_to=end,
+        item_type_id=item,
+    )
+    return export_answer(database_of(state), make, file_format, file_name)
+
+
+routes = [book_page, export_book_file]
