@@ -3,6 +3,10 @@ log nobody can change."""
 
 from __future__ import annotations
 
+import csv
+import io
+
+import openpyxl
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -14,6 +18,7 @@ from charity.audit.service import Actor, record
 from charity.clock import local_today
 from charity.db import Database
 from charity.models import AuditEvent
+from tests.support import pdf_pages
 from tests.world import World, build_world
 
 
@@ -99,3 +104,47 @@ async def test_the_log_page_shows_who_did_what(client: AsyncTestClient[Litestar]
     assert "drive.update" not in page.text
     assert "Ghi nhầm" in page.text
     assert "10.0.0.7" in page.text
+
+
+async def test_the_log_exported_holds_the_events_of_the_scope_and_the_export_is_an_event(
+    client: AsyncTestClient[Litestar], world: World
+) -> None:
+    answer = await client.get("/api/audit", params={"format": "csv"}, headers=world.auth("auditor"))
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-disposition"] == 'attachment; filename="nhat-ky.csv"'
+    header, *rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert header == ["Lúc", "Người làm", "Từ", "Việc", "Đối tượng", "Số đối tượng", "Trước", "Sau"]
+    kept = {row[3] for row in rows}
+    assert {"receipt.void", "drive.update"} <= kept
+    assert "donor.merge" not in kept  # another district's
+    void = next(row for row in rows if row[3] == "receipt.void")
+    assert (void[2], void[5], void[7]) == ("10.0.0.7", "7", 'status: "void"; lý do: "Ghi nhầm"')
+
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(
+            (
+                await client.get(
+                    "/api/audit",
+                    params={"format": "xlsx", "action": "receipt"},
+                    headers=world.auth("auditor"),
+                )
+            ).content
+        )
+    ).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][0] == "NHẬT KÝ HOẠT ĐỘNG"
+    below = values[next(index for index, row in enumerate(values) if row[0] == "Lúc") + 1 :]
+    kinds = [row[3] for row in below if row[3]]
+    assert "receipt.void" in kinds
+    assert all(kind.startswith("receipt.") for kind in kinds)
+
+    pdf = await client.get("/api/audit", params={"format": "pdf"}, headers=world.auth("auditor"))
+    assert "NHẬT KÝ HOẠT ĐỘNG" in "".join(pdf_pages(pdf.content))
+
+    exports = (
+        await client.get("/api/audit", params={"action": "audit.export"}, headers=world.auth("auditor"))
+    ).json()
+    assert [event["after"]["format"] for event in exports["items"]] == ["pdf", "xlsx", "csv"]
+    assert (
+        await client.get("/api/audit", params={"format": "csv"}, headers=world.auth("coordinator"))
+    ).status_code == 403

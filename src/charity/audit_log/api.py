@@ -5,16 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from litestar import get
+from litestar import Response, get
+from litestar.datastructures import State
 from litestar.pagination import OffsetPagination
 from litestar.params import QueryParameter
 
 from charity.access import ADMIN, allow
 from charity.audit_log import service
+from charity.audit_log.export import export_log
 from charity.audit_log.schemas import AuditOut
+from charity.exports.report import Format
+from charity.exports.response import export_answer
 from charity.fields import DEFAULT_PAGE, Limit, Offset, QueryId, QueryText
 from charity.models import Role
-from charity.requests import Caller, DbSession
+from charity.requests import RECORDS_ITS_USE, Acting, Caller, DbSession, database_of
 from charity.text import TYPED
 
 READ_LOG = allow(ADMIN, Role.AUDITOR)
@@ -22,16 +26,21 @@ READ_LOG = allow(ADMIN, Role.AUDITOR)
 
 @get(
     "/api/audit",
-    opt=READ_LOG,
+    # An export is an event of the log: the request writes even though it reads.
+    opt=READ_LOG | {RECORDS_ITS_USE: True},
     tags=["audit"],
     summary="Read the audit log",
     description="Who did what, when, from where, before and after; newest first. `action` is one action "
     "(`receipt.void`) or a kind of them (`receipt`); `object` is an object type (`receipt`) and `object_id` "
-    "one object; `from` and `to` are days in Vietnam. Auditors read the events of the units of their scope.",
+    "one object; `from` and `to` are days in Vietnam. Auditors read the events of the units of their scope. "
+    "With `format` (`csv`, `xlsx` or `pdf`) every event the filters keep, oldest first, as a file; each "
+    "export is an event of the log.",
 )
 async def list_audit(
+    state: State,
     session: DbSession,
     principal: Caller,
+    actor: Acting,
     limit: Limit = DEFAULT_PAGE,
     offset: Offset = 0,
     user_id: QueryId = None,
@@ -40,10 +49,14 @@ async def list_audit(
     object_id: QueryId = None,
     date_from: Annotated[date | None, QueryParameter(name="from")] = None,
     date_to: Annotated[date | None, QueryParameter(name="to")] = None,
-) -> OffsetPagination[AuditOut]:
+    format: Annotated[Format | None, QueryParameter(description="csv, xlsx or pdf; JSON without it")] = None,
+) -> Response[OffsetPagination[AuditOut]]:
     where = service.AuditFilter(user_id, action.strip(), object_type.strip(), object_id, date_from, date_to)
+    if format is not None:
+        file_name, make = await export_log(session, actor, principal, where, format)
+        return export_answer(database_of(state), make, format, file_name)
     events, total = await service.list_events(session, principal, where, limit=limit, offset=offset)
-    return OffsetPagination(items=events, total=total, limit=limit, offset=offset)
+    return Response(OffsetPagination(items=events, total=total, limit=limit, offset=offset))
 
 
 routes = [list_audit]

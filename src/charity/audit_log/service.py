@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,11 +58,27 @@ def _filtered(statement: Select[tuple[AuditEvent]], where: AuditFilter) -> Selec
     return statement
 
 
+def actor_name(actor_id: int | None, full_name: str | None, username: str | None) -> str:
+    return (full_name or username or "") if actor_id is not None else "dòng lệnh trên máy chủ"
+
+
+def state_text(values: dict[str, Any] | None) -> str:
+    """Before or after as one line a person reads: key: value, in the stored order."""
+    if not values:
+        return ""
+    return "; ".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items())
+
+
+def events_of(principal: Principal, where: AuditFilter) -> Select[tuple[AuditEvent]]:
+    """The events the principal reads that the filter keeps."""
+    return _filtered(_visible(principal), where)
+
+
 async def list_events(
     session: AsyncSession, principal: Principal, where: AuditFilter, *, limit: int, offset: int
 ) -> tuple[list[AuditOut], int]:
     """The log newest first, as far as the principal may read it."""
-    ids = _filtered(_visible(principal), where).with_only_columns(AuditEvent.id)
+    ids = events_of(principal, where).with_only_columns(AuditEvent.id)
     page, total = await page_of(session, ids, AuditEvent.id.desc(), limit=limit, offset=offset)
     rows = await session.execute(
         select(AuditEvent, User.full_name, User.username)
@@ -73,7 +91,7 @@ async def list_events(
             id=event.id,
             occurred_at=event.occurred_at,
             actor_id=event.actor_id,
-            actor_name=(full_name or username) if event.actor_id is not None else "dòng lệnh trên máy chủ",
+            actor_name=actor_name(event.actor_id, full_name, username),
             actor_ip=event.actor_ip,
             action=event.action,
             object_type=event.object_type,

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import urlencode
 
-from litestar import Request, get
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Template
 
 from charity import forms
 from charity.audit_log import service
 from charity.audit_log.api import READ_LOG
+from charity.audit_log.export import export_log
 from charity.clock import VIETNAM
+from charity.exports.report import Format
+from charity.exports.response import export_answer
 from charity.fields import Offset, QueryId, QueryText
 from charity.pages import page
-from charity.requests import Caller, DbSession
+from charity.requests import Acting, Caller, DbSession, database_of
 
 LOG_PAGE = 50
-
-
-def _state(values: dict[str, Any] | None) -> str:
-    """Before or after as one line a person reads: key: value, in the stored order."""
-    if not values:
-        return ""
-    return "; ".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items())
 
 
 @get("/audit", opt=READ_LOG)
@@ -67,8 +66,8 @@ async def audit_page(
                 "ip": event.actor_ip,
                 "action": event.action,
                 "object": f"{event.object_type} {event.object_id}" if event.object_id else event.object_type,
-                "before": _state(event.before),
-                "after": _state(event.after),
+                "before": service.state_text(event.before),
+                "after": service.state_text(event.after),
             }
             for event in events
         ],
@@ -82,4 +81,36 @@ async def audit_page(
     )
 
 
-routes = [audit_page]
+@dataclass
+class ExportForm:
+    format: str = ""
+    user_id: str = ""
+    action: str = ""
+    object_type: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+
+@post("/audit/export", opt=READ_LOG, status_code=200)
+async def export_audit_file(
+    state: State,
+    session: DbSession,
+    principal: Caller,
+    actor: Acting,
+    data: Annotated[ExportForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response[bytes]:
+    """The log as the page filters it, as a file: a form, so that an export is never made by
+    following a link."""
+    file_format = forms.choice(Format, data.format) or Format.XLSX
+    where = service.AuditFilter(
+        user_id=int(data.user_id) if data.user_id.isdigit() else None,
+        action=data.action.strip()[:64],
+        object_type=data.object_type.strip()[:40],
+        date_from=forms.day_or_none(data.date_from),
+        date_to=forms.day_or_none(data.date_to),
+    )
+    file_name, make = await export_log(session, actor, principal, where, file_format)
+    return export_answer(database_of(state), make, file_format, file_name)
+
+
+routes = [audit_page, export_audit_file]

@@ -12,10 +12,10 @@ from charity.access import Principal
 from charity.audit.service import Actor, record
 from charity.books.schemas import BookKind, BookLine
 from charity.books.service import OpenBook, Running, lines, open_book
-from charity.clock import VIETNAM, format_date, now
+from charity.clock import VIETNAM, now
 from charity.errors import Invalid
 from charity.exports.pdf import MAX_PDF_LINES
-from charity.exports.report import Column, Format, Kind, Report, Row
+from charity.exports.report import Column, Format, Kind, Report, Row, period_text
 from charity.labels import PAYMENT_METHODS
 from charity.models import Unit
 from charity.text import ascii_slug
@@ -32,12 +32,6 @@ _LEAD = [
     Column("Diễn giải", Kind.TEXT, 42),
 ]
 _TAIL = [Column("Người ghi", Kind.TEXT, 20), Column("Dòng sổ", Kind.INTEGER, 8)]
-
-
-def period_text(date_from: date | None, date_to: date | None) -> str:
-    start = f"từ ngày {format_date(date_from)}" if date_from else "từ đầu"
-    end = f"đến ngày {format_date(date_to)}" if date_to else "đến nay"
-    return f"{start} {end}".capitalize()
 
 
 def columns(book: OpenBook) -> list[Column]:

@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity import forms
 from charity.access import allow
 from charity.books import service
-from charity.books.export import TITLES, balance_row, columns, export_book, line_row, period_text, totals_row
+from charity.books.export import TITLES, balance_row, columns, export_book, line_row, totals_row
 from charity.books.schemas import BookKind
 from charity.clock import local_today
 from charity.drives.service import VERIFIERS, get_drive
 from charity.exports.pdf import MAX_PDF_LINES
-from charity.exports.report import Format, Kind, Row, shown
+from charity.exports.report import Format, Kind, Row, period_text, shown
 from charity.exports.response import export_answer
 from charity.fields import PathId, QueryId, QueryText
 from charity.models import ItemType, LedgerEntry

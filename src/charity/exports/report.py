@@ -81,3 +81,10 @@ def shown(value: Value, kind: Kind) -> str:
     if isinstance(value, Decimal):
         return format_quantity(value)
     return str(value)
+
+
+def period_text(date_from: date | None, date_to: date | None) -> str:
+    """ "Từ ngày 01/11/2026 đến ngày 30/11/2026", either end open."""
+    start = f"từ ngày {format_date(date_from)}" if date_from else "từ đầu"
+    end = f"đến ngày {format_date(date_to)}" if date_to else "đến nay"
+    return f"{start} {end}".capitalize()

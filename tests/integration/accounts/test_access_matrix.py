@@ -456,6 +456,12 @@ MATRIX = [
     Case("GET", "/donors", on_page(readers(200, outsider=200))),
     Case("GET", "/audit", on_page(signed_in(403, admin=200, auditor=200))),
     Case(
+        "POST",
+        "/audit/export",
+        on_page(signed_in(403, admin=200, auditor=200)),
+        body=lambda _w: {"format": "csv"},
+    ),
+    Case(
         "GET",
         "/drives/{drive_id:int}/books/{kind:str}",
         on_page(signed_in(403, coordinator=200, auditor=200, outsider=404)),

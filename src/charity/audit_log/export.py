@@ -1,0 +1,126 @@
+"""The audit log as a file, oldest event first, for the same filters as its page; an export of the
+log is itself an event of the log."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity.access import Principal
+from charity.audit.service import Actor, record
+from charity.audit_log.service import AuditFilter, actor_name, events_of, state_text
+from charity.clock import VIETNAM, now
+from charity.errors import Invalid
+from charity.exports.pdf import MAX_PDF_LINES
+from charity.exports.report import Column, Format, Kind, Report, Row, period_text
+from charity.models import AuditEvent, Role, User
+
+COLUMNS = [
+    Column("Lúc", Kind.TIME, 17),
+    Column("Người làm", Kind.TEXT, 20),
+    Column("Từ", Kind.TEXT, 14),
+    Column("Việc", Kind.TEXT, 18),
+    Column("Đối tượng", Kind.TEXT, 12),
+    Column("Số đối tượng", Kind.INTEGER, 9),
+    Column("Trước", Kind.TEXT, 40),
+    Column("Sau", Kind.TEXT, 40),
+]
+_BATCH = 2_000
+
+
+def _filters(where: AuditFilter) -> dict[str, object]:
+    return {
+        "user_id": where.user_id,
+        "action": where.action or None,
+        "object": where.object_type or None,
+        "object_id": where.object_id,
+        "from": where.date_from.isoformat() if where.date_from else None,
+        "to": where.date_to.isoformat() if where.date_to else None,
+    }
+
+
+async def _report(session: AsyncSession, principal: Principal, where: AuditFilter) -> Report:
+    events = events_of(principal, where).subquery()
+    rows = await session.stream(
+        select(
+            events.c.occurred_at,
+            events.c.actor_id,
+            User.full_name,
+            User.username,
+            events.c.actor_ip,
+            events.c.action,
+            events.c.object_type,
+            events.c.object_id,
+            events.c.before,
+            events.c.after,
+        )
+        .outerjoin(User, User.id == events.c.actor_id)
+        .order_by(events.c.id)
+        .execution_options(yield_per=_BATCH)
+    )
+
+    async def batches() -> AsyncIterator[list[Row]]:
+        async for batch in rows.partitions():
+            yield [
+                (
+                    at,
+                    actor_name(actor_id, full_name, username),
+                    ip,
+                    action,
+                    object_type,
+                    object_id,
+                    state_text(before),
+                    state_text(after),
+                )
+                for at, actor_id, full_name, username, ip, action, object_type, object_id, before, after in batch
+            ]
+
+    kept = [f"{name}: {value}" for name, value in _filters(where).items() if value is not None]
+    return Report(
+        title="NHẬT KÝ HOẠT ĐỘNG",
+        facts=[
+            ("Phạm vi", "toàn hệ thống" if principal.is_admin else "các đơn vị kiểm tra viên phụ trách"),
+            ("Kỳ", period_text(where.date_from, where.date_to)),
+            ("Bộ lọc", "; ".join(kept) or "không"),
+            ("Xuất lúc", now().astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")),
+            ("Người xuất", principal.full_name or principal.username),
+        ],
+        columns=COLUMNS,
+        batches=batches(),
+    )
+
+
+async def export_log(
+    session: AsyncSession, actor: Actor, principal: Principal, where: AuditFilter, format: Format
+) -> tuple[str, Callable[[AsyncSession], Awaitable[Report]]]:
+    """Check the export may be made and record it (in `session`); answer the file's name and how to
+    build it in a snapshot read of its own."""
+    if format == Format.PDF:
+        count = (
+            await session.execute(events_of(principal, where).with_only_columns(func.count(AuditEvent.id)))
+        ).scalar_one()
+        if count > MAX_PDF_LINES:
+            raise Invalid(
+                f"Nhật ký lọc ra {count} sự kiện, quá dài để in (tối đa {MAX_PDF_LINES}): "
+                "hãy xuất XLSX, hoặc lọc hẹp hơn.",
+                field="format",
+            )
+    # Filed under a unit of the auditor's, so that they find their own exports in the log.
+    units = principal.units_where([Role.AUDITOR])
+    await record(
+        session,
+        actor,
+        "audit.export",
+        object_type="audit",
+        unit_id=units[0] if units else None,
+        after=_filters(where) | {"format": format.value},
+    )
+    span = "-".join(day.isoformat() for day in (where.date_from, where.date_to) if day)
+    file_name = f"nhat-ky-{span}" if span else "nhat-ky"
+
+    async def make(reading: AsyncSession) -> Report:
+        return await _report(reading, principal, where)
+
+    return file_name, make
