@@ -1,4 +1,4 @@
-"""`make bench`: receipt rendering, ledger verification, and gift intake on SQLite and PostgreSQL in two scenarios, each
+"""`make bench`: receipt rendering, ledger verification, book exports, and gift intake on SQLite and PostgreSQL in two scenarios, each
 figure beside a baseline measured in the same run."""
 
 from __future__ import annotations
@@ -11,14 +11,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from throwaway_postgres import throwaway_postgres
 
-from bench import gifts, ledger, receipts
+from bench import exports, gifts, ledger, receipts
 
 
 def main() -> None:
     print("Receipt rendering", flush=True)
     print(receipts.report(receipts.measure()), flush=True)
-    print("Ledger verification", flush=True)
-    print(ledger.report(ledger.measure()), flush=True)
+    with ledger.chain_database() as chain:
+        print("Ledger verification", flush=True)
+        print(ledger.report(ledger.measure(chain)), flush=True)
+        print("Book exports", flush=True)
+        print(exports.report(exports.measure(chain)), flush=True)
     print(f"Gift intake through HTTP, {gifts.SECONDS:.0f} s each", flush=True)
     print(gifts.HOT_BOOK.title, flush=True)
     with tempfile.TemporaryDirectory() as directory:

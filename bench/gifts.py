@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import httpx
 
@@ -157,9 +158,15 @@ async def _prepare(database_url: str, units: int) -> list[Connection]:
         await database.dispose()
 
 
+class Served(NamedTuple):
+    url: str
+    pid: int
+
+
 @contextmanager
-def _process(command: list[str], env: dict[str, str]) -> Iterator[str]:
-    """The server `command` on a free port (given as `--port P`) until the block ends; its address."""
+def serving(command: list[str], env: dict[str, str]) -> Iterator[Served]:
+    """The server `command` on a free port (given as `--port P`) until the block ends; its address
+    and process id."""
     port = _free_port()
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(
@@ -178,7 +185,7 @@ def _process(command: list[str], env: dict[str, str]) -> Iterator[str]:
                         error = stderr.read().decode(errors="replace")[-2000:]
                         raise RuntimeError(f"{command} did not start:\n{error}") from None
                     time.sleep(0.1)
-            yield url
+            yield Served(url, process.pid)
         finally:
             process.terminate()
             process.wait()
@@ -188,7 +195,7 @@ def _process(command: list[str], env: dict[str, str]) -> Iterator[str]:
 def _serving(command: list[str], env: dict[str, str], processes: int) -> Iterator[list[str]]:
     """`processes` servers `command`, started one after another, until the block ends; their addresses."""
     with ExitStack() as stack:
-        yield [stack.enter_context(_process(command, env)) for _ in range(processes)]
+        yield [stack.enter_context(serving(command, env)).url for _ in range(processes)]
 
 
 def _load(servers: list[str], path: str, connections: list[Connection]) -> Load:

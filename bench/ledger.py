@@ -1,6 +1,7 @@
 """Verifying a drive's ledger: a chain of ENTRIES entries walked by `verify_chain` (read from SQLite,
 each entry's canonical text hashed and compared), beside hashing the same canonical bytes with
-hashlib in a loop in the same run."""
+hashlib in a loop in the same run. The chain is a goods book of ENTRIES lines, which the export
+bench reads too."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import asyncio
 import hashlib
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -17,18 +21,21 @@ from charity.clock import local_today
 from charity.db import Database
 from charity.ledger.chain import HASHED_FIELDS, canonical
 from charity.ledger.service import Posting, post, verify_chain
-from charity.models import Drive, DriveKind, DriveStatus, EntrySource, LedgerEntry, Unit
+from charity.models import Drive, DriveKind, DriveStatus, EntrySource, ItemType, LedgerEntry, Unit
 
 ENTRIES = 1_000_000
+DRIVE_ID = 1  # the one drive of the bench's database
 CHUNK = 20_000  # entries posted per transaction while the chain is built
 
 
-async def _measure(database_url: str) -> dict[str, float]:
+async def _build(database_url: str) -> None:
+    """A drive whose ledger is ENTRIES lines of rice counted in, by the one posting path."""
     database = Database(database_url)
     try:
         async with database.write() as session:
             unit = Unit(code="BENCH", name="Hội Phụ nữ xã Hòa Khánh Tây")
-            session.add(unit)
+            rice = ItemType(name="Gạo", unit_of_measure="kg")
+            session.add_all([unit, rice])
             await session.flush()
             today = local_today()
             drive = Drive(
@@ -50,11 +57,35 @@ async def _measure(database_url: str) -> dict[str, float]:
                     posted_on=today,
                     source=EntrySource.ADJUSTMENT,
                     postings=[
-                        Posting(amount=1_000 + n, memo=f"Dòng {n}") for n in range(start, start + CHUNK)
+                        Posting(
+                            amount=1_000 + n,
+                            item_type_id=rice.id,
+                            quantity=Decimal("2.5"),
+                            memo=f"Kiểm kê {n}",
+                        )
+                        for n in range(start, start + CHUNK)
                     ],
                     receipt_id=None,
                     user_id=None,
                 )
+    finally:
+        await database.dispose()
+
+
+@contextmanager
+def chain_database() -> Iterator[str]:
+    """A migrated SQLite database holding the bench's chain, until the block ends."""
+    with tempfile.TemporaryDirectory() as directory:
+        database_url = f"sqlite+aiosqlite:///{directory}/ledger.db"
+        migrate.upgrade(database_url)
+        asyncio.run(_build(database_url))
+        yield database_url
+
+
+async def _measure(database_url: str) -> dict[str, float]:
+    drive_id = DRIVE_ID
+    database = Database(database_url)
+    try:
         async with database.read() as session:
             entries = await session.stream_scalars(
                 select(LedgerEntry).where(LedgerEntry.drive_id == drive_id).order_by(LedgerEntry.chain_seq)
@@ -78,11 +109,8 @@ async def _measure(database_url: str) -> dict[str, float]:
         await database.dispose()
 
 
-def measure() -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as directory:
-        database_url = f"sqlite+aiosqlite:///{directory}/ledger.db"
-        migrate.upgrade(database_url)
-        return asyncio.run(_measure(database_url))
+def measure(database_url: str) -> dict[str, float]:
+    return asyncio.run(_measure(database_url))
 
 
 def report(result: dict[str, float]) -> str:
