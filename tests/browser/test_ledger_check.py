@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import RICE_DRIVE, WIDTHS
 
@@ -24,3 +25,17 @@ def test_a_coordinator_checks_the_ledger_from_the_drive_page(visit, width: int) 
     assert re.search(r"Khớp điểm cuối\s+Có", facts)
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing runs off a phone
     hoa.screenshot("ledger-check")
+    compare = page.get_by_role("form", name="Đối chiếu với sổ đã in")
+    compare.get_by_role("button", name="Đối chiếu").click()  # left blank: the plain check again
+    expect(page.get_by_role("status")).to_contain_text("Sổ nguyên vẹn")
+    head = page.locator("dl.facts code.hash").last.inner_text()
+    seq = re.search(r"Điểm cuối ghi trên cuộc vận động\s+số (\d+)", page.locator("dl.facts").inner_text())
+    assert seq
+    compare.get_by_label("Dòng số").fill(seq.group(1))
+    compare.get_by_label("Mã băm").fill(head)
+    compare.get_by_role("button", name="Đối chiếu").click()
+    expect(page.locator("#printed-result")).to_contain_text("không dòng nào bị viết lại")
+    compare.get_by_label("Mã băm").fill("abc")
+    compare.get_by_role("button", name="Đối chiếu").click()
+    expect(page.get_by_role("alert")).to_contain_text("64 chữ số")
+    hoa.screenshot("ledger-compare")

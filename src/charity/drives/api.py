@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from litestar import Controller, get, patch, post
 from litestar.datastructures import State
 from litestar.pagination import OffsetPagination
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from charity.access import allow
@@ -15,6 +17,7 @@ from charity.drives.schemas import ChainCheckOut, DriveCreate, DriveOut, DriveSu
 from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId, QueryId
 from charity.models import DriveKind, DriveStatus, Role
 from charity.requests import RECORDS_ITS_USE, Acting, Caller, DbSession, database_of
+from charity.text import TYPED
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 VERIFY = allow(*service.VERIFIERS)
@@ -144,9 +147,19 @@ class DriveController(Controller):
         summary="Check a drive's ledger",
         description="Walk the drive's ledger entry by entry against its hash chain: how many entries, "
         "the first and the last with their hashes, whether they end at the chain end kept on the "
-        "drive, and the first entry found wrong and how. Each check is an audit event.",
+        "drive, and the first entry found wrong and how. With `seq` and `hash`, the chain end printed "
+        "at the foot of a kept export: whether the ledger still holds that line with that hash, so "
+        "that nothing before it was rewritten since. Each check is an audit event.",
     )
     async def verify_ledger(
-        self, state: State, session: DbSession, principal: Caller, actor: Acting, drive_id: PathId
+        self,
+        state: State,
+        session: DbSession,
+        principal: Caller,
+        actor: Acting,
+        drive_id: PathId,
+        seq: QueryId = None,
+        hash: Annotated[str, QueryParameter(max_length=100, pattern=TYPED)] = "",
     ) -> ChainCheckOut:
-        return await service.check_chain(database_of(state), session, actor, drive_id, principal)
+        printed = service.printed_end(seq, hash)
+        return await service.check_chain(database_of(state), session, actor, drive_id, principal, printed)

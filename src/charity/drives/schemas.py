@@ -106,6 +106,15 @@ class ChainEntryOut(msgspec.Struct):
     created_at: datetime
 
 
+class PrintedCheckOut(msgspec.Struct):
+    """A chain end as a kept printout gives it, against the ledger as it is now."""
+
+    seq: int
+    hash: str
+    matches: bool
+    detail: str
+
+
 class ChainCheckOut(msgspec.Struct):
     """A drive's ledger checked entry by entry against its hash chain."""
 
@@ -122,3 +131,5 @@ class ChainCheckOut(msgspec.Struct):
     first_bad_seq: int | None
     problem: str | None
     detail: str
+    # The printout's chain end compared, when one was given.
+    printed: PrintedCheckOut | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -22,9 +23,10 @@ from charity.drives.schemas import (
     DriveOut,
     DriveSummary,
     ItemProgress,
+    PrintedCheckOut,
 )
 from charity.errors import Conflict, Invalid, NotFound
-from charity.ledger.service import Mark, balances, verify_chain
+from charity.ledger.service import ChainReport, Mark, balances, verify_chain
 from charity.models import (
     MAX_AMOUNT,
     Donation,
@@ -455,13 +457,47 @@ def _entry_out(mark: Mark | None) -> ChainEntryOut | None:
     return ChainEntryOut(mark.seq, mark.hash, mark.posted_on, mark.created_at) if mark else None
 
 
+_HASH = re.compile("^[0-9a-f]{64}$")
+
+
+def printed_end(seq: int | None, hash: str) -> tuple[int, str] | None:
+    """A printout's chain end as given (line and hash, both or neither), checked."""
+    hash = hash.strip().lower()
+    if seq is None and not hash:
+        return None
+    if seq is None or seq < 1:
+        raise Invalid("Hãy nhập số dòng in ở chân sổ.", field="seq")
+    if not _HASH.match(hash):
+        raise Invalid("Mã băm in ở chân sổ gồm 64 chữ số và chữ a–f.", field="hash")
+    return seq, hash
+
+
+def _printed(report: ChainReport, seq: int, hash: str) -> PrintedCheckOut:
+    if report.at is not None and report.at.hash == hash:
+        detail = f"Dòng số {seq} vẫn mang mã băm như bản in: từ dòng đầu đến dòng {seq} không dòng nào bị viết lại."
+        return PrintedCheckOut(seq, hash, True, detail)
+    if report.at is not None:
+        detail = f"Dòng số {seq} nay mang mã băm khác bản in: sổ đã bị viết lại ở dòng {seq} hoặc trước đó."
+    elif report.intact and seq > report.entries:
+        detail = f"Sổ không có dòng số {seq}: chỉ có {report.entries} dòng."
+    else:
+        detail = f"Sổ hỏng trước dòng số {seq}, nên không đối chiếu được với bản in."
+    return PrintedCheckOut(seq, hash, False, detail)
+
+
 async def check_chain(
-    database: Database, session: AsyncSession, actor: Actor, drive_id: int, principal: Principal | None
+    database: Database,
+    session: AsyncSession,
+    actor: Actor,
+    drive_id: int,
+    principal: Principal | None,
+    printed: tuple[int, str] | None = None,
 ) -> ChainCheckOut:
     """Check the drive's ledger against its hash chain (for `principal`, a drive they answer for; for
     the command line on the server, principal None, any drive) and record the check, an audit event,
     in the write transaction `session`. The walk reads from a read of its own: a long chain must not
-    hold the write lock while it is read."""
+    hold the write lock while it is read. `printed` is a chain end (line, hash) from the foot of a
+    kept printout: whether the ledger still holds that line with that hash."""
     async with database.read() as reading:
         if principal is None:
             drive = await reading.get(Drive, drive_id)
@@ -469,7 +505,7 @@ async def check_chain(
                 raise NotFound(NO_DRIVE)
         else:
             drive = await get_drive(reading, principal, drive_id, VERIFIERS)
-        report = await verify_chain(reading, drive.id)
+        report = await verify_chain(reading, drive.id, printed[0] if printed else None)
     checked = ChainCheckOut(
         drive_id=drive.id,
         intact=report.intact,
@@ -482,6 +518,7 @@ async def check_chain(
         first_bad_seq=report.first_bad_seq,
         problem=report.kind.value if report.kind else None,
         detail=report.problem or "Sổ nguyên vẹn: mọi dòng khớp với chuỗi băm.",
+        printed=_printed(report, *printed) if printed else None,
     )
     await record(
         session,
@@ -497,6 +534,9 @@ async def check_chain(
             "head_hash": checked.head_hash,
             "first_bad_seq": checked.first_bad_seq,
             "problem": checked.problem,
-        },
+        }
+        | (
+            {"printed_seq": printed[0], "printed_matches": checked.printed.matches} if checked.printed else {}
+        ),
     )
     return checked

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.datastructures import FormMultiDict, State
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -288,14 +291,45 @@ async def close_drive(session: DbSession, principal: Caller, actor: Acting, driv
     return await _move_to(session, principal, actor, drive_id, DriveStatus.CLOSED)
 
 
+@dataclass
+class PrintedForm:
+    """The chain end at the foot of a kept printout, to compare; both blank for a plain check."""
+
+    printed_seq: str = ""
+    printed_hash: str = ""
+
+
 @post("/drives/{drive_id:int}/ledger/verify", opt=allow(*service.VERIFIERS), status_code=200)
 async def verify_ledger(
-    request: Request, state: State, session: DbSession, principal: Caller, actor: Acting, drive_id: PathId
+    request: Request,
+    state: State,
+    session: DbSession,
+    principal: Caller,
+    actor: Acting,
+    drive_id: PathId,
+    data: Annotated[PrintedForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Template:
-    """Kiểm tra toàn vẹn: the drive's ledger checked against its hash chain, the result on a page."""
-    checked = await service.check_chain(database_of(state), session, actor, drive_id, principal)
+    """Kiểm tra toàn vẹn: the drive's ledger checked against its hash chain, the result on a page,
+    and compared with a printout's chain end when one is given."""
+    seq = data.printed_seq.strip()
+    try:
+        printed = service.printed_end(int(seq) if seq.isdigit() else (0 if seq else None), data.printed_hash)
+        error = ""
+    except Invalid as refused:
+        printed, error = None, refused.message
+    checked = await service.check_chain(database_of(state), session, actor, drive_id, principal, printed)
     drive = await service.get_drive(session, principal, drive_id)
-    return page(request, "ledger_check", title="Kiểm tra toàn vẹn sổ", drive=drive, check=checked)
+    return page(
+        request,
+        "ledger_check",
+        title="Kiểm tra toàn vẹn sổ",
+        status_code=422 if error else 200,
+        drive=drive,
+        check=checked,
+        error=error,
+        printed_seq=seq,
+        printed_hash=data.printed_hash.strip(),
+    )
 
 
 routes = [

@@ -200,6 +200,8 @@ class ChainReport:
     first_bad_seq: int | None = None
     kind: Problem | None = None
     problem: str = ""
+    # The entry asked for (`verify_chain`'s `at`), as it is now, when the chain verifies up to it.
+    at: Mark | None = None
 
     @property
     def intact(self) -> bool:
@@ -220,11 +222,12 @@ def _mark(entry: RowMapping) -> Mark:
     return Mark(entry["chain_seq"], entry["hash"], entry["posted_on"], entry["created_at"])
 
 
-async def verify_chain(session: AsyncSession, drive_id: int) -> ChainReport:
+async def verify_chain(session: AsyncSession, drive_id: int, at: int | None = None) -> ChainReport:
     """Walk the drive's chain in order and name the first entry that was altered, removed or inserted.
     The chain end kept on the drive is read first, and the chain up to it: entries are appended
     while it runs, and each statement sees what was committed before it began. The entries are
-    streamed as plain rows, never all held at once."""
+    streamed as plain rows, never all held at once. `at` names an entry to give back as it is now
+    (a printout's chain end, to compare)."""
     drive = await session.get_one(Drive, drive_id)
     rows = await session.stream(
         select(_ENTRIES)
@@ -233,7 +236,7 @@ async def verify_chain(session: AsyncSession, drive_id: int) -> ChainReport:
         .execution_options(yield_per=_BATCH)
     )
     head = {"head_seq": drive.ledger_seq, "head_hash": drive.ledger_hash}
-    prev_hash, count, first, last = GENESIS_HASH, 0, None, None
+    prev_hash, count, first, last, marked = GENESIS_HASH, 0, None, None, None
 
     def broken(entry: RowMapping, kind: Problem, problem: str) -> ChainReport:
         return ChainReport(
@@ -241,6 +244,7 @@ async def verify_chain(session: AsyncSession, drive_id: int) -> ChainReport:
             **head,
             first=first,
             last=last,
+            at=marked,
             first_bad_id=entry["id"],
             first_bad_seq=entry["chain_seq"],
             kind=kind,
@@ -260,16 +264,19 @@ async def verify_chain(session: AsyncSession, drive_id: int) -> ChainReport:
             if entry_hash(entry) != entry["hash"]:
                 return broken(entry, Problem.CONTENT_CHANGED, "nội dung đã bị sửa")
             prev_hash, last = entry["hash"], _mark(entry)
+            if count == at:
+                marked = last
     if (count, prev_hash) != (drive.ledger_seq, drive.ledger_hash):
         return ChainReport(
             count,
             **head,
             first=first,
             last=last,
+            at=marked,
             first_bad_seq=count + 1 if count < drive.ledger_seq else count,
             kind=Problem.CHAIN_CUT,
             problem=f"sổ phải có {drive.ledger_seq} dòng, chỉ còn {count}: các dòng cuối đã bị xóa"
             if count < drive.ledger_seq
             else "dòng cuối không khớp với điểm cuối của sổ ghi trên cuộc vận động",
         )
-    return ChainReport(count, **head, first=first, last=last)
+    return ChainReport(count, **head, first=first, last=last, at=marked)

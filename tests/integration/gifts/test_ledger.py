@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -69,7 +71,7 @@ async def test_the_chain_verifies(
     assert report.entries == 6  # 1 + 1 + 2 + 1 lines of gifts, and the reversal of the first
 
 
-async def _tamper(database: Database, statement: str) -> None:
+async def _tamper(database: Database, *statements: str) -> None:
     """What someone with direct database access could do after switching the append-only guard off."""
     async with database.write() as session:
         if database.is_sqlite:
@@ -77,7 +79,8 @@ async def _tamper(database: Database, statement: str) -> None:
             await session.execute(text("DROP TRIGGER ledger_entry_no_delete"))
         else:
             await session.execute(text("ALTER TABLE ledger_entry DISABLE TRIGGER ledger_entry_append_only"))
-        await session.execute(text(statement))
+        for statement in statements:
+            await session.execute(text(statement))
 
 
 @pytest.mark.parametrize(
@@ -197,3 +200,63 @@ async def test_an_untouched_chain_of_ten_thousand_entries_verifies(
     assert (report.intact, report.head_matches, report.entries) == (True, True, 10_000)
     assert report.last is not None
     assert (report.last.seq, report.last.hash) == (report.head_seq, report.head_hash)
+
+
+async def test_a_kept_printout_shows_a_chain_rewritten_since_even_when_it_verifies_again(
+    client: AsyncTestClient[Litestar], world: GiftsWorld, database: Database
+) -> None:
+    await _gifts(client, world)
+    exported = await client.get(
+        f"/api/drives/{world.drive_id}/books/cash", params={"format": "csv"}, headers=world.auth("auditor")
+    )
+    foot = exported.content.decode("utf-8-sig").strip().splitlines()[-1]
+    printed = re.search(r"dòng số (\d+), mã băm ([0-9a-f]{64})", foot)
+    assert printed
+    seq, printed_hash = int(printed.group(1)), printed.group(2)
+    await _gifts(client, world)  # the book goes on after the printout
+    url = f"/api/drives/{world.drive_id}/ledger/verify"
+
+    async def compare(**query: object) -> dict:
+        answer = await client.get(url, params=query, headers=world.auth("auditor"))
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    kept = await compare(seq=seq, hash=printed_hash.upper())
+    assert kept["printed"]["matches"] is True
+    assert f"đến dòng {seq} không dòng nào bị viết lại" in kept["printed"]["detail"]
+    beyond = await compare(seq=1000, hash=printed_hash)
+    assert (beyond["printed"]["matches"], beyond["printed"]["detail"]) == (
+        False,
+        f"Sổ không có dòng số 1000: chỉ có {beyond['entries']} dòng.",
+    )
+
+    # Someone with the database rewrites line 2 and every hash after it, and the chain end on the
+    # drive: the chain verifies again, but not against the printout.
+    async with database.read() as session:
+        entries = (
+            await session.scalars(
+                select(LedgerEntry)
+                .where(LedgerEntry.drive_id == world.drive_id)
+                .order_by(LedgerEntry.chain_seq)
+            )
+        ).all()
+    statements, prev_hash = [], entries[0].hash
+    for entry in entries[1:]:
+        fields = {name: getattr(entry, name) for name in HASHED_FIELDS} | {"prev_hash": prev_hash}
+        if entry.chain_seq == 2:
+            fields["amount"] = entry.amount - 1_000
+        prev_hash = entry_hash(fields)
+        statements.append(
+            f"UPDATE ledger_entry SET amount = {fields['amount']}, prev_hash = '{fields['prev_hash']}', "
+            f"hash = '{prev_hash}' WHERE id = {entry.id}"
+        )
+    statements.append(f"UPDATE drive SET ledger_hash = '{prev_hash}' WHERE id = {world.drive_id}")
+    await _tamper(database, *statements)
+    rewritten = await compare(seq=seq, hash=printed_hash)
+    assert rewritten["intact"] is True
+    assert rewritten["printed"]["matches"] is False
+    assert "sổ đã bị viết lại" in rewritten["printed"]["detail"]
+
+    for query in ({"seq": seq}, {"hash": printed_hash}, {"seq": seq, "hash": "khong-phai-ma-bam"}):
+        refused = await client.get(url, params=query, headers=world.auth("auditor"))
+        assert refused.status_code == 422, query
