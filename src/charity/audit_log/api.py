@@ -12,10 +12,9 @@ from litestar.params import QueryParameter
 
 from charity.access import ADMIN, allow
 from charity.audit_log import service
-from charity.audit_log.export import export_log
+from charity.audit_log.export import log_file
 from charity.audit_log.schemas import AuditOut
 from charity.exports.report import Format
-from charity.exports.response import export_answer
 from charity.fields import DEFAULT_PAGE, Limit, Offset, QueryId, QueryText
 from charity.models import Role
 from charity.requests import RECORDS_ITS_USE, Acting, Caller, DbSession, database_of
@@ -53,8 +52,7 @@ async def list_audit(
 ) -> Response[OffsetPagination[AuditOut]]:
     where = service.AuditFilter(user_id, action.strip(), object_type.strip(), object_id, date_from, date_to)
     if format is not None:
-        file_name, make = await export_log(session, actor, principal, where, format)
-        return export_answer(database_of(state), make, format, file_name)
+        return await log_file(database_of(state), session, actor, principal, where, format)
     events, total = await service.list_events(session, principal, where, limit=limit, offset=offset)
     return Response(OffsetPagination(items=events, total=total, limit=limit, offset=offset))
 

@@ -3,8 +3,9 @@ log is itself an event of the log."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
+from litestar.response import Stream
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,9 +13,11 @@ from charity.access import Principal
 from charity.audit.service import Actor, record
 from charity.audit_log.service import AuditFilter, actor_name, events_of, state_text
 from charity.clock import VIETNAM, now
+from charity.db import Database
 from charity.errors import Invalid
 from charity.exports.pdf import MAX_PDF_LINES
 from charity.exports.report import Column, Format, Kind, Report, Row, period_text
+from charity.exports.response import export_answer
 from charity.models import AuditEvent, Role, User
 
 COLUMNS = [
@@ -92,11 +95,16 @@ async def _report(session: AsyncSession, principal: Principal, where: AuditFilte
     )
 
 
-async def export_log(
-    session: AsyncSession, actor: Actor, principal: Principal, where: AuditFilter, format: Format
-) -> tuple[str, Callable[[AsyncSession], Awaitable[Report]]]:
-    """Check the export may be made and record it (in `session`); answer the file's name and how to
-    build it in a snapshot read of its own."""
+async def log_file(
+    database: Database,
+    session: AsyncSession,
+    actor: Actor,
+    principal: Principal,
+    where: AuditFilter,
+    format: Format,
+) -> Stream:
+    """The log as a file: checked and recorded (an event of the log) in the request's `session`, then
+    read and sent from a snapshot of its own."""
     if format == Format.PDF:
         count = (
             await session.execute(events_of(principal, where).with_only_columns(func.count(AuditEvent.id)))
@@ -123,4 +131,4 @@ async def export_log(
     async def make(reading: AsyncSession) -> Report:
         return await _report(reading, principal, where)
 
-    return file_name, make
+    return export_answer(database, make, format, file_name)

@@ -15,10 +15,9 @@ from litestar.response import Template
 from charity import forms
 from charity.audit_log import service
 from charity.audit_log.api import READ_LOG
-from charity.audit_log.export import export_log
+from charity.audit_log.export import log_file
 from charity.clock import VIETNAM
 from charity.exports.report import Format
-from charity.exports.response import export_answer
 from charity.fields import Offset, QueryId, QueryText
 from charity.pages import page
 from charity.requests import Acting, Caller, DbSession, database_of
@@ -109,8 +108,7 @@ async def export_audit_file(
         date_from=forms.day_or_none(data.date_from),
         date_to=forms.day_or_none(data.date_to),
     )
-    file_name, make = await export_log(session, actor, principal, where, file_format)
-    return export_answer(database_of(state), make, file_format, file_name)
+    return await log_file(database_of(state), session, actor, principal, where, file_format)
 
 
 routes = [audit_page, export_audit_file]

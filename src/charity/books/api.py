@@ -11,11 +11,10 @@ from litestar.params import PathParameter, QueryParameter
 
 from charity.access import allow
 from charity.books import service
-from charity.books.export import export_book
+from charity.books.export import book_file
 from charity.books.schemas import BookKind, BookOut
 from charity.drives.service import VERIFIERS
 from charity.exports.report import Format
-from charity.exports.response import export_answer
 from charity.fields import PathId, QueryId
 from charity.requests import RECORDS_ITS_USE, Acting, Caller, DbSession, database_of
 
@@ -44,29 +43,10 @@ async def drive_book(
     item_type_id: QueryId = None,
     format: Annotated[Format | None, QueryParameter(description="csv, xlsx or pdf; JSON without it")] = None,
 ) -> Response[BookOut]:
+    query = service.BookQuery(drive_id, kind, date_from, date_to, item_type_id)
     if format is None:
-        book = await service.book(
-            session,
-            principal,
-            drive_id,
-            kind,
-            date_from=date_from,
-            date_to=date_to,
-            item_type_id=item_type_id,
-        )
-        return Response(book)
-    file_name, make = await export_book(
-        session,
-        actor,
-        principal,
-        drive_id,
-        kind,
-        format,
-        date_from=date_from,
-        date_to=date_to,
-        item_type_id=item_type_id,
-    )
-    return export_answer(database_of(state), make, format, file_name)
+        return Response(await service.book(session, principal, query))
+    return await book_file(database_of(state), session, actor, principal, query, format)
 
 
 routes = [drive_book]

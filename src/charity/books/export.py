@@ -3,19 +3,22 @@ paper, with the drive's chain end at its foot so that a kept printout can be che
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import date
 
+from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.access import Principal
 from charity.audit.service import Actor, record
 from charity.books.schemas import BookKind, BookLine
-from charity.books.service import OpenBook, Running, lines, open_book
+from charity.books.service import BookQuery, OpenBook, Running, lines, open_book
 from charity.clock import VIETNAM, now
+from charity.db import Database
 from charity.errors import Invalid
 from charity.exports.pdf import MAX_PDF_LINES
 from charity.exports.report import Column, Format, Kind, Report, Row, period_text
+from charity.exports.response import export_answer
 from charity.labels import PAYMENT_METHODS
 from charity.models import Unit
 from charity.text import ascii_slug
@@ -100,24 +103,28 @@ async def _report(session: AsyncSession, book: OpenBook, who: str) -> Report:
     if book.item_type is not None:
         facts.append(("Loại hàng", f"{book.item_type.name} ({book.item_type.unit_of_measure})"))
     facts += [
-        ("Kỳ", period_text(book.date_from, book.date_to)),
+        ("Kỳ", period_text(book.query.date_from, book.query.date_to)),
         ("Xuất lúc", f"{now().astimezone(VIETNAM).strftime('%d/%m/%Y %H:%M')}"),
         ("Người xuất", who),
     ]
 
     async def batches() -> AsyncIterator[list[Row]]:
-        yield [balance_row(book, "Số dư đầu kỳ", book.date_from, book.opening.amount, book.opening.quantity)]
+        yield [
+            balance_row(
+                book, "Số dư đầu kỳ", book.query.date_from, book.opening.amount, book.opening.quantity
+            )
+        ]
         async for batch in lines(session, book, running):
             yield [line_row(line, goods) for line in batch]
 
     return Report(
-        title=TITLES[book.kind],
+        title=TITLES[book.query.kind],
         facts=facts,
         columns=columns(book),
         batches=batches(),
         totals=lambda: [
             totals_row(book, running),
-            balance_row(book, "Số dư cuối kỳ", book.date_to, running.amount, running.quantity),
+            balance_row(book, "Số dư cuối kỳ", book.query.date_to, running.amount, running.quantity),
         ],
         foot=[
             f"Điểm cuối chuỗi sổ của cuộc vận động khi xuất: dòng số {book.drive.ledger_seq}, "
@@ -126,33 +133,17 @@ async def _report(session: AsyncSession, book: OpenBook, who: str) -> Report:
     )
 
 
-async def export_book(
+async def book_file(
+    database: Database,
     session: AsyncSession,
     actor: Actor,
     principal: Principal,
-    drive_id: int,
-    kind: BookKind,
+    query: BookQuery,
     format: Format,
-    *,
-    date_from: date | None,
-    date_to: date | None,
-    item_type_id: int | None = None,
-) -> tuple[str, Callable[[AsyncSession], Awaitable[Report]]]:
-    """Check the export may be made and record it (an audit event, in `session`); answer the file's
-    name and how to build the report in a snapshot read of its own."""
-
-    async def opened(reading: AsyncSession) -> OpenBook:
-        return await open_book(
-            reading,
-            principal,
-            drive_id,
-            kind,
-            date_from=date_from,
-            date_to=date_to,
-            item_type_id=item_type_id,
-        )
-
-    book = await opened(session)
+) -> Stream:
+    """The book as a file: checked and recorded (an audit event) in the request's `session`, then
+    read and sent from a snapshot of its own."""
+    book = await open_book(session, principal, query)
     if format == Format.PDF and book.count > MAX_PDF_LINES:
         raise Invalid(
             f"Kỳ này có {book.count} dòng, quá dài để in (tối đa {MAX_PDF_LINES} dòng): "
@@ -167,22 +158,22 @@ async def export_book(
         object_id=book.drive.id,
         unit_id=book.drive.unit_id,
         after={
-            "book": kind.value,
-            "item_type_id": item_type_id,
-            "from": date_from.isoformat() if date_from else None,
-            "to": date_to.isoformat() if date_to else None,
+            "book": query.kind.value,
+            "item_type_id": query.item_type_id,
+            "from": query.date_from.isoformat() if query.date_from else None,
+            "to": query.date_to.isoformat() if query.date_to else None,
             "format": format.value,
             "lines": book.count,
         },
     )
-    span = "-".join(day.isoformat() for day in (date_from, date_to) if day)
+    span = "-".join(day.isoformat() for day in (query.date_from, query.date_to) if day)
     item = f"-{ascii_slug(book.item_type.name)}" if book.item_type else ""
     file_name = "-".join(
-        part for part in (_FILE_NAMES[kind] + item, ascii_slug(book.drive.name), span) if part
+        part for part in (_FILE_NAMES[query.kind] + item, ascii_slug(book.drive.name), span) if part
     )
     who = principal.full_name or principal.username
 
     async def make(reading: AsyncSession) -> Report:
-        return await _report(reading, await opened(reading), who)
+        return await _report(reading, await open_book(reading, principal, query), who)
 
-    return file_name, make
+    return export_answer(database, make, format, file_name)

@@ -44,15 +44,24 @@ METHODS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class BookQuery:
+    """Which book, for which period (either end open)."""
+
+    drive_id: int
+    kind: BookKind
+    date_from: date | None = None
+    date_to: date | None = None
+    item_type_id: int | None = None
+
+
 @dataclass(slots=True)
 class OpenBook:
     """A book as it stands at the start of its period, and how many lines the period has."""
 
+    query: BookQuery
     drive: Drive
-    kind: BookKind
     item_type: ItemType | None
-    date_from: date | None
-    date_to: date | None
     opening: BookTotals
     count: int
     period: Select[Any]
@@ -91,21 +100,13 @@ def _totals(kind: BookKind, amount: Any, quantity: Any) -> BookTotals:
     return BookTotals(int(amount or 0), _quantity(quantity) if kind == BookKind.GOODS else None)
 
 
-async def open_book(
-    session: AsyncSession,
-    principal: Principal,
-    drive_id: int,
-    kind: BookKind,
-    *,
-    date_from: date | None,
-    date_to: date | None,
-    item_type_id: int | None = None,
-) -> OpenBook:
-    """The drive's `kind` book from `date_from` to `date_to` (either open), for one who answers for
-    the drive: the balance carried from before the period and the number of lines in it."""
+async def open_book(session: AsyncSession, principal: Principal, query: BookQuery) -> OpenBook:
+    """The book the query names, for one who answers for the drive: the balance carried from before
+    the period and the number of lines in it."""
+    kind, date_from, date_to, item_type_id = query.kind, query.date_from, query.date_to, query.item_type_id
     if date_from and date_to and date_from > date_to:
         raise Invalid("Ngày bắt đầu phải trước ngày kết thúc.", field="from")
-    drive = await get_drive(session, principal, drive_id, VERIFIERS)
+    drive = await get_drive(session, principal, query.drive_id, VERIFIERS)
     entries = _entries(drive.id, _of_book(kind, item_type_id))
     item_type = None
     if item_type_id is not None:
@@ -128,14 +129,14 @@ async def open_book(
     if date_to is not None:
         period = period.where(LedgerEntry.posted_on <= date_to)
     count = (await session.execute(period.with_only_columns(func.count()))).scalar_one()
-    return OpenBook(drive, kind, item_type, date_from, date_to, opening, count, period)
+    return OpenBook(query, drive, item_type, opening, count, period)
 
 
 class Running:
     """The balance as the lines go by, and the period's totals in and out."""
 
     def __init__(self, book: OpenBook) -> None:
-        self.goods = book.kind == BookKind.GOODS
+        self.goods = book.query.kind == BookKind.GOODS
         self.amount = book.opening.amount
         self.quantity = _quantity(book.opening.quantity)
         self.amount_in = self.amount_out = 0
@@ -209,21 +210,10 @@ async def lines(session: AsyncSession, book: OpenBook, running: Running) -> Asyn
         yield [running.line(row) for row in batch]
 
 
-async def book(
-    session: AsyncSession,
-    principal: Principal,
-    drive_id: int,
-    kind: BookKind,
-    *,
-    date_from: date | None,
-    date_to: date | None,
-    item_type_id: int | None = None,
-) -> BookOut:
+async def book(session: AsyncSession, principal: Principal, query: BookQuery) -> BookOut:
     """The book as JSON: the balance carried in, each line with its running balance, the period's
     totals and the balance carried out (opening + in − out)."""
-    opened = await open_book(
-        session, principal, drive_id, kind, date_from=date_from, date_to=date_to, item_type_id=item_type_id
-    )
+    opened = await open_book(session, principal, query)
     if opened.count > MAX_LINES:
         raise Invalid(
             f"Kỳ này có {opened.count} dòng, quá {MAX_LINES} dòng: hãy chọn kỳ ngắn hơn, hoặc xuất sổ ra tệp.",
@@ -233,10 +223,10 @@ async def book(
     found = [line async for batch in lines(session, opened, running) for line in batch]
     return BookOut(
         drive_id=opened.drive.id,
-        kind=kind,
-        item_type_id=item_type_id,
-        date_from=date_from,
-        date_to=date_to,
+        kind=query.kind,
+        item_type_id=query.item_type_id,
+        date_from=query.date_from,
+        date_to=query.date_to,
         opening=opened.opening,
         lines=found,
         total_in=running.total_in(),

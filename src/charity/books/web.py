@@ -16,13 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity import forms
 from charity.access import allow
 from charity.books import service
-from charity.books.export import TITLES, balance_row, columns, export_book, line_row, totals_row
+from charity.books.export import TITLES, balance_row, book_file, columns, line_row, totals_row
 from charity.books.schemas import BookKind
 from charity.clock import local_today
 from charity.drives.service import VERIFIERS, get_drive
 from charity.exports.pdf import MAX_PDF_LINES
 from charity.exports.report import Format, Kind, Row, period_text, shown
-from charity.exports.response import export_answer
 from charity.fields import PathId, QueryId, QueryText
 from charity.models import ItemType, LedgerEntry
 from charity.pages import page
@@ -83,7 +82,7 @@ async def book_page(
     if kind == BookKind.GOODS and item_type_id is None:
         return page(request, "book", title=TABS[kind], **context)
     book = await service.open_book(
-        session, principal, drive.id, kind, date_from=start, date_to=end, item_type_id=item_type_id
+        session, principal, service.BookQuery(drive.id, kind, start, end, item_type_id)
     )
     context |= {"count": book.count, "columns": columns(book)}
     if book.count > service.MAX_LINES:
@@ -126,18 +125,8 @@ async def export_book_file(
     file_format = forms.choice(Format, data.format) or Format.XLSX
     start, end = forms.day_or_none(data.date_from), forms.day_or_none(data.date_to)
     item = int(data.item_type_id) if data.item_type_id.isdigit() else None
-    file_name, make = await export_book(
-        session,
-        actor,
-        principal,
-        drive_id,
-        kind,
-        file_format,
-        date_from=start,
-        date_to=end,
-        item_type_id=item,
-    )
-    return export_answer(database_of(state), make, file_format, file_name)
+    query = service.BookQuery(drive_id, kind, start, end, item)
+    return await book_file(database_of(state), session, actor, principal, query, file_format)
 
 
 routes = [book_page, export_book_file]
