@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date
+from decimal import Decimal
 
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,7 @@ from charity.clock import VIETNAM, now
 from charity.db import Database
 from charity.errors import Invalid
 from charity.exports.pdf import MAX_PDF_LINES
-from charity.exports.report import Column, Format, Kind, Report, Row, period_text
+from charity.exports.report import Column, Format, Kind, Report, Row, Value, period_text
 from charity.exports.response import export_answer
 from charity.labels import PAYMENT_METHODS
 from charity.models import Unit
@@ -29,76 +30,87 @@ TITLES = {
     BookKind.GOODS: "SỔ KHO (THẺ KHO)",
 }
 _FILE_NAMES = {BookKind.CASH: "so-quy-tien-mat", BookKind.BANK: "so-tien-gui", BookKind.GOODS: "so-kho"}
-_LEAD = [
-    Column("Ngày ghi sổ", Kind.DATE, 12),
-    Column("Số chứng từ", Kind.TEXT, 15),
-    Column("Diễn giải", Kind.TEXT, 42),
-]
-_TAIL = [Column("Người ghi", Kind.TEXT, 20), Column("Dòng sổ", Kind.INTEGER, 8)]
 
 
-def columns(book: OpenBook) -> list[Column]:
-    if book.item_type is None:
-        money = [
-            Column("Thu", Kind.MONEY, 15),
-            Column("Chi", Kind.MONEY, 15),
-            Column("Tồn quỹ", Kind.MONEY, 16),
+class Layout:
+    """A book's columns, each named by the key its rows give a value under."""
+
+    def __init__(self, book: OpenBook) -> None:
+        lead = [
+            ("day", Column("Ngày ghi sổ", Kind.DATE, 12)),
+            ("document", Column("Số chứng từ", Kind.TEXT, 15)),
+            ("memo", Column("Diễn giải", Kind.TEXT, 42)),
         ]
-        return [*_LEAD, Column("Hình thức", Kind.TEXT, 13), *money, *_TAIL]
-    unit = book.item_type.unit_of_measure
-    quantities = [Column(f"{title} ({unit})", Kind.QUANTITY, 12) for title in ("Nhập", "Xuất", "Tồn")]
-    values = [Column(f"Giá trị {title}", Kind.MONEY, 15) for title in ("nhập", "xuất", "tồn")]
-    return [*_LEAD, *quantities, *values, *_TAIL]
+        tail = [("who", Column("Người ghi", Kind.TEXT, 20)), ("seq", Column("Dòng sổ", Kind.INTEGER, 8))]
+        if book.item_type is None:
+            money = [
+                ("amount_in", Column("Thu", Kind.MONEY, 15)),
+                ("amount_out", Column("Chi", Kind.MONEY, 15)),
+                ("balance", Column("Tồn quỹ", Kind.MONEY, 16)),
+            ]
+            how = [("method", Column("Hình thức", Kind.TEXT, 13))]
+            if book.query.kind == BookKind.BANK:
+                how.append(("reference", Column("Mã giao dịch", Kind.TEXT, 18)))
+            keyed = [*lead, *how, *money, *tail]
+        else:
+            unit = book.item_type.unit_of_measure
+            keyed = [
+                *lead,
+                ("quantity_in", Column(f"Nhập ({unit})", Kind.QUANTITY, 12)),
+                ("quantity_out", Column(f"Xuất ({unit})", Kind.QUANTITY, 12)),
+                ("quantity_balance", Column(f"Tồn ({unit})", Kind.QUANTITY, 12)),
+                ("amount_in", Column("Giá trị nhập", Kind.MONEY, 15)),
+                ("amount_out", Column("Giá trị xuất", Kind.MONEY, 15)),
+                ("balance", Column("Giá trị tồn", Kind.MONEY, 15)),
+                *tail,
+            ]
+        self.keys = [key for key, _ in keyed]
+        self.columns = [column for _, column in keyed]
 
+    def row(self, **values: Value) -> Row:
+        return tuple(values.get(key) for key in self.keys)
 
-def line_row(line: BookLine, goods: bool) -> Row:
-    lead = (line.posted_on, line.document, line.memo)
-    money = (line.amount_in or None, line.amount_out or None, line.balance)
-    tail = (line.who, line.seq)
-    if goods:
-        quantities = (line.quantity_in or None, line.quantity_out or None, line.quantity_balance)
-        return (*lead, *quantities, *money, *tail)
-    return (*lead, PAYMENT_METHODS.get(line.method or "", ""), *money, *tail)
-
-
-def balance_row(book: OpenBook, label: str, day: date | None, amount: int, quantity: object) -> Row:
-    if book.item_type is None:
-        return (day, "", label, "", None, None, amount, "", None)
-    return (day, "", label, None, None, quantity, None, None, amount, "", None)
-
-
-def totals_row(book: OpenBook, running: Running) -> Row:
-    if book.item_type is None:
-        return (
-            None,
-            "",
-            "Cộng phát sinh trong kỳ",
-            "",
-            running.amount_in,
-            running.amount_out,
-            None,
-            "",
-            None,
+    def line(self, line: BookLine) -> Row:
+        return self.row(
+            day=line.posted_on,
+            document=line.document,
+            memo=line.memo,
+            method=PAYMENT_METHODS.get(line.method or ""),
+            reference=line.reference,
+            amount_in=line.amount_in or None,
+            amount_out=line.amount_out or None,
+            balance=line.balance,
+            quantity_in=line.quantity_in or None,
+            quantity_out=line.quantity_out or None,
+            quantity_balance=line.quantity_balance,
+            who=line.who,
+            seq=line.seq,
         )
-    return (
-        None,
-        "",
-        "Cộng phát sinh trong kỳ",
-        running.quantity_in,
-        running.quantity_out,
-        None,
-        running.amount_in,
-        running.amount_out,
-        None,
-        "",
-        None,
-    )
+
+    def balance(self, label: str, day: date | None, amount: int, quantity: Decimal | None) -> Row:
+        return self.row(day=day, memo=label, balance=amount, quantity_balance=quantity)
+
+    def opening(self, book: OpenBook) -> Row:
+        return self.balance("Số dư đầu kỳ", book.query.date_from, book.opening.amount, book.opening.quantity)
+
+    def closing(self, book: OpenBook, running: Running) -> Row:
+        closing = running.closing()
+        return self.balance("Số dư cuối kỳ", book.query.date_to, closing.amount, closing.quantity)
+
+    def totals(self, running: Running) -> Row:
+        return self.row(
+            memo="Cộng phát sinh trong kỳ",
+            amount_in=running.amount_in,
+            amount_out=running.amount_out,
+            quantity_in=running.quantity_in,
+            quantity_out=running.quantity_out,
+        )
 
 
 async def _report(session: AsyncSession, book: OpenBook, who: str) -> Report:
     unit = await session.get_one(Unit, book.drive.unit_id)
     running = Running(book)
-    goods = book.item_type is not None
+    layout = Layout(book)
     facts = [("Đơn vị", unit.name), ("Cuộc vận động", book.drive.name)]
     if book.item_type is not None:
         facts.append(("Loại hàng", f"{book.item_type.name} ({book.item_type.unit_of_measure})"))
@@ -109,23 +121,16 @@ async def _report(session: AsyncSession, book: OpenBook, who: str) -> Report:
     ]
 
     async def batches() -> AsyncIterator[list[Row]]:
-        yield [
-            balance_row(
-                book, "Số dư đầu kỳ", book.query.date_from, book.opening.amount, book.opening.quantity
-            )
-        ]
+        yield [layout.opening(book)]
         async for batch in lines(session, book, running):
-            yield [line_row(line, goods) for line in batch]
+            yield [layout.line(line) for line in batch]
 
     return Report(
         title=TITLES[book.query.kind],
         facts=facts,
-        columns=columns(book),
+        columns=layout.columns,
         batches=batches(),
-        totals=lambda: [
-            totals_row(book, running),
-            balance_row(book, "Số dư cuối kỳ", book.query.date_to, running.amount, running.quantity),
-        ],
+        totals=lambda: [layout.totals(running), layout.closing(book, running)],
         foot=[
             f"Điểm cuối chuỗi sổ của cuộc vận động khi xuất: dòng số {book.drive.ledger_seq}, "
             f"mã băm {book.drive.ledger_hash}."

@@ -28,6 +28,8 @@ class BookLine(msgspec.Struct):
     quantity_in: Decimal | None = None
     quantity_out: Decimal | None = None
     quantity_balance: Decimal | None = None
+    # Money books: a transfer's or e-wallet payment's transaction reference, as on the statement.
+    reference: str = ""
 
 
 class BookTotals(msgspec.Struct):

@@ -143,8 +143,8 @@ class Running:
         self.quantity_in = self.quantity_out = _NOTHING
 
     def line(self, row: Row[Any]) -> BookLine:
-        (posted_on, seq, amount, quantity, source, memo, method) = row[:7]
-        (code, year, number, full_name, username, donor, anonymous) = row[7:]
+        (posted_on, seq, amount, quantity, source, memo, method, reference) = row[:8]
+        (code, year, number, full_name, username, donor, anonymous) = row[8:]
         self.amount += amount
         self.amount_in += max(amount, 0)
         self.amount_out += max(-amount, 0)
@@ -156,6 +156,7 @@ class Running:
             document=display_number(code, year, number) if code else "",
             source=source,
             method=None if self.goods else method,
+            reference="" if self.goods else reference or "",
             who=(full_name or username) if username else "",
             memo=memo,
             amount_in=max(amount, 0),
@@ -195,6 +196,7 @@ async def lines(session: AsyncSession, book: OpenBook, running: Running) -> Asyn
             LedgerEntry.source,
             LedgerEntry.memo,
             Donation.cash_method,
+            Donation.cash_reference,
             ReceiptBook.code,
             ReceiptBook.year,
             Receipt.seq,

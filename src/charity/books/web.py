@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity import forms
 from charity.access import allow
 from charity.books import service
-from charity.books.export import TITLES, balance_row, book_file, columns, line_row, totals_row
+from charity.books.export import TITLES, Layout, book_file
 from charity.books.schemas import BookKind
 from charity.clock import local_today
 from charity.drives.service import VERIFIERS, get_drive
@@ -84,21 +84,16 @@ async def book_page(
     book = await service.open_book(
         session, principal, service.BookQuery(drive.id, kind, start, end, item_type_id)
     )
-    context |= {"count": book.count, "columns": columns(book)}
+    layout = Layout(book)
+    context |= {"count": book.count, "columns": layout.columns}
     if book.count > service.MAX_LINES:
         return page(request, "book", title=TABS[kind], **context | {"too_long": True})
-    kinds = [column.kind for column in columns(book)]
+    kinds = [column.kind for column in layout.columns]
     running = service.Running(book)
-    goods = kind == BookKind.GOODS
-    rows = [
-        _cells(balance_row(book, "Số dư đầu kỳ", start, book.opening.amount, book.opening.quantity), kinds)
-    ]
+    rows = [_cells(layout.opening(book), kinds)]
     async for batch in service.lines(session, book, running):
-        rows += [_cells(line_row(line, goods), kinds) for line in batch]
-    totals = [
-        _cells(totals_row(book, running), kinds),
-        _cells(balance_row(book, "Số dư cuối kỳ", end, running.amount, running.quantity), kinds),
-    ]
+        rows += [_cells(layout.line(line), kinds) for line in batch]
+    totals = [_cells(layout.totals(running), kinds), _cells(layout.closing(book, running), kinds)]
     return page(request, "book", title=TABS[kind], **context | {"rows": rows, "totals": totals})
 
 

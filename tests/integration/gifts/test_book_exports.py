@@ -236,3 +236,23 @@ async def test_a_book_too_long_to_print_is_refused_as_pdf_and_given_as_xlsx(
         row[2] for row in sheet.iter_rows(values_only=True) if row[2] and str(row[2]).startswith("Kiểm kê")
     ]
     assert len(memos) == MAX_PDF_LINES + 1
+
+
+async def test_the_bank_book_gives_each_transfers_reference_to_match_the_statement(
+    client: AsyncTestClient[Litestar], world: GiftsWorld
+) -> None:
+    answer = await client.post(
+        "/api/donations",
+        json=world.gift(cash={"amount": 2_000_000, "method": "bank_transfer", "reference": "FT26335123456"}),
+        headers=world.auth("volunteer"),
+    )
+    assert answer.status_code == 201, answer.text
+    book = (await _get(client, world, "bank")).json()
+    assert [(line["method"], line["reference"]) for line in book["lines"]] == [
+        ("bank_transfer", "FT26335123456")
+    ]
+    header, _opening, line, *_ = list(
+        csv.reader(io.StringIO((await _get(client, world, "bank", format="csv")).content.decode("utf-8-sig")))
+    )
+    assert header[3:5] == ["Hình thức", "Mã giao dịch"]
+    assert (line[3], line[4], line[5]) == ("chuyển khoản", "FT26335123456", "2000000")
