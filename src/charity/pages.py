@@ -52,6 +52,7 @@ def navigation(principal: Principal | None, path: str) -> list[dict[str, Any]]:
         ("/donors", "Nhà hảo tâm", bool(readers)),
         ("/admin/units", "Đơn vị", principal.is_admin),
         ("/admin/users", "Người dùng", principal.is_admin or Role.COORDINATOR in roles),
+        ("/books", "Sổ sách", bool(roles & {Role.COORDINATOR, Role.AUDITOR})),
         ("/audit", "Nhật ký", principal.is_admin or Role.AUDITOR in roles),
     ]
     return [

@@ -14,16 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
-from charity.access import allow
+from charity.access import allow, may
 from charity.books import service
 from charity.books.export import TITLES, Layout, book_file
 from charity.books.schemas import BookKind
 from charity.clock import local_today
-from charity.drives.service import VERIFIERS, get_drive
+from charity.drives.service import VERIFIERS, get_drive, list_drives, to_out
 from charity.exports.pdf import MAX_PDF_LINES
 from charity.exports.report import Format, Kind, Row, period_text, shown
-from charity.fields import PathId, QueryId, QueryText
-from charity.models import ItemType, LedgerEntry
+from charity.fields import Offset, PathId, QueryId, QueryText
+from charity.labels import DRIVE_STATUSES
+from charity.models import ItemType, LedgerEntry, Role
 from charity.pages import page
 from charity.requests import Acting, Caller, DbSession, database_of
 
@@ -43,6 +44,29 @@ def _cells(row: Row, kinds: list[Kind]) -> list[tuple[str, str]]:
     return [(shown(value, kind), kind.value) for value, kind in zip(row, kinds, strict=True)]
 
 
+DESK_PAGE = 50
+
+
+@get("/books", opt=READ_BOOKS)
+async def books_desk(request: Request, session: DbSession, principal: Caller, offset: Offset = 0) -> Template:
+    """Sổ sách: every drive the principal answers for, with its books and its check, and the
+    registers and the log."""
+    drives, total = await list_drives(
+        session, principal, status=None, unit_id=None, limit=DESK_PAGE, offset=offset, roles=VERIFIERS
+    )
+    return page(
+        request,
+        "books",
+        title="Sổ sách",
+        drives=await to_out(session, drives),
+        statuses=DRIVE_STATUSES,
+        tabs=[(tab.value, label) for tab, label in TABS.items()],
+        can_read_log=may(principal, Role.AUDITOR),
+        previous_page=f"/books?offset={max(offset - DESK_PAGE, 0)}" if offset else "",
+        next_page=f"/books?offset={offset + DESK_PAGE}" if offset + DESK_PAGE < total else "",
+    )
+
+
 @get("/drives/{drive_id:int}/books/{kind:str}", opt=READ_BOOKS)
 async def book_page(
     request: Request,
@@ -56,7 +80,9 @@ async def book_page(
 ) -> Template:
     """The book for a period: this month so far on the first visit; blank dates mean from the start
     or up to now."""
-    if "date_from" not in request.query_params and "date_to" not in request.query_params:
+    # The period form says it was sent (empty values are dropped from a query), so that dates left
+    # blank there mean the whole book rather than this month.
+    if "period" not in request.query_params:
         today = local_today()
         start, end = today.replace(day=1), today
     else:
@@ -124,4 +150,4 @@ async def export_book_file(
     return await book_file(database_of(state), session, actor, principal, query, file_format)
 
 
-routes = [book_page, export_book_file]
+routes = [books_desk, book_page, export_book_file]

@@ -190,8 +190,10 @@ async def list_drives(
     unit_id: int | None,
     limit: int,
     offset: int,
+    roles: tuple[Role, ...] = READERS,
 ) -> tuple[list[Drive], int]:
-    statement = _visible(principal)
+    """The drives of the units where the principal holds one of `roles`, newest first."""
+    statement = _visible(principal, roles)
     if status is not None:
         statement = statement.where(Drive.status == status)
     if unit_id is not None:

@@ -461,6 +461,7 @@ MATRIX = [
         on_page(signed_in(403, admin=200, auditor=200)),
         body=lambda _w: {"format": "csv"},
     ),
+    Case("GET", "/books", on_page(signed_in(403, coordinator=200, auditor=200, outsider=200))),
     Case(
         "GET",
         "/drives/{drive_id:int}/books/{kind:str}",
