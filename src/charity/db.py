@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, event, func, make_url, select
-from sqlalchemy.engine import URL, Connection, ExceptionContext
+from sqlalchemy.engine import URL, Connection, ExceptionContext, Row
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 
@@ -144,13 +144,23 @@ class Database:
             await connection.exec_driver_sql("SELECT 1")
 
 
+async def page_of_rows(
+    session: AsyncSession, statement: Select[Any], *order_by: Any, limit: int, offset: int
+) -> tuple[list[Row[Any]], int]:
+    """One page of a query's rows, whole, in the given order (after its own, if it has one), and how
+    many rows it has in all."""
+    counted = statement.order_by(None).subquery()
+    total = (await session.execute(select(func.count()).select_from(counted))).scalar_one()
+    rows = await session.execute(statement.order_by(*order_by).limit(limit).offset(offset))
+    return list(rows.all()), total
+
+
 async def page_of(
     session: AsyncSession, statement: Select[Any], *order_by: Any, limit: int, offset: int
 ) -> tuple[list[Any], int]:
     """One page of a query's rows (first column) in the given order, and how many rows it has in all."""
-    total = (await session.execute(select(func.count()).select_from(statement.subquery()))).scalar_one()
-    rows = await session.execute(statement.order_by(*order_by).limit(limit).offset(offset))
-    return list(rows.scalars()), total
+    rows, total = await page_of_rows(session, statement, *order_by, limit=limit, offset=offset)
+    return [row[0] for row in rows], total
 
 
 async def lock_rows(session: AsyncSession, model: type[ModelT], ids: Sequence[int]) -> list[ModelT]:

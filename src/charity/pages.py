@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Request
@@ -60,6 +61,16 @@ def navigation(principal: Principal | None, path: str) -> list[dict[str, Any]]:
         for href, label, shown in links
         if shown
     ]
+
+
+def pager(path: str, query: dict[str, Any], *, offset: int, limit: int, total: int) -> dict[str, str]:
+    """The links to a list's pages before and after this one, with its filters ("" where there is none)."""
+    return {
+        "previous_page": f"{path}?{urlencode(query | {'offset': max(offset - limit, 0)})}" if offset else "",
+        "next_page": f"{path}?{urlencode(query | {'offset': offset + limit})}"
+        if offset + limit < total
+        else "",
+    }
 
 
 def page(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
@@ -19,7 +18,7 @@ from charity.audit_log.export import log_file
 from charity.clock import VIETNAM
 from charity.exports.report import Format
 from charity.fields import Offset, QueryId, QueryText
-from charity.pages import page
+from charity.pages import page, pager
 from charity.requests import Acting, Caller, DbSession, database_of
 
 LOG_PAGE = 50
@@ -73,10 +72,7 @@ async def audit_page(
         total=total,
         filters=filters,
         actors=await service.actors(session, principal),
-        previous_page="/audit?" + urlencode(query | {"offset": max(offset - LOG_PAGE, 0)}) if offset else "",
-        next_page="/audit?" + urlencode(query | {"offset": offset + LOG_PAGE})
-        if offset + LOG_PAGE < total
-        else "",
+        **pager("/audit", query, offset=offset, limit=LOG_PAGE, total=total),
     )
 
 

@@ -78,6 +78,12 @@ def masked_name(name: str) -> str:
     return " ".join([words[0], *(f"{word[0]}." for word in words[1:])])
 
 
+def shown_donor(name: str | None, anonymous: bool) -> str | None:
+    """The donor's name where a unit lists its gifts (the desk, the registers, the public check):
+    none for an anonymous gift, whose donor only their own receipt may name."""
+    return name if name and not anonymous else None
+
+
 class Goods(Protocol):
     name: str
     unit_of_measure: str

@@ -21,7 +21,7 @@ from charity.fields import Offset, PathId, PathText, QueryId, QueryText
 from charity.labels import PAYMENT_METHODS, RECEIPT_STATUSES
 from charity.models import PaymentMethod, ReceiptStatus, Role, Unit
 from charity.money import amount_in_words, format_quantity, format_vnd
-from charity.pages import message_page, page
+from charity.pages import message_page, page, pager
 from charity.receipts import service
 from charity.receipts.delivery import preview, print_one, print_receipts, view
 from charity.receipts.printing import (
@@ -31,6 +31,7 @@ from charity.receipts.printing import (
     copy_mark,
     goods_text,
     masked_name,
+    shown_donor,
     verify_url,
 )
 from charity.receipts.schemas import ReceiptOut
@@ -43,7 +44,7 @@ DESK_PAGE = 50
 
 
 def _donor_name(receipt: ReceiptOut) -> str:
-    return receipt.donor.name if receipt.donor and not receipt.anonymous else ANONYMOUS
+    return shown_donor(receipt.donor.name if receipt.donor else None, receipt.anonymous) or ANONYMOUS
 
 
 def _row(receipt: ReceiptOut, prints: int) -> dict[str, Any]:
@@ -283,12 +284,7 @@ async def receipt_desk(
         limit=DESK_PAGE,
         filters=filters,
         here="/receipts?" + urlencode(query | ({"offset": offset} if offset else {})),
-        previous_page="/receipts?" + urlencode(query | {"offset": max(offset - DESK_PAGE, 0)})
-        if offset
-        else "",
-        next_page="/receipts?" + urlencode(query | {"offset": offset + DESK_PAGE})
-        if offset + DESK_PAGE < total
-        else "",
+        **pager("/receipts", query, offset=offset, limit=DESK_PAGE, total=total),
         drives=[(drive.id, drive.name) for drive in drives],
         books=[(book.id, f"{book.code}-{book.year}") for book in books],
         statuses=RECEIPT_STATUSES,
@@ -372,7 +368,8 @@ async def verify(request: Request, session: DbSession, token: PathText) -> Templ
     if receipt_id is None:
         return message_page(request, "Không tìm thấy biên nhận", UNKNOWN_RECEIPT, status_code=404)
     (receipt,) = await service.load(session, [receipt_id])
-    donor = masked_name(receipt.donor.name) if receipt.donor and not receipt.anonymous else ANONYMOUS
+    shown = shown_donor(receipt.donor.name if receipt.donor else None, receipt.anonymous)
+    donor = masked_name(shown) if shown else ANONYMOUS
     return page(
         request,
         "verify",
