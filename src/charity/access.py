@@ -15,6 +15,7 @@ Permission table (every route declares one of these rules; a route that declares
 | drives, receipt books, voids, printing | –         | scope       | –       | –     |
 | beneficiaries, distributions           | –         | scope       | read    | –     |
 | exports, ledger verification           | –         | –           | scope   | –     |
+| registers (receipts, voids, books)     | –         | scope       | scope   | –     |
 
 "Scope" is the units where the user holds the role, and every unit below them. Objects outside the
 caller's scope answer 404, exactly as objects that do not exist, so ids cannot be probed. `admin` is

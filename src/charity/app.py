@@ -46,6 +46,8 @@ from charity.pages import STATIC_DIR, template_config
 from charity.receipts import rendering
 from charity.receipts import web as receipt_pages
 from charity.receipts.api import ReceiptBookController, ReceiptController
+from charity.registers import api as register_api
+from charity.registers import web as register_pages
 from charity.requests import (
     CharityRequest,
     LoginRequired,
@@ -82,6 +84,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             *gift_api.routes,
             *audit_api.routes,
             *book_api.routes,
+            *register_api.routes,
             ReceiptController,
             ReceiptBookController,
             # The OpenAPI document describes the JSON API: pages, forms and their files are for browsers.
@@ -95,6 +98,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *receipt_pages.routes,
                     *audit_pages.routes,
                     *book_pages.routes,
+                    *register_pages.routes,
                     *drive_pages.routes,
                     *donor_pages.routes,
                     *unit_pages.routes,

@@ -45,6 +45,7 @@ def navigation(principal: Principal | None, path: str) -> list[dict[str, Any]]:
     roles = {grant.role for grant in principal.grants}
     recorders = roles & {Role.VOLUNTEER, Role.COORDINATOR}
     readers = roles & {Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR}
+    overseers = roles & {Role.COORDINATOR, Role.AUDITOR}
     links = [("/", "Tổng quan", True)]
     links += [
         ("/gifts/new", "Ghi nhận", bool(recorders)),
@@ -53,7 +54,8 @@ def navigation(principal: Principal | None, path: str) -> list[dict[str, Any]]:
         ("/donors", "Nhà hảo tâm", bool(readers)),
         ("/admin/units", "Đơn vị", principal.is_admin),
         ("/admin/users", "Người dùng", principal.is_admin or Role.COORDINATOR in roles),
-        ("/books", "Sổ sách", bool(roles & {Role.COORDINATOR, Role.AUDITOR})),
+        ("/books", "Sổ sách", bool(overseers)),
+        ("/registers", "Sổ đăng ký", bool(overseers)),
         ("/audit", "Nhật ký", principal.is_admin or Role.AUDITOR in roles),
     ]
     return [

@@ -28,6 +28,9 @@ API_PREFIX = "/api/"
 RECORDS_ITS_USE = "records_its_use"
 # Set by the guard when the browser session's last use is due to be written down (see `provide_session`).
 TOUCH_SESSION = "touch_session"
+# The route option of a JSON route whose query is a filter a person fills in, as on the pages (a
+# register asked for with `?drive_id=&unit_id=`): a value left empty there is no filter either.
+EMPTY_IS_NO_FILTER = "empty_is_no_filter"
 
 
 class LoginRequired(NotAuthorizedException):
@@ -144,11 +147,12 @@ class CharityRequest(Request):
 
 def empty_query_values_mean_nothing(app: ASGIApp) -> ASGIApp:
     """On the pages, a query value left empty is no filter at all: a form sent with "Tất cả" chosen
-    asks `?drive_id=`, which a route taking an id would refuse. The JSON API keeps what it is sent."""
+    asks `?drive_id=`, which a route taking an id would refuse. The JSON API keeps what it is sent,
+    but on the routes that say `EMPTY_IS_NO_FILTER`."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         query = scope.get("query_string", b"") if scope["type"] == "http" else b""
-        if query and not is_api_path(scope["path"]):
+        if query and (not is_api_path(scope["path"]) or scope["route_handler"].opt.get(EMPTY_IS_NO_FILTER)):
             pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
             kept = [(name, value) for name, value in pairs if value]
             if len(kept) != len(pairs):

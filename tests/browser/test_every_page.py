@@ -19,6 +19,7 @@ COORDINATOR_PAGES = {
     "drive-new": "/drives/new",
     "donors": "/donors",
     "donors-search": "/donors?q=nguyen",
+    "registers": "/registers",
 }
 ADMIN_PAGES = {"admin-home": "/", "admin-units": "/admin/units", "admin-users": "/admin/users"}
 

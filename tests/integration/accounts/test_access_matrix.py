@@ -248,6 +248,21 @@ MATRIX = [
     ),
     Case("GET", "/api/donors", readers(200, outsider=200)),
     Case("GET", "/api/audit", signed_in(403, admin=200, auditor=200)),
+    # A register of the caller's whole scope answers everyone who keeps one; a drive or unit of
+    # another scope is not found.
+    Case(
+        "GET",
+        "/api/registers/receipts",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/registers/receipts?drive_id={w.ids['drive']}",
+    ),
+    Case(
+        "GET",
+        "/api/registers/voids",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/registers/voids?unit_id={w.units['COMMUNE']}",
+    ),
+    Case("GET", "/api/registers/books", signed_in(403, coordinator=200, auditor=200, outsider=200)),
     Case(
         "POST",
         "/api/donors",
@@ -474,6 +489,12 @@ MATRIX = [
         on_page(signed_in(403, coordinator=200, auditor=200, outsider=404)),
         path=lambda w: f"/drives/{w.ids['drive']}/books/cash/export",
         body=lambda _w: {"format": "csv"},
+    ),
+    Case(
+        "GET",
+        "/registers",
+        on_page(signed_in(403, coordinator=200, auditor=200, outsider=404)),
+        path=lambda w: f"/registers?kind=books&drive_id={w.ids['drive']}",
     ),
     Case("GET", "/donors/{donor_id:int}", on_page(readers(200)), path=lambda w: f"/donors/{w.ids['donor']}"),
     Case("GET", "/admin/units", on_page(admin_only(200))),
