@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from litestar import get
+from litestar import Response, get
+from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.pagination import OffsetPagination
 from litestar.params import QueryParameter
 
 from charity.access import allow
 from charity.drives.service import VERIFIERS
+from charity.exports.report import Format
 from charity.fields import DEFAULT_PAGE, Limit, Offset, QueryId
 from charity.registers import service
-from charity.registers.schemas import BookLine, ReceiptLine, VoidLine
-from charity.requests import EMPTY_IS_NO_FILTER, Caller, DbSession
+from charity.registers.export import register_file
+from charity.registers.schemas import BookLine, ReceiptLine, RegisterKind, VoidLine
+from charity.requests import EMPTY_IS_NO_FILTER, RECORDS_ITS_USE, Acting, Caller, DbSession, database_of
 
 READ_REGISTERS = allow(*VERIFIERS)
 ASKED = (
@@ -35,23 +38,35 @@ def provide_filter(
 
 Asked = NamedDependency[service.RegisterFilter]
 REGISTER_ROUTE: dict[str, Any] = {
-    "opt": READ_REGISTERS | {EMPTY_IS_NO_FILTER: True},
+    # An export is an audit event: the request writes even though it reads.
+    "opt": READ_REGISTERS | {EMPTY_IS_NO_FILTER: True, RECORDS_ITS_USE: True},
     "tags": ["registers"],
     "dependencies": {"where": Provide(provide_filter, sync_to_thread=False)},
 }
 
 
-async def _page(
+FileFormat = Annotated[
+    Format | None, QueryParameter(description="csv, xlsx or pdf: every line as a file; JSON without it")
+]
+FILES = " With `format` (`csv`, `xlsx` or `pdf`) every line as a file, with its totals; each export is an audit event."
+
+
+async def _answer(
+    state: State,
     session: DbSession,
     principal: Caller,
-    register: service.Register[Any],
+    actor: Acting,
+    kind: RegisterKind,
     where: service.RegisterFilter,
     limit: int,
     offset: int,
-) -> OffsetPagination[Any]:
+    format: Format | None,
+) -> Response[Any]:
+    if format is not None:
+        return await register_file(database_of(state), session, actor, principal, kind, where, format)
     scope = await service.scope_of(session, principal, where)
-    lines, total = await service.page(session, register, scope, limit=limit, offset=offset)
-    return OffsetPagination(items=lines, total=total, limit=limit, offset=offset)
+    lines, total = await service.page(session, service.REGISTERS[kind], scope, limit=limit, offset=offset)
+    return Response(OffsetPagination(items=lines, total=total, limit=limit, offset=offset))
 
 
 @get(
@@ -60,12 +75,21 @@ async def _page(
     summary="The receipts register",
     description="Every receipt issued in the period, by book and number: its date, drive, donor "
     '("Ẩn danh" for an anonymous gift), cash, goods and their estimated value, status, the reason of '
-    f"a void, the receipt that replaced it, and who recorded the gift. {ASKED}",
+    f"a void, the receipt that replaced it, and who recorded the gift. {ASKED}{FILES}",
 )
 async def receipts_register(
-    session: DbSession, principal: Caller, where: Asked, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
-) -> OffsetPagination[ReceiptLine]:
-    return await _page(session, principal, service.RECEIPTS, where, limit, offset)
+    state: State,
+    session: DbSession,
+    principal: Caller,
+    actor: Acting,
+    where: Asked,
+    limit: Limit = DEFAULT_PAGE,
+    offset: Offset = 0,
+    format: FileFormat = None,
+) -> Response[OffsetPagination[ReceiptLine]]:
+    return await _answer(
+        state, session, principal, actor, RegisterKind.RECEIPTS, where, limit, offset, format
+    )
 
 
 @get(
@@ -73,12 +97,19 @@ async def receipts_register(
     **REGISTER_ROUTE,
     summary="The voids register",
     description="Every receipt voided in the period, in the order of the voids: when it was issued and "
-    f"voided, what it was for, why, by whom, and the receipt that replaced it. {ASKED}",
+    f"voided, what it was for, why, by whom, and the receipt that replaced it. {ASKED}{FILES}",
 )
 async def voids_register(
-    session: DbSession, principal: Caller, where: Asked, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
-) -> OffsetPagination[VoidLine]:
-    return await _page(session, principal, service.VOIDS, where, limit, offset)
+    state: State,
+    session: DbSession,
+    principal: Caller,
+    actor: Acting,
+    where: Asked,
+    limit: Limit = DEFAULT_PAGE,
+    offset: Offset = 0,
+    format: FileFormat = None,
+) -> Response[OffsetPagination[VoidLine]]:
+    return await _answer(state, session, principal, actor, RegisterKind.VOIDS, where, limit, offset, format)
 
 
 @get(
@@ -87,12 +118,19 @@ async def voids_register(
     summary="The receipt-book register",
     description="Every receipt book that issued receipts in the period: the first and last numbers it "
     "used, how many receipts it issued and how many are void, and whether every number from 1 to the "
-    f"last is held by one of its receipts (`gapless`; else the first missing numbers). {ASKED}",
+    f"last is held by one of its receipts (`gapless`; else the first missing numbers). {ASKED}{FILES}",
 )
 async def books_register(
-    session: DbSession, principal: Caller, where: Asked, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
-) -> OffsetPagination[BookLine]:
-    return await _page(session, principal, service.BOOKS, where, limit, offset)
+    state: State,
+    session: DbSession,
+    principal: Caller,
+    actor: Acting,
+    where: Asked,
+    limit: Limit = DEFAULT_PAGE,
+    offset: Offset = 0,
+    format: FileFormat = None,
+) -> Response[OffsetPagination[BookLine]]:
+    return await _answer(state, session, principal, actor, RegisterKind.BOOKS, where, limit, offset, format)
 
 
 routes = [receipts_register, voids_register, books_register]

@@ -3,9 +3,13 @@ and auditors."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from litestar import Request, get
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy import select
 
@@ -14,6 +18,8 @@ from charity.access import scope_units
 from charity.clock import format_date
 from charity.drives.service import VERIFIERS, list_drives
 from charity.errors import Invalid
+from charity.exports.pdf import MAX_PDF_LINES
+from charity.exports.report import Format
 from charity.fields import Offset, QueryId, QueryText
 from charity.labels import RECEIPT_STATUSES
 from charity.models import ReceiptStatus, Unit
@@ -22,8 +28,9 @@ from charity.pages import page, pager
 from charity.receipts.printing import NOT_VALUED
 from charity.registers import service
 from charity.registers.api import READ_REGISTERS
+from charity.registers.export import register_file
 from charity.registers.schemas import BookLine, ReceiptLine, RegisterKind, RegisterTotals, VoidLine
-from charity.requests import Caller, DbSession
+from charity.requests import Acting, Caller, DbSession, database_of
 from charity.units.tree import tree_of
 
 REGISTER_PAGE = 50
@@ -163,8 +170,44 @@ async def registers_page(
         rows=rows,
         total=total,
         totals=totals,
+        max_pdf_lines=MAX_PDF_LINES,
         **pager("/registers", query, offset=offset, limit=REGISTER_PAGE, total=total),
     )
 
 
-routes = [registers_page]
+@dataclass
+class ExportForm:
+    format: str = ""
+    kind: str = ""
+    drive_id: str = ""
+    unit_id: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+
+def _id(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
+
+
+@post("/registers/export", opt=READ_REGISTERS, status_code=200)
+async def export_register_file(
+    state: State,
+    session: DbSession,
+    principal: Caller,
+    actor: Acting,
+    data: Annotated[ExportForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+) -> Response[bytes]:
+    """The register as the page filters it, as a file: a form, so that an export is never made by
+    following a link."""
+    where = service.RegisterFilter(
+        _id(data.drive_id),
+        _id(data.unit_id),
+        forms.day_or_none(data.date_from),
+        forms.day_or_none(data.date_to),
+    )
+    kind = forms.choice(RegisterKind, data.kind) or RegisterKind.RECEIPTS
+    file_format = forms.choice(Format, data.format) or Format.XLSX
+    return await register_file(database_of(state), session, actor, principal, kind, where, file_format)
+
+
+routes = [registers_page, export_register_file]

@@ -496,6 +496,12 @@ MATRIX = [
         on_page(signed_in(403, coordinator=200, auditor=200, outsider=404)),
         path=lambda w: f"/registers?kind=books&drive_id={w.ids['drive']}",
     ),
+    Case(
+        "POST",
+        "/registers/export",
+        on_page(signed_in(403, coordinator=200, auditor=200, outsider=200)),
+        body=lambda _w: {"kind": "voids", "format": "csv"},
+    ),
     Case("GET", "/donors/{donor_id:int}", on_page(readers(200)), path=lambda w: f"/donors/{w.ids['donor']}"),
     Case("GET", "/admin/units", on_page(admin_only(200))),
     Case(

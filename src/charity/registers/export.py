@@ -1,0 +1,257 @@
+"""A register as a file: the statement the JSON pages, streamed whole from a snapshot, each line laid
+out as on the page, with what the lines add up to."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from litestar.response import Stream
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from charity.access import Principal
+from charity.audit.service import Actor, record
+from charity.clock import VIETNAM, now
+from charity.db import Database
+from charity.errors import Invalid
+from charity.exports.pdf import MAX_PDF_LINES
+from charity.exports.report import Column, Format, Kind, Report, Row, Value, period_text
+from charity.exports.response import export_answer
+from charity.labels import PAYMENT_METHODS, RECEIPT_STATUSES
+from charity.models import ReceiptStatus
+from charity.registers import service
+from charity.registers.schemas import BookLine, ReceiptLine, RegisterKind, VoidLine
+from charity.text import ascii_slug
+
+_BATCH = 2_000
+
+
+class _Sums:
+    """What the lines add up to as they go by: a void receipt adds nothing to the receipts register."""
+
+    def __init__(self) -> None:
+        self.lines = self.voided = self.cash = self.goods_value = self.issued = 0
+
+    def add(self, cash: int, goods_value: int | None, counted: bool) -> None:
+        self.lines += 1
+        self.voided += not counted
+        if counted:
+            self.cash += cash
+            self.goods_value += goods_value or 0
+
+
+def _receipt(line: ReceiptLine, sums: _Sums) -> Row:
+    sums.add(line.cash, line.goods_value, line.status != ReceiptStatus.VOID)
+    return (
+        line.number,
+        line.issued_on,
+        line.drive,
+        line.donor,
+        line.cash or None,
+        PAYMENT_METHODS.get(line.cash_method) if line.cash_method else None,
+        line.goods,
+        line.goods_value,
+        RECEIPT_STATUSES[line.status],
+        line.void_reason,
+        line.replaced_by,
+        line.recorded_by,
+    )
+
+
+def _void(line: VoidLine, sums: _Sums) -> Row:
+    sums.add(line.cash, line.goods_value, True)
+    return (
+        line.number,
+        line.issued_on,
+        line.voided_on,
+        line.drive,
+        line.donor,
+        line.cash or None,
+        line.goods,
+        line.goods_value,
+        line.reason,
+        line.voided_by,
+        line.replaced_by,
+    )
+
+
+def _book(line: BookLine, sums: _Sums) -> Row:
+    sums.lines += 1
+    sums.issued += line.issued
+    sums.voided += line.voided
+    more = line.missing_count - len(line.missing)
+    missing = ", ".join(map(str, line.missing)) + (f" và {more} số khác" if more > 0 else "")
+    return (
+        f"{line.code}-{line.year}",
+        line.unit,
+        line.first,
+        line.last,
+        line.issued,
+        line.voided,
+        "Có" if line.gapless else "Không",
+        missing,
+    )
+
+
+def _spread(width: int, cells: dict[int, Value]) -> Row:
+    """A row `width` cells wide holding `cells` at their places (a totals row), None elsewhere."""
+    return tuple(cells.get(index) for index in range(width))
+
+
+@dataclass(frozen=True, slots=True)
+class _Sheet:
+    title: str
+    file_name: str
+    columns: list[Column]
+    row: Callable[[Any, _Sums], Row]
+    totals: Callable[[_Sums], Row]
+
+
+SHEETS = {
+    RegisterKind.RECEIPTS: _Sheet(
+        "SỔ ĐĂNG KÝ BIÊN NHẬN",
+        "so-dang-ky-bien-nhan",
+        [
+            Column("Số biên nhận", Kind.TEXT, 17),
+            Column("Ngày cấp", Kind.DATE, 12),
+            Column("Cuộc vận động", Kind.TEXT, 22),
+            Column("Nhà hảo tâm", Kind.TEXT, 24),
+            Column("Tiền", Kind.MONEY, 13),
+            Column("Hình thức", Kind.TEXT, 11),
+            Column("Hiện vật", Kind.TEXT, 20),
+            Column("Giá trị hiện vật", Kind.MONEY, 13),
+            Column("Trạng thái", Kind.TEXT, 9),
+            Column("Lý do hủy", Kind.TEXT, 20),
+            Column("Thay bằng", Kind.TEXT, 17),
+            Column("Người ghi", Kind.TEXT, 20),
+        ],
+        _receipt,
+        lambda sums: _spread(
+            12,
+            {
+                0: f"Cộng {sums.lines} biên nhận, {sums.voided} đã hủy (không cộng)",
+                4: sums.cash,
+                7: sums.goods_value,
+            },
+        ),
+    ),
+    RegisterKind.VOIDS: _Sheet(
+        "SỔ THEO DÕI BIÊN NHẬN ĐÃ HỦY",
+        "so-bien-nhan-da-huy",
+        [
+            Column("Số biên nhận", Kind.TEXT, 17),
+            Column("Ngày cấp", Kind.DATE, 12),
+            Column("Ngày hủy", Kind.DATE, 12),
+            Column("Cuộc vận động", Kind.TEXT, 22),
+            Column("Nhà hảo tâm", Kind.TEXT, 24),
+            Column("Tiền", Kind.MONEY, 13),
+            Column("Hiện vật", Kind.TEXT, 20),
+            Column("Giá trị hiện vật", Kind.MONEY, 13),
+            Column("Lý do hủy", Kind.TEXT, 22),
+            Column("Người hủy", Kind.TEXT, 20),
+            Column("Thay bằng", Kind.TEXT, 17),
+        ],
+        _void,
+        lambda sums: _spread(
+            11, {0: f"Cộng {sums.lines} biên nhận đã hủy", 5: sums.cash, 7: sums.goods_value}
+        ),
+    ),
+    RegisterKind.BOOKS: _Sheet(
+        "SỔ THEO DÕI QUYỂN BIÊN NHẬN",
+        "so-theo-doi-quyen-bien-nhan",
+        [
+            Column("Quyển", Kind.TEXT, 10),
+            Column("Đơn vị", Kind.TEXT, 34),
+            Column("Số đầu", Kind.INTEGER, 9),
+            Column("Số cuối", Kind.INTEGER, 9),
+            Column("Đã cấp", Kind.INTEGER, 9),
+            Column("Đã hủy", Kind.INTEGER, 9),
+            Column("Liên tục, không thiếu số", Kind.TEXT, 12),
+            Column("Số còn thiếu", Kind.TEXT, 30),
+        ],
+        _book,
+        lambda sums: _spread(8, {0: f"Cộng {sums.lines} quyển", 4: sums.issued, 5: sums.voided}),
+    ),
+}
+
+
+def _facts(scope: service.RegisterScope, who: str) -> list[tuple[str, str]]:
+    narrowed = [("Cuộc vận động", scope.drive.name)] if scope.drive else []
+    narrowed += [("Đơn vị", f"{scope.unit.name} và các đơn vị trực thuộc")] if scope.unit else []
+    return [
+        *(narrowed or [("Phạm vi", "mọi đơn vị người xuất phụ trách")]),
+        ("Kỳ", period_text(scope.date_from, scope.date_to)),
+        ("Xuất lúc", now().astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")),
+        ("Người xuất", who),
+    ]
+
+
+async def _report(
+    session: AsyncSession, principal: Principal, kind: RegisterKind, where: service.RegisterFilter
+) -> Report:
+    scope = await service.scope_of(session, principal, where)
+    register, sheet, sums = service.REGISTERS[kind], SHEETS[kind], _Sums()
+    rows = await session.stream(register.query(scope).execution_options(yield_per=_BATCH))
+
+    async def batches() -> AsyncIterator[list[Row]]:
+        async for batch in rows.partitions():
+            yield [sheet.row(register.line(row), sums) for row in batch]
+
+    return Report(
+        title=sheet.title,
+        facts=_facts(scope, principal.full_name or principal.username),
+        columns=sheet.columns,
+        batches=batches(),
+        totals=lambda: [sheet.totals(sums)],
+    )
+
+
+async def register_file(
+    database: Database,
+    session: AsyncSession,
+    actor: Actor,
+    principal: Principal,
+    kind: RegisterKind,
+    where: service.RegisterFilter,
+    format: Format,
+) -> Stream:
+    """The register as a file: checked and recorded (an audit event) in the request's `session`,
+    then read and sent from a snapshot of its own."""
+    scope = await service.scope_of(session, principal, where)
+    if format == Format.PDF:
+        statement = service.REGISTERS[kind].query(scope).order_by(None).subquery()
+        count = (await session.execute(select(func.count()).select_from(statement))).scalar_one()
+        if count > MAX_PDF_LINES:
+            raise Invalid(
+                f"Sổ này có {count} dòng, quá dài để in (tối đa {MAX_PDF_LINES} dòng): "
+                "hãy xuất XLSX, hoặc chọn kỳ ngắn hơn.",
+                field="format",
+            )
+    unit_id = scope.drive.unit_id if scope.drive else scope.unit.id if scope.unit else None
+    await record(
+        session,
+        actor,
+        "register.export",
+        object_type="register",
+        unit_id=unit_id
+        if unit_id is not None
+        else next(iter(principal.units_where(service.VERIFIERS)), None),
+        after={
+            "register": kind.value,
+            "drive_id": where.drive_id,
+            "unit_id": where.unit_id,
+            "from": where.date_from.isoformat() if where.date_from else None,
+            "to": where.date_to.isoformat() if where.date_to else None,
+            "format": format.value,
+        },
+    )
+    named = ascii_slug(scope.drive.name) if scope.drive else ascii_slug(scope.unit.name) if scope.unit else ""
+    span = "-".join(day.isoformat() for day in (where.date_from, where.date_to) if day)
+    file_name = "-".join(part for part in (SHEETS[kind].file_name, named, span) if part)
+
+    async def make(reading: AsyncSession) -> Report:
+        return await _report(reading, principal, kind, where)
+
+    return export_answer(database, make, format, file_name)
