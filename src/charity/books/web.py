@@ -25,7 +25,7 @@ from charity.exports.report import Format, Kind, Row, period_text, shown
 from charity.fields import Offset, PathId, QueryId, QueryText
 from charity.labels import DRIVE_STATUSES
 from charity.models import ItemType, LedgerEntry, Role
-from charity.pages import page
+from charity.pages import page, pager
 from charity.requests import Acting, Caller, DbSession, database_of
 
 READ_BOOKS = allow(*VERIFIERS)
@@ -62,8 +62,7 @@ async def books_desk(request: Request, session: DbSession, principal: Caller, of
         statuses=DRIVE_STATUSES,
         tabs=[(tab.value, label) for tab, label in TABS.items()],
         can_read_log=may(principal, Role.AUDITOR),
-        previous_page=f"/books?offset={max(offset - DESK_PAGE, 0)}" if offset else "",
-        next_page=f"/books?offset={offset + DESK_PAGE}" if offset + DESK_PAGE < total else "",
+        **pager("/books", {}, offset=offset, limit=DESK_PAGE, total=total),
     )
 
 
