@@ -42,6 +42,8 @@ from charity.item_types.api import ItemTypeController
 from charity.money import decode_dong, is_dong
 from charity.openapi import COMPONENTS, SWAGGER_UI_DIR, DongSchema, SwaggerPage, document_operations
 from charity.pages import STATIC_DIR, template_config
+from charity.periods import api as period_api
+from charity.periods import web as period_pages
 from charity.receipts import rendering
 from charity.receipts import web as receipt_pages
 from charity.receipts.api import ReceiptBookController, ReceiptController
@@ -81,6 +83,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             *gift_api.routes,
             *audit_api.routes,
             *book_api.routes,
+            *period_api.routes,
             ReceiptController,
             ReceiptBookController,
             # The OpenAPI document describes the JSON API: pages, forms and their files are for browsers.
@@ -93,6 +96,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *gift_pages.routes,
                     *receipt_pages.routes,
                     *audit_pages.routes,
+                    *period_pages.routes,
                     *drive_pages.routes,
                     *donor_pages.routes,
                     *unit_pages.routes,

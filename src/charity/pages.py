@@ -52,6 +52,7 @@ def navigation(principal: Principal | None, path: str) -> list[dict[str, Any]]:
         ("/donors", "Nhà hảo tâm", bool(readers)),
         ("/admin/units", "Đơn vị", principal.is_admin),
         ("/admin/users", "Người dùng", principal.is_admin or Role.COORDINATOR in roles),
+        ("/periods", "Khóa sổ", principal.is_admin or bool(roles & {Role.COORDINATOR, Role.AUDITOR})),
         ("/audit", "Nhật ký", principal.is_admin or Role.AUDITOR in roles),
     ]
     return [
