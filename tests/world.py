@@ -4,6 +4,7 @@ separate district elsewhere, and one user per role, each with a live API token."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from charity.accounts import signin
 from charity.audit.service import Actor
@@ -11,7 +12,17 @@ from charity.clock import local_today
 from charity.db import Database
 from charity.donations.schemas import CashIn, DonorIn, GiftIn
 from charity.donations.service import record_gift
-from charity.models import DriveItemType, DriveKind, DriveStatus, ItemType, Membership, Receipt, Role, Unit
+from charity.models import (
+    ClosedPeriod,
+    DriveItemType,
+    DriveKind,
+    DriveStatus,
+    ItemType,
+    Membership,
+    Receipt,
+    Role,
+    Unit,
+)
 from tests import factories
 
 ROLE_NAMES = ("admin", "coordinator", "volunteer", "auditor", "outsider")
@@ -94,4 +105,14 @@ async def build_world(database: Database) -> World:
         )
         receipt = await session.get(Receipt, issued.donation.receipt.id)
         world.ids |= {"receipt": receipt.id, "book": receipt.book_id}
+        # A month the commune closed a year ago, for whoever reopens it.
+        today = local_today()
+        period = ClosedPeriod(
+            unit_id=world.units["COMMUNE"],
+            month=date(today.year - 1, today.month, 1),
+            closed_by=world.users["coordinator"],
+        )
+        session.add(period)
+        await session.flush()
+        world.ids["period"] = period.id
     return world

@@ -14,13 +14,17 @@ Permission table (every route declares one of these rules; a route that declares
 | read gifts                             | own       | scope       | scope   | –     |
 | drives, receipt books, voids, printing | –         | scope       | –       | –     |
 | beneficiaries, distributions           | –         | scope       | read    | –     |
-| exports, ledger verification           | –         | –           | scope   | –     |
+| books, exports, ledger verification    | –         | scope       | scope   | –     |
 | registers (receipts, voids, books)     | –         | scope       | scope   | –     |
+| read closed periods                    | –         | scope       | scope   | all   |
+| close a month (khóa sổ)                | –         | scope       | –       | all   |
+| reopen a closed month                  | –         | –           | –       | yes   |
 
 "Scope" is the units where the user holds the role, and every unit below them. Objects outside the
 caller's scope answer 404, exactly as objects that do not exist, so ids cannot be probed. `admin` is
-global for units and users only: it is not implicitly a coordinator anywhere. "Their volunteers" are
-users whose every membership is a volunteer role inside the coordinator's scope.
+global for units and users, and closes and reopens months anywhere: it is not implicitly a
+coordinator anywhere. "Their volunteers" are users whose every membership is a volunteer role inside
+the coordinator's scope.
 """
 
 from __future__ import annotations

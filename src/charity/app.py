@@ -43,6 +43,8 @@ from charity.item_types.api import ItemTypeController
 from charity.money import decode_dong, is_dong
 from charity.openapi import COMPONENTS, SWAGGER_UI_DIR, DongSchema, SwaggerPage, document_operations
 from charity.pages import STATIC_DIR, template_config
+from charity.periods import api as period_api
+from charity.periods import web as period_pages
 from charity.receipts import rendering
 from charity.receipts import web as receipt_pages
 from charity.receipts.api import ReceiptBookController, ReceiptController
@@ -85,6 +87,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             *audit_api.routes,
             *book_api.routes,
             *register_api.routes,
+            *period_api.routes,
             ReceiptController,
             ReceiptBookController,
             # The OpenAPI document describes the JSON API: pages, forms and their files are for browsers.
@@ -99,6 +102,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *audit_pages.routes,
                     *book_pages.routes,
                     *register_pages.routes,
+                    *period_pages.routes,
                     *drive_pages.routes,
                     *donor_pages.routes,
                     *unit_pages.routes,

@@ -22,6 +22,11 @@ def format_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+def format_month(day: date) -> str:
+    """A month as Vietnamese write it: 11/2026."""
+    return day.strftime("%m/%Y")
+
+
 def start_of(day: date) -> datetime:
     """When a day begins in Vietnam, as a UTC moment (to compare with stored timestamps)."""
     return datetime.combine(day, time.min, tzinfo=VIETNAM).astimezone(UTC)

@@ -56,6 +56,7 @@ def navigation(principal: Principal | None, path: str) -> list[dict[str, Any]]:
         ("/admin/users", "Người dùng", principal.is_admin or Role.COORDINATOR in roles),
         ("/books", "Sổ sách", bool(overseers)),
         ("/registers", "Sổ đăng ký", bool(overseers)),
+        ("/periods", "Khóa sổ", principal.is_admin or bool(roles & {Role.COORDINATOR, Role.AUDITOR})),
         ("/audit", "Nhật ký", principal.is_admin or Role.AUDITOR in roles),
     ]
     return [

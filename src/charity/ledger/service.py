@@ -16,8 +16,12 @@ from typing import NamedTuple
 from sqlalchemy import RowMapping, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from charity.clock import format_month
+from charity.errors import Conflict
 from charity.ledger.chain import GENESIS_HASH, entry_hash
-from charity.models import Drive, DriveStatus, EntrySource, LedgerEntry, utcnow
+from charity.models import ClosedPeriod, Drive, DriveStatus, EntrySource, LedgerEntry, Unit, utcnow
+
+PERIOD_CLOSED = "period_closed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +39,15 @@ class Posting:
 # FOR NO KEY UPDATE does not conflict with the key-share locks that inserting a donation (which points
 # at the drive) takes.
 _CHAIN_END = (
-    select(Drive.ledger_seq, Drive.ledger_hash, Drive.name, Drive.status, Drive.starts_on, Drive.ends_on)
+    select(
+        Drive.ledger_seq,
+        Drive.ledger_hash,
+        Drive.name,
+        Drive.status,
+        Drive.starts_on,
+        Drive.ends_on,
+        Drive.unit_id,
+    )
     .where(Drive.id == bindparam("drive_id"))
     .with_for_update(key_share=True)
 )
@@ -45,6 +57,28 @@ _MOVE_CHAIN_END = (
     .values(ledger_seq=bindparam("new_seq"), ledger_hash=bindparam("new_hash"))
 )
 _INSERT_ENTRIES = insert(LedgerEntry.__table__)
+# The month a posting falls in, if its drive's unit closed it (and nobody reopened it).
+_CLOSED_MONTH = (
+    select(ClosedPeriod.id, Unit.name)
+    .join(Unit, Unit.id == ClosedPeriod.unit_id)
+    .where(
+        ClosedPeriod.unit_id == bindparam("unit_id"),
+        ClosedPeriod.month == bindparam("month"),
+        ClosedPeriod.reopened_at.is_(None),
+    )
+)
+
+
+class PeriodClosed(Conflict):
+    """The posting's date is inside a month its drive's unit has closed."""
+
+    def __init__(self, period_id: int, unit_id: int, unit_name: str, month: date) -> None:
+        super().__init__(
+            f"Tháng {format_month(month)} của {unit_name} đã khóa sổ: không thể ghi, hủy hay thay thế"
+            " biên nhận có ngày trong kỳ này.",
+            code=PERIOD_CLOSED,
+            facts={"period_id": period_id, "unit_id": unit_id, "month": month.strftime("%Y-%m")},
+        )
 
 
 class LockedDrive(NamedTuple):
@@ -57,6 +91,7 @@ class LockedDrive(NamedTuple):
     status: DriveStatus
     starts_on: date
     ends_on: date
+    unit_id: int
 
 
 async def _lock(session: AsyncSession, drive_id: int) -> LockedDrive:
@@ -64,6 +99,22 @@ async def _lock(session: AsyncSession, drive_id: int) -> LockedDrive:
     if row is None:
         raise LookupError(f"drive {drive_id} does not exist")
     return LockedDrive(*row)
+
+
+async def lock_drives_of(session: AsyncSession, unit_id: int) -> None:
+    """Lock every drive the unit owns, in id order, as posting locks one: closing a month of the unit
+    holds them until it commits, so a posting either went in before the close or waits for it and
+    then sees the month closed."""
+    drive_ids = await session.scalars(select(Drive.id).where(Drive.unit_id == unit_id).order_by(Drive.id))
+    for drive_id in drive_ids.all():
+        await _lock(session, drive_id)
+
+
+async def _refuse_closed_month(session: AsyncSession, drive: LockedDrive, posted_on: date) -> None:
+    month = posted_on.replace(day=1)
+    row = (await session.execute(_CLOSED_MONTH, {"unit_id": drive.unit_id, "month": month})).first()
+    if row is not None:
+        raise PeriodClosed(row.id, drive.unit_id, row.name, month)
 
 
 async def post(
@@ -80,14 +131,17 @@ async def post(
 ) -> None:
     """Append entries to the drive's chain, one writer at a time: the drive's row is locked first
     (after any receipt book, the lock order every writer follows; on SQLite the write transaction
-    already holds the whole database), and `check` refuses the posting if the drive, as locked, no
-    longer allows it. `also_lock` is another drive this transaction will post to next (a
-    replacement in another drive): both are locked now, in id order."""
+    already holds the whole database). Under that lock a posting dated in a month the drive's unit
+    has closed is refused (`PeriodClosed`: closing takes the same lock, see `lock_drives_of`), and
+    `check` refuses it if the drive, as locked, no longer allows it. `also_lock` is another drive
+    this transaction will post to next (a replacement in another drive): both are locked now, in id
+    order."""
     if not postings:
         return
     if also_lock is not None and also_lock < drive_id:
         await _lock(session, also_lock)
     drive = await _lock(session, drive_id)
+    await _refuse_closed_month(session, drive, posted_on)
     if check is not None:
         check(drive)
     if also_lock is not None and also_lock > drive_id:

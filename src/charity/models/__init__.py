@@ -9,6 +9,7 @@ from charity.models.donors import Donor, DonorKind
 from charity.models.drives import Drive, DriveItemType, DriveKind, DriveStatus
 from charity.models.item_types import ItemType
 from charity.models.ledger import EntrySource, LedgerEntry
+from charity.models.periods import ClosedPeriod
 from charity.models.printing import ReceiptPrint, ReceiptVerification
 from charity.models.receipts import BookStatus, Receipt, ReceiptBook, ReceiptStatus
 from charity.models.units import LARGE_GIFT_DEFAULT, ReceiptForm, ReceiptPaper, Unit
@@ -21,6 +22,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "BookStatus",
+    "ClosedPeriod",
     "Donation",
     "DonationItem",
     "Donor",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from tests.world import World, build_world
 STRONG = "Mat-khau-moi-2026!"
 TODAY = local_today().isoformat()
 YEAR = TODAY[:4]
+LAST_MONTH = (local_today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 ANON = "anonymous"
 ROLES = (ANON, "admin", "coordinator", "volunteer", "auditor", "outsider")
 
@@ -263,6 +265,20 @@ MATRIX = [
         path=lambda w: f"/api/registers/voids?unit_id={w.units['COMMUNE']}",
     ),
     Case("GET", "/api/registers/books", signed_in(403, coordinator=200, auditor=200, outsider=200)),
+    Case("GET", "/api/periods", signed_in(403, admin=200, coordinator=200, auditor=200, outsider=200)),
+    Case(
+        "POST",
+        "/api/periods",
+        managers(201),
+        body=lambda w: {"unit_id": w.units["COMMUNE"], "month": LAST_MONTH},
+    ),
+    Case(
+        "POST",
+        "/api/periods/{period_id:int}/reopen",
+        admin_only(200),
+        path=lambda w: f"/api/periods/{w.ids['period']}/reopen",
+        body=lambda _w: {"reason": "Bổ sung biên nhận bị sót"},
+    ),
     Case(
         "POST",
         "/api/donors",
@@ -501,6 +517,26 @@ MATRIX = [
         "/registers/export",
         on_page(signed_in(403, coordinator=200, auditor=200, outsider=200)),
         body=lambda _w: {"kind": "voids", "format": "csv"},
+    ),
+    Case("GET", "/periods", on_page(signed_in(403, admin=200, coordinator=200, auditor=200, outsider=200))),
+    Case(
+        "POST",
+        "/periods",
+        on_page(managers(303)),
+        body=lambda w: {"unit_id": str(w.units["COMMUNE"]), "month": LAST_MONTH},
+    ),
+    Case(
+        "GET",
+        "/periods/{period_id:int}/reopen",
+        on_page(admin_only(200)),
+        path=lambda w: f"/periods/{w.ids['period']}/reopen",
+    ),
+    Case(
+        "POST",
+        "/periods/{period_id:int}/reopen",
+        on_page(admin_only(303)),
+        path=lambda w: f"/periods/{w.ids['period']}/reopen",
+        body=lambda _w: {"reason": "Bổ sung biên nhận bị sót"},
     ),
     Case("GET", "/donors/{donor_id:int}", on_page(readers(200)), path=lambda w: f"/donors/{w.ids['donor']}"),
     Case("GET", "/admin/units", on_page(admin_only(200))),
