@@ -12,11 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity.access import Principal
 from charity.audit.service import Actor, record
 from charity.audit_log.service import AuditFilter, actor_name, events_of, state_text
-from charity.clock import VIETNAM, now
 from charity.db import Database
-from charity.errors import Invalid
-from charity.exports.pdf import MAX_PDF_LINES
-from charity.exports.report import Column, Format, Kind, Report, Row, period_text
+from charity.exports.pdf import refuse_unprintable
+from charity.exports.report import Column, Format, Kind, Report, Row, closing_facts, file_name
 from charity.exports.response import export_answer
 from charity.models import AuditEvent, Role, User
 
@@ -85,10 +83,8 @@ async def _report(session: AsyncSession, principal: Principal, where: AuditFilte
         title="NHẬT KÝ HOẠT ĐỘNG",
         facts=[
             ("Phạm vi", "toàn hệ thống" if principal.is_admin else "các đơn vị kiểm tra viên phụ trách"),
-            ("Kỳ", period_text(where.date_from, where.date_to)),
             ("Bộ lọc", "; ".join(kept) or "không"),
-            ("Xuất lúc", now().astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")),
-            ("Người xuất", principal.full_name or principal.username),
+            *closing_facts(where.date_from, where.date_to, principal.full_name or principal.username),
         ],
         columns=COLUMNS,
         batches=batches(),
@@ -109,12 +105,7 @@ async def log_file(
         count = (
             await session.execute(events_of(principal, where).with_only_columns(func.count(AuditEvent.id)))
         ).scalar_one()
-        if count > MAX_PDF_LINES:
-            raise Invalid(
-                f"Nhật ký lọc ra {count} sự kiện, quá dài để in (tối đa {MAX_PDF_LINES}): "
-                "hãy xuất XLSX, hoặc lọc hẹp hơn.",
-                field="format",
-            )
+        refuse_unprintable("Nhật ký đã lọc", count)
     # Filed under a unit of the auditor's, so that they find their own exports in the log.
     units = principal.units_where([Role.AUDITOR])
     await record(
@@ -125,10 +116,9 @@ async def log_file(
         unit_id=units[0] if units else None,
         after=_filters(where) | {"format": format.value},
     )
-    span = "-".join(day.isoformat() for day in (where.date_from, where.date_to) if day)
-    file_name = f"nhat-ky-{span}" if span else "nhat-ky"
+    name = file_name("nhat-ky", date_from=where.date_from, date_to=where.date_to)
 
     async def make(reading: AsyncSession) -> Report:
         return await _report(reading, principal, where)
 
-    return export_answer(database, make, format, file_name)
+    return export_answer(database, make, format, name)

@@ -98,7 +98,7 @@ async def export_audit_file(
     following a link."""
     file_format = forms.choice(Format, data.format) or Format.XLSX
     where = service.AuditFilter(
-        user_id=int(data.user_id) if data.user_id.isdigit() else None,
+        user_id=forms.whole_number(data.user_id),
         action=data.action.strip()[:64],
         object_type=data.object_type.strip()[:40],
         date_from=forms.day_or_none(data.date_from),

@@ -14,11 +14,9 @@ from charity.access import Principal
 from charity.audit.service import Actor, record
 from charity.books.schemas import BookKind, BookLine
 from charity.books.service import BookQuery, OpenBook, Running, lines, open_book
-from charity.clock import VIETNAM, now
 from charity.db import Database
-from charity.errors import Invalid
-from charity.exports.pdf import MAX_PDF_LINES
-from charity.exports.report import Column, Format, Kind, Report, Row, Value, period_text
+from charity.exports.pdf import refuse_unprintable
+from charity.exports.report import Column, Format, Kind, Report, Row, Value, closing_facts, file_name
 from charity.exports.response import export_answer
 from charity.labels import PAYMENT_METHODS
 from charity.models import Unit
@@ -114,11 +112,7 @@ async def _report(session: AsyncSession, book: OpenBook, who: str) -> Report:
     facts = [("Đơn vị", unit.name), ("Cuộc vận động", book.drive.name)]
     if book.item_type is not None:
         facts.append(("Loại hàng", f"{book.item_type.name} ({book.item_type.unit_of_measure})"))
-    facts += [
-        ("Kỳ", period_text(book.query.date_from, book.query.date_to)),
-        ("Xuất lúc", f"{now().astimezone(VIETNAM).strftime('%d/%m/%Y %H:%M')}"),
-        ("Người xuất", who),
-    ]
+    facts += closing_facts(book.query.date_from, book.query.date_to, who)
 
     async def batches() -> AsyncIterator[list[Row]]:
         yield [layout.opening(book)]
@@ -149,12 +143,8 @@ async def book_file(
     """The book as a file: checked and recorded (an audit event) in the request's `session`, then
     read and sent from a snapshot of its own."""
     book = await open_book(session, principal, query)
-    if format == Format.PDF and book.count > MAX_PDF_LINES:
-        raise Invalid(
-            f"Kỳ này có {book.count} dòng, quá dài để in (tối đa {MAX_PDF_LINES} dòng): "
-            "hãy xuất XLSX, hoặc chọn kỳ ngắn hơn.",
-            field="format",
-        )
+    if format == Format.PDF:
+        refuse_unprintable("Kỳ này", book.count)
     await record(
         session,
         actor,
@@ -171,14 +161,16 @@ async def book_file(
             "lines": book.count,
         },
     )
-    span = "-".join(day.isoformat() for day in (query.date_from, query.date_to) if day)
     item = f"-{ascii_slug(book.item_type.name)}" if book.item_type else ""
-    file_name = "-".join(
-        part for part in (_FILE_NAMES[query.kind] + item, ascii_slug(book.drive.name), span) if part
+    name = file_name(
+        _FILE_NAMES[query.kind] + item,
+        ascii_slug(book.drive.name),
+        date_from=query.date_from,
+        date_to=query.date_to,
     )
     who = principal.full_name or principal.username
 
     async def make(reading: AsyncSession) -> Report:
         return await _report(reading, await open_book(reading, principal, query), who)
 
-    return export_answer(database, make, format, file_name)
+    return export_answer(database, make, format, name)

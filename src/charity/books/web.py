@@ -144,8 +144,7 @@ async def export_book_file(
     never made by following a link."""
     file_format = forms.choice(Format, data.format) or Format.XLSX
     start, end = forms.day_or_none(data.date_from), forms.day_or_none(data.date_to)
-    item = int(data.item_type_id) if data.item_type_id.isdigit() else None
-    query = service.BookQuery(drive_id, kind, start, end, item)
+    query = service.BookQuery(drive_id, kind, start, end, forms.whole_number(data.item_type_id))
     return await book_file(database_of(state), session, actor, principal, query, file_format)
 
 

@@ -6,10 +6,21 @@ from __future__ import annotations
 import anyio.to_thread
 
 from charity import pdf
+from charity.errors import Invalid
 from charity.exports.report import Kind, Report, Row, shown
 
 # Lines a printed export may have; the pages say to export a longer period to XLSX.
 MAX_PDF_LINES = 3_000
+
+
+def refuse_unprintable(what: str, count: int) -> None:
+    """An export of `count` lines is too long to print: say so, and what to do instead."""
+    if count > MAX_PDF_LINES:
+        raise Invalid(
+            f"{what} có {count} dòng, quá dài để in (tối đa {MAX_PDF_LINES} dòng): "
+            "hãy xuất XLSX, hoặc chọn kỳ ngắn hơn.",
+            field="format",
+        )
 
 
 def _cells(rows: list[Row], kinds: list[Kind]) -> list[list[str]]:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from charity.clock import VIETNAM, format_date
+from charity.clock import VIETNAM, format_date, now
 from charity.money import format_quantity
 
 Value = str | int | Decimal | date | datetime | None
@@ -88,3 +88,18 @@ def period_text(date_from: date | None, date_to: date | None) -> str:
     start = f"từ ngày {format_date(date_from)}" if date_from else "từ đầu"
     end = f"đến ngày {format_date(date_to)}" if date_to else "đến nay"
     return f"{start} {end}".capitalize()
+
+
+def closing_facts(date_from: date | None, date_to: date | None, who: str) -> list[tuple[str, str]]:
+    """The end of every title block: the period, when the file was made and by whom."""
+    return [
+        ("Kỳ", period_text(date_from, date_to)),
+        ("Xuất lúc", now().astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")),
+        ("Người xuất", who),
+    ]
+
+
+def file_name(*parts: str, date_from: date | None, date_to: date | None) -> str:
+    """An export's file name (ASCII, for Content-Disposition): what it holds, then its period."""
+    days = [day.isoformat() for day in (date_from, date_to) if day]
+    return "-".join(part for part in (*parts, *days) if part)

@@ -13,11 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.access import Principal
 from charity.audit.service import Actor, record
-from charity.clock import VIETNAM, now
 from charity.db import Database
-from charity.errors import Invalid
-from charity.exports.pdf import MAX_PDF_LINES
-from charity.exports.report import Column, Format, Kind, Report, Row, Value, period_text
+from charity.exports.pdf import refuse_unprintable
+from charity.exports.report import Column, Format, Kind, Report, Row, Value, closing_facts, file_name
 from charity.exports.response import export_answer
 from charity.labels import PAYMENT_METHODS, RECEIPT_STATUSES
 from charity.models import ReceiptStatus
@@ -81,8 +79,6 @@ def _book(line: BookLine, sums: _Sums) -> Row:
     sums.lines += 1
     sums.issued += line.issued
     sums.voided += line.voided
-    more = line.missing_count - len(line.missing)
-    missing = ", ".join(map(str, line.missing)) + (f" và {more} số khác" if more > 0 else "")
     return (
         f"{line.code}-{line.year}",
         line.unit,
@@ -91,7 +87,7 @@ def _book(line: BookLine, sums: _Sums) -> Row:
         line.issued,
         line.voided,
         "Có" if line.gapless else "Không",
-        missing,
+        service.missing_text(line),
     )
 
 
@@ -182,9 +178,7 @@ def _facts(scope: service.RegisterScope, who: str) -> list[tuple[str, str]]:
     narrowed += [("Đơn vị", f"{scope.unit.name} và các đơn vị trực thuộc")] if scope.unit else []
     return [
         *(narrowed or [("Phạm vi", "mọi đơn vị người xuất phụ trách")]),
-        ("Kỳ", period_text(scope.date_from, scope.date_to)),
-        ("Xuất lúc", now().astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")),
-        ("Người xuất", who),
+        *closing_facts(scope.date_from, scope.date_to, who),
     ]
 
 
@@ -223,12 +217,7 @@ async def register_file(
     if format == Format.PDF:
         statement = service.REGISTERS[kind].query(scope).order_by(None).subquery()
         count = (await session.execute(select(func.count()).select_from(statement))).scalar_one()
-        if count > MAX_PDF_LINES:
-            raise Invalid(
-                f"Sổ này có {count} dòng, quá dài để in (tối đa {MAX_PDF_LINES} dòng): "
-                "hãy xuất XLSX, hoặc chọn kỳ ngắn hơn.",
-                field="format",
-            )
+        refuse_unprintable("Sổ này", count)
     unit_id = scope.drive.unit_id if scope.drive else scope.unit.id if scope.unit else None
     await record(
         session,
@@ -248,10 +237,9 @@ async def register_file(
         },
     )
     named = ascii_slug(scope.drive.name) if scope.drive else ascii_slug(scope.unit.name) if scope.unit else ""
-    span = "-".join(day.isoformat() for day in (where.date_from, where.date_to) if day)
-    file_name = "-".join(part for part in (SHEETS[kind].file_name, named, span) if part)
+    name = file_name(SHEETS[kind].file_name, named, date_from=where.date_from, date_to=where.date_to)
 
     async def make(reading: AsyncSession) -> Report:
         return await _report(reading, principal, kind, where)
 
-    return export_answer(database, make, format, file_name)
+    return export_answer(database, make, format, name)

@@ -377,6 +377,12 @@ def book_line(row: Row[Any]) -> BookLine:
     )
 
 
+def missing_text(line: BookLine) -> str:
+    """A book's missing numbers as a person reads them: the first ones, and how many more."""
+    more = line.missing_count - len(line.missing)
+    return ", ".join(map(str, line.missing)) + (f" và {more} số khác" if more > 0 else "")
+
+
 @dataclass(frozen=True, slots=True)
 class Register(Generic[LineT]):
     """A register: its statement for a scope, and how a row of it reads as a line."""
@@ -385,13 +391,10 @@ class Register(Generic[LineT]):
     line: Callable[[Row[Any]], LineT]
 
 
-RECEIPTS = Register(receipts_register_query, receipt_line)
-VOIDS = Register(voids_register_query, void_line)
-BOOKS = Register(books_register_query, book_line)
 REGISTERS: dict[RegisterKind, Register[Any]] = {
-    RegisterKind.RECEIPTS: RECEIPTS,
-    RegisterKind.VOIDS: VOIDS,
-    RegisterKind.BOOKS: BOOKS,
+    RegisterKind.RECEIPTS: Register(receipts_register_query, receipt_line),
+    RegisterKind.VOIDS: Register(voids_register_query, void_line),
+    RegisterKind.BOOKS: Register(books_register_query, book_line),
 }
 
 

@@ -89,7 +89,6 @@ def _void_row(line: VoidLine) -> dict[str, Any]:
 
 
 def _book_row(line: BookLine) -> dict[str, Any]:
-    more = line.missing_count - len(line.missing)
     return {
         "book": f"{line.code}-{line.year}",
         "unit": line.unit,
@@ -98,7 +97,7 @@ def _book_row(line: BookLine) -> dict[str, Any]:
         "issued": line.issued,
         "voided": line.voided,
         "gapless": line.gapless,
-        "missing": ", ".join(map(str, line.missing)) + (f" và {more} số khác" if more > 0 else ""),
+        "missing": service.missing_text(line),
         "missing_count": line.missing_count,
     }
 
@@ -185,10 +184,6 @@ class ExportForm:
     date_to: str = ""
 
 
-def _id(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
-
-
 @post("/registers/export", opt=READ_REGISTERS, status_code=200)
 async def export_register_file(
     state: State,
@@ -200,8 +195,8 @@ async def export_register_file(
     """The register as the page filters it, as a file: a form, so that an export is never made by
     following a link."""
     where = service.RegisterFilter(
-        _id(data.drive_id),
-        _id(data.unit_id),
+        forms.whole_number(data.drive_id),
+        forms.whole_number(data.unit_id),
         forms.day_or_none(data.date_from),
         forms.day_or_none(data.date_to),
     )
