@@ -9,8 +9,22 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.passwords import hash_password
+from charity.beneficiaries.service import sort_key
 from charity.donors.service import search_text_for
-from charity.models import Donation, Donor, Drive, DriveKind, DriveStatus, ReceiptBook, Unit, User
+from charity.models import (
+    Beneficiary,
+    Consent,
+    ConsentMethod,
+    Donation,
+    Donor,
+    Drive,
+    DriveKind,
+    DriveStatus,
+    ReceiptBook,
+    Unit,
+    User,
+)
+from charity.text import fold
 
 _counter = itertools.count(1)
 # Hashing is deliberately slow; tests that only need a user share one hash.
@@ -69,3 +83,32 @@ async def donor(session: AsyncSession, unit_id: int, **fields: Any) -> Donor:
         values["name"], values.get("phone", ""), values.get("address", "")
     )
     return await _add(session, Donor(**values))
+
+
+async def beneficiary(session: AsyncSession, unit_id: int, proposed_by: int, **fields: Any) -> Beneficiary:
+    """A proposed household, searchable as the service would store it, with consent to support."""
+    name = fields.pop("name", "Phạm Thị Lụa")
+    row = await _add(
+        session,
+        Beneficiary(
+            unit_id=unit_id,
+            name=name,
+            name_key=fold(name),
+            sort_key=sort_key(name),
+            search_basic=fold(name),
+            search_text=fold(name),
+            proposed_by=proposed_by,
+            **fields,
+        ),
+    )
+    await _add(
+        session,
+        Consent(
+            beneficiary_id=row.id,
+            for_support=True,
+            method=ConsentMethod.SIGNED_FORM,
+            given_on=date(2026, 11, 2),
+            recorded_by=proposed_by,
+        ),
+    )
+    return row

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import select
+
 from charity.accounts import signin
 from charity.audit.service import Actor
 from charity.clock import local_today
@@ -14,9 +16,11 @@ from charity.donations.schemas import CashIn, DonorIn, GiftIn
 from charity.donations.service import record_gift
 from charity.models import (
     ClosedPeriod,
+    Consent,
     DriveItemType,
     DriveKind,
     DriveStatus,
+    DuplicateSuspicion,
     ItemType,
     Membership,
     Receipt,
@@ -115,4 +119,14 @@ async def build_world(database: Database) -> World:
         session.add(period)
         await session.flush()
         world.ids["period"] = period.id
+        # Two households of the commune, proposed by its volunteer, that may be one.
+        household = await factories.beneficiary(session, world.units["COMMUNE"], world.users["volunteer"])
+        twin = await factories.beneficiary(session, world.units["COMMUNE"], world.users["volunteer"])
+        suspicion = DuplicateSuspicion(first_id=household.id, second_id=twin.id, on_name=True, name_score=100)
+        session.add(suspicion)
+        await session.flush()
+        consent = (
+            await session.execute(select(Consent.id).where(Consent.beneficiary_id == household.id))
+        ).scalar_one()
+        world.ids |= {"beneficiary": household.id, "consent": consent, "suspicion": suspicion.id}
     return world

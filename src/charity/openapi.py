@@ -117,6 +117,9 @@ def document_operations(app: Litestar) -> None:
                 raises += [NotAuthorizedException, NotFoundException]
                 if access.grantees:
                     raises.append(PermissionDeniedException)
+            elif "{" in route.path:
+                # A public route about one object answers 404 when there is none.
+                raises.append(NotFoundException)
             if handler.http_methods - SAFE_METHODS:
                 raises += [_Conflict, _TooLarge]
             if any((route.path, method) in _THROTTLED for method in handler.http_methods):

@@ -4,6 +4,22 @@ from charity.models.accounts import Membership, Role, User
 from charity.models.audit import AuditEvent
 from charity.models.auth import ApiToken, LoginAttempt, SetupToken, WebSession
 from charity.models.base import MAX_AMOUNT, MAX_AMOUNT_TEXT, MAX_ID, metadata, utcnow
+from charity.models.beneficiaries import (
+    Beneficiary,
+    BeneficiaryCategory,
+    BeneficiaryKind,
+    BeneficiaryMember,
+    BeneficiaryReview,
+    BeneficiaryStatus,
+    Consent,
+    ConsentGiver,
+    ConsentMethod,
+    ConsentPurpose,
+    DuplicateSuspicion,
+    HardshipCategory,
+    ReviewDecision,
+    Sex,
+)
 from charity.models.donations import Donation, DonationItem, PaymentMethod
 from charity.models.donors import Donor, DonorKind
 from charity.models.drives import Drive, DriveItemType, DriveKind, DriveStatus
@@ -12,17 +28,28 @@ from charity.models.ledger import EntrySource, LedgerEntry
 from charity.models.periods import ClosedPeriod
 from charity.models.printing import ReceiptPrint, ReceiptVerification
 from charity.models.receipts import BookStatus, Receipt, ReceiptBook, ReceiptStatus
-from charity.models.units import LARGE_GIFT_DEFAULT, ReceiptForm, ReceiptPaper, Unit
+from charity.models.units import LARGE_GIFT_DEFAULT, REVIEW_MONTHS_DEFAULT, ReceiptForm, ReceiptPaper, Unit
 
 __all__ = [
     "LARGE_GIFT_DEFAULT",
     "MAX_AMOUNT",
     "MAX_AMOUNT_TEXT",
     "MAX_ID",
+    "REVIEW_MONTHS_DEFAULT",
     "ApiToken",
     "AuditEvent",
+    "Beneficiary",
+    "BeneficiaryCategory",
+    "BeneficiaryKind",
+    "BeneficiaryMember",
+    "BeneficiaryReview",
+    "BeneficiaryStatus",
     "BookStatus",
     "ClosedPeriod",
+    "Consent",
+    "ConsentGiver",
+    "ConsentMethod",
+    "ConsentPurpose",
     "Donation",
     "DonationItem",
     "Donor",
@@ -31,7 +58,9 @@ __all__ = [
     "DriveItemType",
     "DriveKind",
     "DriveStatus",
+    "DuplicateSuspicion",
     "EntrySource",
+    "HardshipCategory",
     "ItemType",
     "LedgerEntry",
     "LoginAttempt",
@@ -44,8 +73,10 @@ __all__ = [
     "ReceiptPrint",
     "ReceiptStatus",
     "ReceiptVerification",
+    "ReviewDecision",
     "Role",
     "SetupToken",
+    "Sex",
     "Unit",
     "User",
     "WebSession",

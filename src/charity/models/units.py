@@ -23,6 +23,9 @@ class ReceiptForm(StrEnum):
     PLAIN = "plain"  # "Biên nhận đóng góp", no form code (a pagoda, a unit with no formal regime)
 
 
+# How long a beneficiary's verification holds before it is due for review, unless the unit sets its own.
+REVIEW_MONTHS_DEFAULT = 12
+
 # Above this a gift asks whoever records it to confirm the amount, unless the unit sets its own figure.
 LARGE_GIFT_DEFAULT = 100_000_000
 
@@ -39,6 +42,7 @@ class Unit(SQLModel, table=True):
         CheckConstraint("zero_tens_word IN ('linh', 'lẻ')", name="zero_tens_word"),
         one_of("receipt_form", ReceiptForm),
         CheckConstraint("large_gift_threshold >= 1", name="large_gift_threshold_positive"),
+        CheckConstraint("review_months BETWEEN 1 AND 60", name="review_months_range"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -65,4 +69,7 @@ class Unit(SQLModel, table=True):
         default=LARGE_GIFT_DEFAULT,
         sa_type=Money,
         sa_column_kwargs={"server_default": str(LARGE_GIFT_DEFAULT)},
+    )
+    review_months: int = Field(
+        default=REVIEW_MONTHS_DEFAULT, sa_column_kwargs={"server_default": str(REVIEW_MONTHS_DEFAULT)}
     )
