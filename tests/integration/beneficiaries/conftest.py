@@ -3,6 +3,7 @@ and another verifies; and a way to propose a household as a commune would."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,12 +11,19 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from charity.accounts import signin
+from charity.clock import local_today
 from charity.db import Database
 from charity.models import Membership, Role
 from tests import factories
 from tests.world import World, build_world
 
-CONSENT = {"purposes": ["support", "sensitive_data"], "method": "signed_form", "given_on": "2026-11-20"}
+# Signed ten days ago.
+GIVEN_ON = local_today() - timedelta(days=10)
+CONSENT = {
+    "purposes": ["support", "sensitive_data"],
+    "method": "signed_form",
+    "given_on": GIVEN_ON.isoformat(),
+}
 
 
 @pytest.fixture
