@@ -803,6 +803,13 @@ async def dismiss_suspicion(
 # ---------------------------------------------------------------------------- writing
 
 
+async def lock_registry(session: AsyncSession, unit_id: int) -> None:
+    """Hold the unit's list until the transaction ends, so that two proposals of one person sent at
+    once are checked one after the other: the second sees the first. FOR NO KEY UPDATE, so that rows
+    that merely point at the unit (audit events, new records) are not held up by it."""
+    await session.execute(select(Unit.id).where(Unit.id == unit_id).with_for_update(key_share=True))
+
+
 async def _unit_in(session: AsyncSession, units: frozenset[int], unit_id: int) -> Unit:
     unit = (await session.execute(select(Unit).where(Unit.id == unit_id))).scalar_one_or_none()
     if unit is None or unit.id not in units:
@@ -895,6 +902,7 @@ async def create_beneficiary(
     """Propose a beneficiary of a unit in the caller's scope, with the consent given on the spot."""
     scopes = await scopes_of(session, principal)
     unit = await _unit_in(session, scopes.coordinator | scopes.volunteer, unit_id)
+    await lock_registry(session, unit.id)
     await check_categories(session, fields.category_ids)
     if (field := needs_sensitive_consent(fields)) and (
         consent is None or ConsentPurpose.SENSITIVE_DATA not in consent.purposes
@@ -964,6 +972,8 @@ async def update_beneficiary(
     """Change a record (coordinators of its unit). A change to what the review judged sends a verified
     or rejected record back to review, proposed by whoever changed it."""
     scopes = await scopes_of(session, principal)
+    # The unit's list first, then the record, as every change of the registry locks them.
+    await lock_registry(session, (await _in_scope(session, scopes.coordinator, beneficiary_id)).unit_id)
     beneficiary = await _in_scope(session, scopes.coordinator, beneficiary_id, lock=True)
     if beneficiary.status == BeneficiaryStatus.ERASED:
         raise Conflict("Hồ sơ đã xóa theo yêu cầu của đối tượng: không sửa được nữa.")
