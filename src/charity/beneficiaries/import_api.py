@@ -65,9 +65,10 @@ async def import_beneficiaries(
     With `dry_run` (the default) nothing is written; without, the accepted rows are created in one
     transaction. A CCCD or health column needs `signed_consent` with `consent_given_on` (422
     `consent_required`): each created record gets that consent to support and to sensitive data."""
-    return await importing.run_import(
-        session, principal, actor, data.unit_id, await upload_of(data), dry_run=dry_run
-    )
+    upload = await upload_of(data)
+    if dry_run:
+        return await importing.check_import(session, principal, data.unit_id, upload)
+    return await importing.run_import(session, principal, actor, data.unit_id, upload)
 
 
 routes = [import_beneficiaries]

@@ -28,10 +28,10 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.access import Principal
+from charity.access import Principal, scope_units
 from charity.audit.service import Actor, record
 from charity.beneficiaries import import_file, service
-from charity.beneficiaries.import_file import COLUMNS, SENSITIVE_COLUMNS, BadCell, Sheet
+from charity.beneficiaries.import_file import SENSITIVE_COLUMNS, BadCell, Sheet
 from charity.beneficiaries.import_schemas import (
     ImportCounts,
     ImportMatchOut,
@@ -55,6 +55,7 @@ from charity.models import (
     ConsentPurpose,
     DuplicateSuspicion,
     HardshipCategory,
+    Role,
     Sex,
     Unit,
     utcnow,
@@ -401,14 +402,20 @@ def _report(
     )
 
 
-async def run_import(
-    session: AsyncSession, principal: Principal, actor: Actor, unit_id: int, upload: Upload, *, dry_run: bool
+async def check_import(
+    session: AsyncSession, principal: Principal, unit_id: int, upload: Upload
 ) -> ImportReport:
-    """Import a list into a unit the caller coordinates, or with `dry_run` say what importing it would do."""
+    """What importing a list into a unit the caller coordinates would do, writing nothing."""
+    prepared = await prepare(session, principal, unit_id, upload)
+    return _report(prepared, await _plan(session, prepared), {}, dry_run=True)
+
+
+async def run_import(
+    session: AsyncSession, principal: Principal, actor: Actor, unit_id: int, upload: Upload
+) -> ImportReport:
+    """Import a list into a unit the caller coordinates: what `check_import` says, done."""
     prepared = await prepare(session, principal, unit_id, upload)
     plans = await _plan(session, prepared)
-    if dry_run:
-        return _report(prepared, plans, {}, dry_run=True)
     id_of = await _write(session, principal, prepared, plans)
     counts = _counts(plans)
     await record(
@@ -493,11 +500,17 @@ async def remap_kept(
 async def import_kept(session: AsyncSession, principal: Principal, actor: Actor, token: str) -> ImportReport:
     """Import a kept list, then forget it."""
     unit_id, upload = await kept_upload(session, principal, token)
-    report = await run_import(session, principal, actor, unit_id, upload, dry_run=False)
+    report = await run_import(session, principal, actor, unit_id, upload)
     await session.execute(delete(BeneficiaryImport).where(BeneficiaryImport.token == token))
     return report
 
 
-def column_labels() -> dict[str, str]:
-    """Each field an import fills, as a page names it."""
-    return {name: column.label for name, column in COLUMNS.items()}
+async def importable_units(session: AsyncSession, principal: Principal) -> list[Unit]:
+    """The units whose lists the caller may import: those they coordinate, units below included."""
+    if not principal.units_where([Role.COORDINATOR]):
+        return []
+    return list(
+        (
+            await session.execute(select(Unit).where(Unit.id.in_(scope_units(principal, [Role.COORDINATOR]))))
+        ).scalars()
+    )
