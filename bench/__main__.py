@@ -1,4 +1,4 @@
-"""`make bench`: receipt rendering, ledger verification, book exports, and gift intake on SQLite and PostgreSQL in two scenarios, each
+"""`make bench`: receipt rendering, ledger verification, book exports, beneficiary imports, and gift intake on SQLite and PostgreSQL in two scenarios, each
 figure beside a baseline measured in the same run."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from throwaway_postgres import throwaway_postgres
 
-from bench import exports, gifts, ledger, receipts
+from bench import exports, gifts, imports, ledger, receipts
 
 
 def main() -> None:
@@ -22,6 +22,12 @@ def main() -> None:
         print(ledger.report(ledger.measure(chain)), flush=True)
         print("Book exports", flush=True)
         print(exports.report(exports.measure(chain)), flush=True)
+    print(f"Beneficiary import of a {imports.ROWS:_}-row XLSX through HTTP".replace("_", "."), flush=True)
+    with tempfile.TemporaryDirectory() as directory:
+        sqlite_url = f"sqlite+aiosqlite:///{directory}/imports.db"
+        print(imports.report(imports.measure(sqlite_url, "SQLite (synchronous=FULL)")), flush=True)
+    with throwaway_postgres() as url:
+        print(imports.report(imports.measure(url, "PostgreSQL 15")), flush=True)
     print(f"Gift intake through HTTP, {gifts.SECONDS:.0f} s each", flush=True)
     print(gifts.HOT_BOOK.title, flush=True)
     with tempfile.TemporaryDirectory() as directory:

@@ -15,6 +15,7 @@ from charity.db import Database
 from charity.donations.schemas import CashIn, DonorIn, GiftIn
 from charity.donations.service import record_gift
 from charity.models import (
+    BeneficiaryImport,
     ClosedPeriod,
     Consent,
     DriveItemType,
@@ -30,6 +31,9 @@ from charity.models import (
 from tests import factories
 
 ROLE_NAMES = ("admin", "coordinator", "volunteer", "auditor", "outsider")
+# A list the coordinator uploaded for import into the commune, kept for its report and import.
+IMPORT_TOKEN = "world-import-token"
+IMPORT_CSV = "Họ và tên,Năm sinh,Thôn/Ấp\nĐỗ Văn Tám,1950,Thôn 2\n".encode()
 
 
 @dataclass
@@ -129,4 +133,14 @@ async def build_world(database: Database) -> World:
             await session.execute(select(Consent.id).where(Consent.beneficiary_id == household.id))
         ).scalar_one()
         world.ids |= {"beneficiary": household.id, "consent": consent, "suspicion": suspicion.id}
+        session.add(
+            BeneficiaryImport(
+                token=IMPORT_TOKEN,
+                unit_id=world.units["COMMUNE"],
+                uploaded_by=world.users["coordinator"],
+                file_name="danh-sach.csv",
+                content=IMPORT_CSV,
+            )
+        )
+        await session.flush()
     return world

@@ -51,3 +51,9 @@ class Forbidden(DomainError):
     """The caller may see the object but not do this to it (403)."""
 
     status_code = 403
+
+
+class TooLarge(DomainError):
+    """What was sent is larger than the request may be (413)."""
+
+    status_code = 413

@@ -20,6 +20,7 @@ COORDINATOR_PAGES = {
     "donors": "/donors",
     "donors-search": "/donors?q=nguyen",
     "registers": "/registers",
+    "beneficiary-import-form": "/beneficiaries/import",
 }
 ADMIN_PAGES = {"admin-home": "/", "admin-units": "/admin/units", "admin-users": "/admin/users"}
 

@@ -7,6 +7,7 @@ from charity.models.base import MAX_AMOUNT, MAX_AMOUNT_TEXT, MAX_ID, metadata, u
 from charity.models.beneficiaries import (
     Beneficiary,
     BeneficiaryCategory,
+    BeneficiaryImport,
     BeneficiaryKind,
     BeneficiaryMember,
     BeneficiaryReview,
@@ -40,6 +41,7 @@ __all__ = [
     "AuditEvent",
     "Beneficiary",
     "BeneficiaryCategory",
+    "BeneficiaryImport",
     "BeneficiaryKind",
     "BeneficiaryMember",
     "BeneficiaryReview",

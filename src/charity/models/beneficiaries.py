@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from charity.models.base import UTCDateTime, one_of, utcnow
@@ -245,3 +245,23 @@ class DuplicateSuspicion(SQLModel, table=True):
     dismissed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     dismissed_by: int | None = Field(default=None, foreign_key="user_account.id")
     dismiss_reason: str = Field(default="", sa_type=String(500))
+
+
+class BeneficiaryImport(SQLModel, table=True):
+    """A list uploaded for import, kept between its dry run and the import itself (from another
+    app process, maybe), under a random token only its uploader may use. It holds personal data, so
+    it is deleted once imported, and a day after its upload at the latest."""
+
+    __tablename__ = "beneficiary_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(sa_type=String(64), unique=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    uploaded_by: int = Field(foreign_key="user_account.id", index=True)
+    file_name: str = Field(default="", sa_type=String(255))
+    content: bytes = Field(sa_type=LargeBinary)
+    # The column mapping as JSON ({field: header}); '' until the uploader changes the one detected.
+    mapping: str = Field(default="", sa_type=Text)
+    # The day of the signed consent forms the unit declared it holds for every row; none declared: null.
+    consent_given_on: date | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

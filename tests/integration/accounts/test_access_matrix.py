@@ -19,7 +19,7 @@ from charity.app import create_app
 from charity.clock import local_today
 from charity.db import Database
 from charity.settings import Settings
-from tests.world import World, build_world
+from tests.world import IMPORT_CSV, IMPORT_TOKEN, World, build_world
 
 STRONG = "Mat-khau-moi-2026!"
 TODAY = local_today().isoformat()
@@ -91,6 +91,8 @@ class Case:
     expected: dict[str, int]
     path: Callable[[World], str] | None = None
     body: Callable[[World], Any] = field(default=lambda _world: None)
+    # A file sent with the body, as a multipart form: {field: (file name, content)}.
+    files: dict[str, tuple[str, bytes]] | None = None
 
     def url(self, world: World) -> str:
         return self.path(world) if self.path else self.route
@@ -342,6 +344,41 @@ MATRIX = [
         coordinators(200),
         path=lambda w: f"/api/beneficiaries/duplicates/{w.ids['suspicion']}/dismiss",
         body=lambda _w: {"reason": "Hai chị em trùng tên, khác hộ"},
+    ),
+    Case(
+        "POST",
+        "/api/beneficiaries/import",
+        coordinators(200),
+        body=lambda w: {"unit_id": str(w.units["COMMUNE"])},
+        files={"file": ("danh-sach.csv", IMPORT_CSV)},
+    ),
+    Case("GET", "/beneficiaries/import", on_page(coordinators(200) | {"outsider": 200})),
+    Case(
+        "POST",
+        "/beneficiaries/import",
+        on_page(coordinators(303)),
+        body=lambda w: {"unit_id": str(w.units["COMMUNE"])},
+        files={"file": ("danh-sach.csv", IMPORT_CSV)},
+    ),
+    # A kept list is its uploader's, the coordinator's: anyone else's answers 404.
+    Case(
+        "GET",
+        "/beneficiaries/import/{token:str}",
+        on_page(coordinators(200)),
+        path=lambda _w: f"/beneficiaries/import/{IMPORT_TOKEN}",
+    ),
+    Case(
+        "POST",
+        "/beneficiaries/import/{token:str}/mapping",
+        on_page(coordinators(303)),
+        path=lambda _w: f"/beneficiaries/import/{IMPORT_TOKEN}/mapping",
+        body=lambda _w: {"map_name": "Họ và tên", "map_hamlet": "Thôn/Ấp"},
+    ),
+    Case(
+        "POST",
+        "/beneficiaries/import/{token:str}",
+        on_page(coordinators(303)),
+        path=lambda _w: f"/beneficiaries/import/{IMPORT_TOKEN}",
     ),
     Case("GET", "/api/hardship-categories", readers(200, outsider=200)),
     Case(
@@ -826,7 +863,9 @@ async def test_each_role_gets_the_answer_of_the_permission_table(
             headers |= world.auth(who)
         body = case.body(world)
         kwargs: dict[str, Any] = {"headers": headers, "follow_redirects": False}
-        if body is not None:
+        if case.files is not None:
+            kwargs |= {"files": case.files, "data": body or {}}
+        elif body is not None:
             kwargs["data" if is_page else "json"] = body
         response = await client.request(case.method, case.url(world), **kwargs)
     assert response.status_code == case.expected[who], response.text
