@@ -129,17 +129,9 @@ class Planned:
     errors: list[RowError] = field(default_factory=list)
 
 
-async def _coordinated_unit(session: AsyncSession, principal: Principal, unit_id: int) -> Unit:
-    scopes = await service.scopes_of(session, principal)
-    unit = (await session.execute(select(Unit).where(Unit.id == unit_id))).scalar_one_or_none()
-    if unit is None or unit.id not in scopes.coordinator:
-        raise NotFound("Không có đơn vị này.", field="unit_id")
-    return unit
-
-
 async def prepare(session: AsyncSession, principal: Principal, unit_id: int, upload: Upload) -> Prepared:
     """The unit (a coordinator's), the file read, the columns mapped and the consent declared."""
-    unit = await _coordinated_unit(session, principal, unit_id)
+    unit = await service.unit_in(session, (await service.scopes_of(session, principal)).coordinator, unit_id)
     if len(upload.content) > import_file.MAX_BYTES:
         raise TooLarge(
             f"Tệp lớn hơn {import_file.MAX_BYTES_TEXT}: chia danh sách thành nhiều tệp.", field="file"
@@ -298,8 +290,6 @@ async def _write(
         "proposed_by": principal.user_id,
         "proposed_at": now,
         "updated_at": now,
-        "search_basic": "",
-        "search_text": "",
     }
     fields = [p.fields for p in created if p.fields is not None]
     ids = (
@@ -309,12 +299,6 @@ async def _write(
         )
     ).scalars()
     id_of = {p.row: beneficiary_id for p, beneficiary_id in zip(created, ids, strict=True)}
-    # The full search text holds the record's code, known once it has its id.
-    searches = []
-    for p, f in zip(created, fields, strict=True):
-        basic, full = service.search_texts(f, id_of[p.row])
-        searches.append({"id": id_of[p.row], "search_basic": basic, "search_text": full})
-    await session.execute(update(Beneficiary), searches)
     categories = [
         {"beneficiary_id": id_of[p.row], "category_id": c}
         for p, f in zip(created, fields, strict=True)
@@ -415,6 +399,7 @@ async def run_import(
 ) -> ImportReport:
     """Import a list into a unit the caller coordinates: what `check_import` says, done."""
     prepared = await prepare(session, principal, unit_id, upload)
+    await service.lock_registry(session, prepared.unit.id)
     plans = await _plan(session, prepared)
     id_of = await _write(session, principal, prepared, plans)
     counts = _counts(plans)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -353,14 +354,22 @@ SENSITIVE_REFUSAL = (
 )
 
 
-def search_texts(fields: CleanBeneficiary, beneficiary_id: int | None) -> tuple[str, str]:
-    """What a volunteer may search by (name, hamlet) and what the others may (all that identifies)."""
+def search_texts(fields: CleanBeneficiary) -> tuple[str, str]:
+    """What a volunteer may search by (name, hamlet) and what the others may (all that identifies).
+    The record's code is found by its id (`_code_query`)."""
     basic = f"{fold(fields.name)} | {fold(fields.hamlet)}"
     parts = [basic, fields.phone, fields.id_number, fold(fields.address)]
     parts += [fold(member.name) for member in fields.members]
-    if beneficiary_id is not None:
-        parts.append(fold(code_of(beneficiary_id)))
     return basic, " | ".join(parts)[:2000]
+
+
+_CODE = re.compile(r"dt-?0*([0-9]{1,9})")
+
+
+def _code_query(query: str) -> int | None:
+    """The id a query names by the record's code ("ĐT-000123", "dt123"), if it is one."""
+    found = _CODE.fullmatch(fold(query).replace(" ", ""))
+    return int(found[1]) if found else None
 
 
 def sort_key(name: str) -> str:
@@ -370,7 +379,7 @@ def sort_key(name: str) -> str:
 
 
 def columns_of(fields: CleanBeneficiary) -> dict[str, Any]:
-    """A beneficiary's stored columns for these fields (but search texts, which need its id)."""
+    """A beneficiary's stored columns for these fields."""
     return {
         "kind": fields.kind.value,
         "name": fields.name,
@@ -387,6 +396,7 @@ def columns_of(fields: CleanBeneficiary) -> dict[str, Any]:
         "health": fields.health,
         "name_key": fields.name_key,
         "sort_key": sort_key(fields.name),
+        **dict(zip(("search_basic", "search_text"), search_texts(fields), strict=True)),
     }
 
 
@@ -522,7 +532,9 @@ class BeneficiaryFilter:
 
 def _filtered(scopes: Scopes, wanted: BeneficiaryFilter) -> Select[tuple[int]]:
     statement = select(Beneficiary.id).where(Beneficiary.unit_id.in_(scopes.readable))
-    if wanted.query.strip():
+    if (code := _code_query(wanted.query)) is not None:
+        statement = statement.where(Beneficiary.id == code)
+    elif wanted.query.strip():
         # A volunteer finds a record only by what they may see of it: its name and hamlet.
         everything = scopes.coordinator | scopes.auditor
         basic = contains_words(Beneficiary.search_basic, wanted.query)
@@ -810,7 +822,7 @@ async def lock_registry(session: AsyncSession, unit_id: int) -> None:
     await session.execute(select(Unit.id).where(Unit.id == unit_id).with_for_update(key_share=True))
 
 
-async def _unit_in(session: AsyncSession, units: frozenset[int], unit_id: int) -> Unit:
+async def unit_in(session: AsyncSession, units: frozenset[int], unit_id: int) -> Unit:
     unit = (await session.execute(select(Unit).where(Unit.id == unit_id))).scalar_one_or_none()
     if unit is None or unit.id not in units:
         raise NotFound("Không có đơn vị này.", field="unit_id")
@@ -878,12 +890,6 @@ async def insert_beneficiary(
         )
         .returning(Beneficiary.id)
     )
-    basic, full = search_texts(fields, beneficiary_id)
-    await session.execute(
-        update(Beneficiary)
-        .where(Beneficiary.id == beneficiary_id)
-        .values(search_basic=basic, search_text=full)
-    )
     await _write_parts(session, beneficiary_id, fields)
     return beneficiary_id
 
@@ -901,7 +907,7 @@ async def create_beneficiary(
 ) -> BeneficiaryOut:
     """Propose a beneficiary of a unit in the caller's scope, with the consent given on the spot."""
     scopes = await scopes_of(session, principal)
-    unit = await _unit_in(session, scopes.coordinator | scopes.volunteer, unit_id)
+    unit = await unit_in(session, scopes.coordinator | scopes.volunteer, unit_id)
     await lock_registry(session, unit.id)
     await check_categories(session, fields.category_ids)
     if (field := needs_sensitive_consent(fields)) and (
@@ -1011,7 +1017,6 @@ async def update_beneficiary(
         )
     status_before = beneficiary.status
     values = columns_of(after)
-    values["search_basic"], values["search_text"] = search_texts(after, beneficiary_id)
     values["updated_at"] = utcnow()
     if set(REVIEWED) & set(changed) and status_before != BeneficiaryStatus.PROPOSED:
         values |= {
@@ -1223,7 +1228,7 @@ async def _blank_sensitive_without_consent(session: AsyncSession, beneficiary: B
         fields = replace(
             fields_of(beneficiary, [c.id for c in loaded.categories], loaded.members), id_number="", health=""
         )
-        basic, full = search_texts(fields, beneficiary.id)
+        basic, full = search_texts(fields)
         await session.execute(
             update(Beneficiary)
             .where(Beneficiary.id == beneficiary.id)
@@ -1335,8 +1340,8 @@ async def erase(
             review_until=None,
             name_key="",
             sort_key=sort_key(code),
-            search_basic=fold(code),
-            search_text=fold(code),
+            search_basic="",
+            search_text="",
             updated_at=now,
             erased_at=now,
         )

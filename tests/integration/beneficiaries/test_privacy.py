@@ -112,7 +112,8 @@ async def test_a_volunteer_finds_a_record_only_by_what_they_may_see(
         answer = await client.get("/api/beneficiaries", params={"q": query}, headers=world.auth(role))
         return [item["id"] for item in answer.json()["items"]]
 
-    for query in ("nguyen thi hong", "phu son", "HONG"):
+    # The record's code is no one's personal data: "ĐT-000012", or "dt12".
+    for query in ("nguyen thi hong", "phu son", "HONG", full["code"], f"dt{full['id']}"):
         assert await found("volunteer", query) == [full["id"]], query
     for query in ("0903512846", "0903.512.846", "048168001234", "le van minh", "to 4"):
         assert await found("volunteer", query) == [], query
