@@ -28,6 +28,7 @@ from charity.answers import (
 from charity.audit_log import api as audit_api
 from charity.audit_log import web as audit_pages
 from charity.beneficiaries import api as beneficiary_api
+from charity.beneficiaries import web as beneficiary_pages
 from charity.books import api as book_api
 from charity.books import web as book_pages
 from charity.dashboard import web as dashboard_pages
@@ -107,6 +108,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *period_pages.routes,
                     *drive_pages.routes,
                     *donor_pages.routes,
+                    *beneficiary_pages.routes,
                     *unit_pages.routes,
                     create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
                     create_static_files_router(
