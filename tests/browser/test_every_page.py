@@ -20,6 +20,10 @@ COORDINATOR_PAGES = {
     "donors": "/donors",
     "donors-search": "/donors?q=nguyen",
     "registers": "/registers",
+    "beneficiaries": "/beneficiaries",
+    "beneficiary-new": "/beneficiaries/new",
+    "beneficiary-duplicates": "/beneficiaries/duplicates",
+    "beneficiary-categories": "/beneficiaries/categories",
 }
 ADMIN_PAGES = {"admin-home": "/", "admin-units": "/admin/units", "admin-users": "/admin/users"}
 

@@ -68,6 +68,10 @@ LIST_PAGE = 50
 # script, which adds more.
 MEMBER_ROWS = 3
 HIDDEN = "Không hiển thị với vai trò của bạn"
+LIKELY_DUPLICATES = (
+    "Có thể đối tượng này đã có trong danh sách: so sánh bên dưới. Mở hồ sơ đã có, hoặc đánh dấu"
+    " “Không phải người này” và ghi lý do rồi lưu lại."
+)
 # What a reader's role may not see, named once for the sentence that says so (`hidden` names).
 HIDDEN_LABELS = {
     "sex": "giới tính",
@@ -77,7 +81,7 @@ HIDDEN_LABELS = {
     "id_number": "số CCCD",
     "poor_cert_number": "giấy chứng nhận hộ nghèo",
     "circumstances": "hoàn cảnh",
-    "health": "sức khỏe, khuyết tật",
+    "health": "sức khỏe và khuyết tật",
     "members": "thành viên hộ",
     "consents": "các lần đồng ý",
     "reviews": "lịch sử bình xét",
@@ -101,6 +105,11 @@ COMPARED = (
     ("phone", "Số điện thoại"),
     ("id_number", "Số CCCD"),
 )
+
+
+def _sentence(text: str) -> str:
+    """The first letter a capital, the rest as written ("số CCCD" stays so)."""
+    return text[:1].upper() + text[1:]
 
 
 def _at(moment: datetime) -> str:
@@ -440,7 +449,7 @@ def _consent_form(values: dict[str, Any]) -> dict[str, Any]:
     """What the consent fields (on the propose form and the consent page) offer and hold."""
     return {
         "values": values,
-        "purposes": service.PURPOSE_LABELS,
+        "purposes": {purpose: _sentence(label) for purpose, label in service.PURPOSE_LABELS.items()},
         "methods": CONSENT_METHODS,
         "givers": CONSENT_GIVERS,
         "today": local_today().isoformat(),
@@ -461,8 +470,11 @@ async def _refused(
     the form asks for the reason they are not this person (`checked`: the fields the service had
     checked by then)."""
     matches: list[MatchOut] = []
+    errors = forms.errors_of(error)
     if isinstance(error, service.PossibleDuplicates):
         matches = error.matches
+        # The service's words name the API's fields; the form shows its own box instead.
+        errors = {"": LIKELY_DUPLICATES}
     elif error.field == "not_duplicate_reason" and checked is not None:
         unit_id = editing.unit_id if editing else values["unit_id"]
         matches = await service.likely_duplicates(
@@ -474,7 +486,7 @@ async def _refused(
         principal,
         values,
         editing=editing,
-        errors=forms.errors_of(error),
+        errors=errors,
         matches=matches,
         status_code=error.status_code,
     )
@@ -634,7 +646,7 @@ def _consent_row(consent: ConsentOut) -> dict[str, Any]:
         method = f"{method} (người làm chứng: {consent.witness})"
     return {
         "id": consent.id,
-        "purposes": [service.PURPOSE_LABELS[p] for p in consent.purposes],
+        "purposes": _sentence("; ".join(service.PURPOSE_LABELS[p] for p in consent.purposes)),
         "method": method,
         "by": by,
         "given_on": format_date(consent.given_on),
@@ -702,7 +714,7 @@ async def _record_page(
         health=out.health or "",
         members=out.members,
         sexes=SEXES,
-        consented=[service.PURPOSE_LABELS[p] for p in out.consented_to],
+        consented=_sentence("; ".join(service.PURPOSE_LABELS[p] for p in out.consented_to)),
         consents=[_consent_row(c) for c in out.consents] if out.consents is not None else None,
         reviews=[_review_row(r) for r in out.reviews] if out.reviews is not None else None,
         not_eligible=_not_eligible_because(out),
