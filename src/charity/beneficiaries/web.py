@@ -68,6 +68,8 @@ LIST_PAGE = 50
 # script, which adds more.
 MEMBER_ROWS = 3
 HIDDEN = "Không hiển thị với vai trò của bạn"
+# The same, where records are compared in narrow columns.
+HIDDEN_SHORT = "Không hiển thị"
 LIKELY_DUPLICATES = (
     "Có thể đối tượng này đã có trong danh sách: so sánh bên dưới. Mở hồ sơ đã có, hoặc đánh dấu"
     " “Không phải người này” và ghi lý do rồi lưu lại."
@@ -440,7 +442,7 @@ async def _form_page(
         ],
         typed=typed,
         compared=COMPARED,
-        hidden_short="Không hiển thị",
+        hidden_short=HIDDEN_SHORT,
         action=f"/beneficiaries/{editing.id}/edit" if editing else "/beneficiaries/new",
     )
 
@@ -610,6 +612,7 @@ def _facts(out: BeneficiaryOut) -> list[tuple[str, str]]:
         ("Đơn vị", out.unit_name),
         ("Là", BENEFICIARY_KINDS[out.kind]),
         ("Thôn, ấp, tổ", out.hamlet or ""),
+        # Sex.UNKNOWN is "": nothing to say.
         ("Giới tính", SEXES[out.sex] if out.sex else ""),
         ("Ngày sinh" if out.birth_date else "Năm sinh", _born(out)),
         ("Địa chỉ", out.address or ""),
@@ -621,7 +624,7 @@ def _facts(out: BeneficiaryOut) -> list[tuple[str, str]]:
         ("Ngày đề xuất", _at(out.proposed_at)),
         ("Công nhận đến", format_date(out.review_until) if out.review_until else ""),
     ]
-    return [(label, value) for label, value in facts if value and value != SEXES[Sex.UNKNOWN]]
+    return [(label, value) for label, value in facts if value]
 
 
 def _not_eligible_because(out: BeneficiaryOut) -> list[str]:
@@ -720,8 +723,8 @@ async def _record_page(
         not_eligible=_not_eligible_because(out),
         can_review=await service.may_review(session, principal, beneficiary_id),
         can_edit=coordinates and live,
+        # Those who record consent record its withdrawal (a volunteer sees no consent to withdraw).
         can_consent=out.view in (View.COORDINATOR, View.VOLUNTEER) and live,
-        can_withdraw=out.view in (View.COORDINATOR, View.VOLUNTEER) and live,
         notice=notice,
         form=form,
         values=values or {},
@@ -995,7 +998,7 @@ async def _duplicates_page(
         ],
         total=total,
         compared=COMPARED,
-        hidden_short="Không hiển thị",
+        hidden_short=HIDDEN_SHORT,
         notice=notice,
         failed=failed,
         reason=reason,
