@@ -30,6 +30,7 @@ from charity.audit_log import web as audit_pages
 from charity.beneficiaries import api as beneficiary_api
 from charity.beneficiaries import import_api as beneficiary_import_api
 from charity.beneficiaries import import_web as beneficiary_import_pages
+from charity.beneficiaries import web as beneficiary_pages
 from charity.books import api as book_api
 from charity.books import web as book_pages
 from charity.dashboard import web as dashboard_pages
@@ -111,6 +112,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *drive_pages.routes,
                     *donor_pages.routes,
                     *beneficiary_import_pages.routes,
+                    *beneficiary_pages.routes,
                     *unit_pages.routes,
                     create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
                     create_static_files_router(

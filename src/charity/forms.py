@@ -8,19 +8,23 @@ error next to its field the same way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import msgspec
 from litestar.datastructures import FormMultiDict
 
 from charity.errors import DomainError, Invalid
 from charity.fields import TEXT_MAX, UNTYPED
 from charity.models import MAX_AMOUNT, MAX_AMOUNT_TEXT
 from charity.text import typed
+from charity.validation import translate
 
 E = TypeVar("E", bound=StrEnum)
+S = TypeVar("S", bound=msgspec.Struct)
 _DONG = re.compile(r"\d{1,3}(?:[.\s]\d{3})+|\d+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
@@ -106,6 +110,17 @@ def choice(kind: type[E], raw: str) -> E | None:
 def whole_number(raw: str) -> int | None:
     raw = raw.strip()
     return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def as_decoded(value: S, *, dec_hook: Callable[[type, Any], Any] | None = None) -> S:
+    """A request body a form built field by field, as the API would have decoded it: the schema's
+    bounds (ids that can exist, no control characters, list lengths) hold for the form too, refused
+    with the field they concern ("members[0].name")."""
+    try:
+        return msgspec.convert(msgspec.to_builtins(value), type(value), dec_hook=dec_hook)
+    except msgspec.ValidationError as error:
+        message, _, where = str(error).rpartition(" - at `$.")
+        raise Invalid(translate(message), field=where.rstrip("`")) from error
 
 
 def errors_of(error: DomainError) -> dict[str, str]:

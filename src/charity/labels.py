@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from charity.models import (
+    BeneficiaryKind,
+    BeneficiaryStatus,
+    ConsentGiver,
+    ConsentMethod,
     DonorKind,
     DriveKind,
     DriveStatus,
@@ -10,7 +14,9 @@ from charity.models import (
     ReceiptForm,
     ReceiptPaper,
     ReceiptStatus,
+    ReviewDecision,
     Role,
+    Sex,
 )
 
 ROLES = {
@@ -51,3 +57,17 @@ RECEIPT_PAPERS = {
 }
 # How a unit reads a zero tens digit before a unit digit, as in 105.
 ZERO_TENS_WORDS = {"linh": "linh (một trăm linh năm)", "lẻ": "lẻ (một trăm lẻ năm)"}
+BENEFICIARY_STATUSES = {
+    BeneficiaryStatus.PROPOSED: "Đề xuất",
+    BeneficiaryStatus.VERIFIED: "Đã công nhận",
+    BeneficiaryStatus.REJECTED: "Không công nhận",
+    BeneficiaryStatus.ERASED: "Đã xóa",
+}
+BENEFICIARY_KINDS = {BeneficiaryKind.HOUSEHOLD: "Hộ gia đình", BeneficiaryKind.PERSON: "Cá nhân"}
+SEXES = {Sex.UNKNOWN: "—", Sex.FEMALE: "Nữ", Sex.MALE: "Nam"}
+CONSENT_METHODS = {
+    ConsentMethod.SIGNED_FORM: "Phiếu đồng ý có chữ ký",
+    ConsentMethod.IN_PERSON: "Trực tiếp, có người làm chứng",
+}
+CONSENT_GIVERS = {ConsentGiver.SELF: "Bản thân đối tượng", ConsentGiver.GUARDIAN: "Người giám hộ"}
+REVIEW_DECISIONS = {ReviewDecision.VERIFIED: "Công nhận", ReviewDecision.REJECTED: "Không công nhận"}

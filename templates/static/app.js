@@ -312,3 +312,45 @@ document.addEventListener("DOMContentLoaded", () => {
   setupDesk();
   setupShare();
 });
+
+// The beneficiary form: members only for a household, a witness only for consent given in person,
+// a guardian only when one consented, and more member rows on request. Without this file every
+// field shows, and the form has rows enough for most households.
+function setupBeneficiaryForm(form) {
+  const toggles = [
+    ["kind", "data-when-kind"],
+    ["method", "data-when-method"],
+    ["given_by", "data-when-giver"],
+  ];
+  for (const [name, attribute] of toggles) {
+    const show = () => {
+      const chosen = form.querySelector(`input[name=${name}]:checked`);
+      for (const part of form.querySelectorAll(`[${attribute}]`)) {
+        part.hidden = !chosen || part.getAttribute(attribute) !== chosen.value;
+      }
+    };
+    for (const radio of form.querySelectorAll(`input[name=${name}]`)) radio.addEventListener("change", show);
+    show();
+  }
+  const add = form.querySelector("#add-member");
+  const template = form.querySelector("#member-template");
+  if (!add || !template) return;
+  const rows = form.querySelector("#member-rows");
+  let added = 0;
+  add.hidden = false;
+  add.addEventListener("click", () => {
+    const row = template.content.firstElementChild.cloneNode(true);
+    added += 1;
+    for (const control of row.querySelectorAll("input, select")) {
+      const label = row.querySelector(`label[for="${control.id}"]`);
+      control.id = control.id.replace(/-new$/, `-added${added}`);
+      if (label) label.htmlFor = control.id;
+    }
+    rows.append(row);
+    row.querySelector("input").focus();
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form.beneficiary-form")) setupBeneficiaryForm(form);
+});

@@ -21,6 +21,10 @@ COORDINATOR_PAGES = {
     "donors-search": "/donors?q=nguyen",
     "registers": "/registers",
     "beneficiary-import-form": "/beneficiaries/import",
+    "beneficiaries": "/beneficiaries",
+    "beneficiary-new": "/beneficiaries/new",
+    "beneficiary-duplicates": "/beneficiaries/duplicates",
+    "beneficiary-categories": "/beneficiaries/categories",
 }
 ADMIN_PAGES = {"admin-home": "/", "admin-units": "/admin/units", "admin-users": "/admin/users"}
 

@@ -52,7 +52,7 @@ from charity.beneficiaries.schemas import (
 from charity.clock import format_date, local_today
 from charity.db import contains_words, page_of, page_of_rows
 from charity.donors.service import normalize_phone
-from charity.errors import Conflict, Forbidden, Invalid, NotFound
+from charity.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from charity.models import (
     Beneficiary,
     BeneficiaryCategory,
@@ -572,6 +572,13 @@ async def list_beneficiaries(
     return await seen_records(session, scopes, ids), total
 
 
+async def units_for(session: AsyncSession, principal: Principal, roles: Sequence[Role]) -> list[Unit]:
+    """The units of the caller's scope in these roles, for a page's unit picker."""
+    return list(
+        (await session.execute(select(Unit).where(Unit.id.in_(scope_units(principal, roles))))).scalars()
+    )
+
+
 async def list_categories(session: AsyncSession, *, limit: int, offset: int) -> tuple[list[CategoryOut], int]:
     rows, total = await page_of_rows(
         session,
@@ -673,6 +680,29 @@ class PossibleDuplicates(Conflict):
         self.matches = matches
 
 
+async def _match_outs(session: AsyncSession, scopes: Scopes, matches: list[Match]) -> list[MatchOut]:
+    outs = {o.id: o for o in await seen_records(session, scopes, [m.other_id for m in matches])}
+    return [MatchOut(outs[m.other_id], m.on_id_number, m.on_phone, m.on_name, m.name_score) for m in matches]
+
+
+async def likely_duplicates(
+    session: AsyncSession,
+    principal: Principal,
+    unit_id: int,
+    fields: CleanBeneficiary,
+    beneficiary_id: int = 0,
+) -> list[MatchOut]:
+    """The records these fields (of a new record, or of `beneficiary_id` changed) may be, but those
+    already judged, as the caller may see them: a form refused for want of a reason shows them again
+    beside what was typed."""
+    scopes = await scopes_of(session, principal)
+    matches = await matches_of(session, fields.known(beneficiary_id, unit_id))
+    if beneficiary_id:
+        already = await recorded_pairs(session, beneficiary_id)
+        matches = [m for m in matches if pair(beneficiary_id, m.other_id) not in already]
+    return await _match_outs(session, scopes, matches)
+
+
 async def _refuse_unknown_matches(
     session: AsyncSession,
     scopes: Scopes,
@@ -687,13 +717,7 @@ async def _refuse_unknown_matches(
     fresh = [m for m in matches if pair(own_id, m.other_id) not in already] if own_id else matches
     unanswered = [m for m in fresh if m.other_id not in not_duplicate_of]
     if unanswered:
-        outs = {o.id: o for o in await seen_records(session, scopes, [m.other_id for m in unanswered])}
-        raise PossibleDuplicates(
-            [
-                MatchOut(outs[m.other_id], m.on_id_number, m.on_phone, m.on_name, m.name_score)
-                for m in unanswered
-            ]
-        )
+        raise PossibleDuplicates(await _match_outs(session, scopes, unanswered))
     if fresh:
         reason = bounded(reason, "reason", field="not_duplicate_reason")
         if not reason:
@@ -1064,17 +1088,33 @@ async def _reviewable(
 ) -> tuple[Scopes, Beneficiary]:
     scopes = await scopes_of(session, principal)
     beneficiary = await _in_scope(session, scopes.readable, beneficiary_id, lock=True)
+    if refusal := _review_refusal(principal, scopes, beneficiary, what):
+        raise refusal
+    return scopes, beneficiary
+
+
+def _review_refusal(
+    principal: Principal, scopes: Scopes, beneficiary: Beneficiary, what: str
+) -> DomainError | None:
+    """Why the caller may not verify or reject this record, if they may not."""
     if beneficiary.unit_id not in scopes.coordinator:
-        raise Forbidden(f"Chỉ điều phối viên của xã (hoặc cấp trên) {what} được đối tượng.")
+        return Forbidden(f"Chỉ điều phối viên của xã (hoặc cấp trên) {what} được đối tượng.")
     if beneficiary.proposed_by == principal.user_id:
-        raise Forbidden(
+        return Forbidden(
             f"Không ai {what} đối tượng do chính mình đề xuất: cần một điều phối viên khác.",
             code="own_proposal",
         )
     if beneficiary.status in (BeneficiaryStatus.ERASED, BeneficiaryStatus.REJECTED):
         state = "đã xóa" if beneficiary.status == BeneficiaryStatus.ERASED else "đã bị loại; cần đề xuất lại"
-        raise Conflict(f"Hồ sơ {state}.", field="status")
-    return scopes, beneficiary
+        return Conflict(f"Hồ sơ {state}.", field="status")
+    return None
+
+
+async def may_review(session: AsyncSession, principal: Principal, beneficiary_id: int) -> bool:
+    """Whether the caller may verify or reject the record: the page offers only what would be taken."""
+    scopes = await scopes_of(session, principal)
+    beneficiary = await _in_scope(session, scopes.readable, beneficiary_id)
+    return _review_refusal(principal, scopes, beneficiary, "công nhận") is None
 
 
 async def verify(

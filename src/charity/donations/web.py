@@ -36,7 +36,6 @@ from charity.pages import page
 from charity.receipts.schemas import ReceiptOut
 from charity.receipts.service import get_receipt
 from charity.requests import Acting, Caller, DbSession, submit
-from charity.validation import translate
 
 RECORD = allow(Role.VOLUNTEER, Role.COORDINATOR)
 COORDINATE = allow(Role.COORDINATOR)
@@ -87,16 +86,6 @@ def _values(form: FormMultiDict) -> dict[str, Any]:
     }
 
 
-def _as_decoded(gift: GiftIn) -> GiftIn:
-    """The gift as the API would have decoded it: the schema's bounds (ids that can exist, no
-    control characters) hold for the form too, which builds its gift field by field."""
-    try:
-        return msgspec.convert(msgspec.to_builtins(gift), GiftIn, dec_hook=decode_dong)
-    except msgspec.ValidationError as error:
-        message, _, where = str(error).rpartition(" - at `$.")
-        raise Invalid(translate(message), field=where.rstrip("`")) from error
-
-
 def _gift_of(values: dict[str, Any]) -> GiftIn:
     if values["drive_id"] is None:
         raise Invalid("Chọn cuộc vận động.", field="drive_id")
@@ -139,7 +128,7 @@ def _gift_of(values: dict[str, Any]) -> GiftIn:
         confirm_large=values["confirm_large"],
         confirm_duplicate=values["confirm_duplicate"],
     )
-    return _as_decoded(gift)
+    return forms.as_decoded(gift, dec_hook=decode_dong)
 
 
 def _values_of(receipt: ReceiptOut) -> dict[str, Any]:
