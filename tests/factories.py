@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.passwords import hash_password
 from charity.beneficiaries.service import sort_key
+from charity.clock import local_today
 from charity.donors.service import search_text_for
 from charity.models import (
     Beneficiary,
@@ -107,7 +108,7 @@ async def beneficiary(session: AsyncSession, unit_id: int, proposed_by: int, **f
             beneficiary_id=row.id,
             for_support=True,
             method=ConsentMethod.SIGNED_FORM,
-            given_on=date(2026, 11, 2),
+            given_on=local_today() - timedelta(days=30),
             recorded_by=proposed_by,
         ),
     )

@@ -205,7 +205,7 @@ class BeneficiaryController(Controller):
 
     @post(
         "/{beneficiary_id:int}/consents/{consent_id:int}/withdraw",
-        opt=PROPOSE,
+        opt=COORDINATE,
         status_code=HTTP_200_OK,
         summary="Withdraw consent",
     )

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from charity.access import Principal, scope_units
+from charity.access import Principal
 from charity.audit.service import Actor, record
 from charity.beneficiaries import import_file, service
 from charity.beneficiaries.import_file import SENSITIVE_COLUMNS, BadCell, Sheet
@@ -55,7 +55,6 @@ from charity.models import (
     ConsentPurpose,
     DuplicateSuspicion,
     HardshipCategory,
-    Role,
     Sex,
     Unit,
     utcnow,
@@ -488,14 +487,3 @@ async def import_kept(session: AsyncSession, principal: Principal, actor: Actor,
     report = await run_import(session, principal, actor, unit_id, upload)
     await session.execute(delete(BeneficiaryImport).where(BeneficiaryImport.token == token))
     return report
-
-
-async def importable_units(session: AsyncSession, principal: Principal) -> list[Unit]:
-    """The units whose lists the caller may import: those they coordinate, units below included."""
-    if not principal.units_where([Role.COORDINATOR]):
-        return []
-    return list(
-        (
-            await session.execute(select(Unit).where(Unit.id.in_(scope_units(principal, [Role.COORDINATOR]))))
-        ).scalars()
-    )

@@ -672,8 +672,8 @@ class PossibleDuplicates(Conflict):
 
     def __init__(self, matches: list[MatchOut]) -> None:
         super().__init__(
-            "Có thể đối tượng này đã có trong danh sách. Mở hồ sơ đã có, hoặc ghi rõ đây không phải"
-            " người đó (not_duplicate_of) và lý do.",
+            "Có thể người này đã có trong danh sách. Mở hồ sơ đã có, hoặc xác nhận đây là người khác"
+            " và ghi lý do.",
             code="possible_duplicates",
             facts={"duplicates": matches},
         )
@@ -1106,7 +1106,7 @@ def _review_refusal(
         )
     if beneficiary.status in (BeneficiaryStatus.ERASED, BeneficiaryStatus.REJECTED):
         state = "đã xóa" if beneficiary.status == BeneficiaryStatus.ERASED else "đã bị loại; cần đề xuất lại"
-        return Conflict(f"Hồ sơ {state}.", field="status")
+        return Conflict(f"Hồ sơ {state}.")
     return None
 
 
@@ -1286,9 +1286,10 @@ async def withdraw_consent(
     withdrawn_on: date | None,
 ) -> BeneficiaryOut:
     """The person withdrew a consent: from then on it covers nothing, and what only it allowed is
-    blanked (the CCCD number and health details)."""
+    blanked (the CCCD number and health details). Coordinators of the unit record it: they are the
+    ones who see the consents."""
     scopes = await scopes_of(session, principal)
-    beneficiary = await _in_scope(session, scopes.coordinator | scopes.volunteer, beneficiary_id, lock=True)
+    beneficiary = await _in_scope(session, scopes.coordinator, beneficiary_id, lock=True)
     consent = (
         await session.execute(
             select(Consent).where(Consent.id == consent_id, Consent.beneficiary_id == beneficiary_id)

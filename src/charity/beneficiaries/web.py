@@ -843,7 +843,7 @@ async def reject(
     )
 
 
-@post("/beneficiaries/{beneficiary_id:int}/consents/{consent_id:int}/withdraw", opt=PROPOSE)
+@post("/beneficiaries/{beneficiary_id:int}/consents/{consent_id:int}/withdraw", opt=COORDINATE)
 async def withdraw_consent(
     request: Request,
     session: DbSession,

@@ -326,7 +326,7 @@ MATRIX = [
     Case(
         "POST",
         "/api/beneficiaries/{beneficiary_id:int}/consents/{consent_id:int}/withdraw",
-        recorders(200),
+        coordinators(200),
         path=lambda w: f"/api/beneficiaries/{w.ids['beneficiary']}/consents/{w.ids['consent']}/withdraw",
         body=lambda _w: {},
     ),
@@ -661,7 +661,7 @@ MATRIX = [
     Case(
         "POST",
         "/beneficiaries/{beneficiary_id:int}/consents/{consent_id:int}/withdraw",
-        on_page(recorders(303)),
+        on_page(coordinators(303)),
         path=lambda w: f"/beneficiaries/{w.ids['beneficiary']}/consents/{w.ids['consent']}/withdraw",
         body=lambda _w: {"withdrawn_on": ""},
     ),

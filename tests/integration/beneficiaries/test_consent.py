@@ -111,13 +111,18 @@ async def test_consent_given_later_makes_a_verified_record_eligible_and_a_withdr
         True,
     )
 
-    withdrawn = await client.post(
+    # The volunteer hears it, the commune's coordinator (who sees the consents) records it.
+    refused = await client.post(
         f"{url}/consents/{consent['id']}/withdraw", json={}, headers=world.auth("volunteer")
+    )
+    assert refused.status_code == 403
+    withdrawn = await client.post(
+        f"{url}/consents/{consent['id']}/withdraw", json={}, headers=world.auth("commune-coordinator")
     )
     assert withdrawn.status_code == 200
     assert (withdrawn.json()["eligible"], withdrawn.json()["consented_to"]) == (False, [])
     again = await client.post(
-        f"{url}/consents/{consent['id']}/withdraw", json={}, headers=world.auth("volunteer")
+        f"{url}/consents/{consent['id']}/withdraw", json={}, headers=world.auth("coordinator")
     )
     assert again.status_code == 409
 
@@ -157,10 +162,10 @@ async def test_a_withdrawal_is_dated_between_the_consent_and_today(
         answer = await client.post(
             f"{url}/consents/{consent['id']}/withdraw",
             json={"withdrawn_on": day},
-            headers=world.auth("volunteer"),
+            headers=world.auth("coordinator"),
         )
         assert answer.status_code == 422
         assert answer.json()["extra"]["field"] == "withdrawn_on"
     assert (
-        await client.post(f"{url}/consents/999999/withdraw", json={}, headers=world.auth("volunteer"))
+        await client.post(f"{url}/consents/999999/withdraw", json={}, headers=world.auth("coordinator"))
     ).status_code == 404
