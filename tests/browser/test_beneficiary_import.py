@@ -43,7 +43,8 @@ def _send(page: Page, button: str) -> int:
 def test_a_coordinator_checks_a_list_then_imports_it(visit, tmp_path: Path, width: int) -> None:
     hoa = visit("hoa", width=width)
     page = hoa.page
-    hoa.go("/beneficiaries/import")
+    hoa.go("/beneficiaries")
+    page.get_by_role("link", name="Nhập danh sách từ tệp").click()
     expect(page.get_by_role("heading", name="Nhập danh sách đối tượng từ tệp", level=1)).to_be_visible()
     # Hoa coordinates the commune alone: it is chosen; the file is left to her.
     expect(page.get_by_label("Đơn vị có danh sách này")).not_to_have_value("")

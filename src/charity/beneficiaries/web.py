@@ -203,6 +203,7 @@ async def beneficiaries_page(
         categories=categories,
         statuses=BENEFICIARY_STATUSES,
         can_propose=bool(principal.units_where(service.PROPOSERS)),
+        can_import=bool(principal.units_where(service.REVIEWERS)),
         **pager(
             "/beneficiaries",
             {name: value for name, value in filters.items() if value},
