@@ -1117,6 +1117,54 @@ async def may_review(session: AsyncSession, principal: Principal, beneficiary_id
     return _review_refusal(principal, scopes, beneficiary, "công nhận") is None
 
 
+async def _decide(
+    session: AsyncSession,
+    principal: Principal,
+    actor: Actor,
+    beneficiary: Beneficiary,
+    decision: ReviewDecision,
+    meeting: tuple[date | None, str],
+    *,
+    reason: str,
+    valid_until: date | None,
+) -> None:
+    """Write down a review's decision: its row in the history, the record's status, the audit event."""
+    meeting_date, minutes_number = meeting
+    now = utcnow()
+    session.add(
+        BeneficiaryReview(
+            beneficiary_id=beneficiary.id,
+            decision=decision,
+            decided_by=principal.user_id,
+            decided_at=now,
+            meeting_date=meeting_date,
+            minutes_number=minutes_number,
+            reason=reason,
+            valid_until=valid_until,
+        )
+    )
+    before = beneficiary.status
+    status = BeneficiaryStatus(decision.value)
+    beneficiary.status, beneficiary.reviewed_by, beneficiary.reviewed_at = status, principal.user_id, now
+    beneficiary.review_until, beneficiary.updated_at = valid_until, now
+    await session.flush()
+    await record(
+        session,
+        actor,
+        f"beneficiary.{'verify' if decision is ReviewDecision.VERIFIED else 'reject'}",
+        object_type="beneficiary",
+        object_id=beneficiary.id,
+        unit_id=beneficiary.unit_id,
+        before={"status": before},
+        after={
+            "status": status.value,
+            "review_until": valid_until.isoformat() if valid_until else None,
+            "meeting_date": meeting_date.isoformat() if meeting_date else None,
+            "minutes_number": minutes_number,
+        },
+    )
+
+
 async def verify(
     session: AsyncSession,
     principal: Principal,
@@ -1129,53 +1177,27 @@ async def verify(
 ) -> BeneficiaryOut:
     """Verify (công nhận) a proposed record, or renew a verified one, for the unit's review period."""
     scopes, beneficiary = await _reviewable(session, principal, beneficiary_id, "công nhận")
-    meeting_date, minutes_number = _meeting(meeting_date, minutes_number)
+    meeting = _meeting(meeting_date, minutes_number)
     note = bounded(note, "reason", field="note")
     months = (
         await session.execute(select(Unit.review_months).where(Unit.id == beneficiary.unit_id))
     ).scalar_one()
-    valid_until = months_after(meeting_date or local_today(), months)
+    held_from = meeting[0] or local_today()
+    valid_until = months_after(held_from, months)
     if valid_until < local_today():
         raise Invalid(
-            f"Cuộc họp ngày {format_date(meeting_date or local_today())} đã quá {months} tháng: kết quả bình xét đã hết hạn.",
+            f"Cuộc họp ngày {format_date(held_from)} đã quá {months} tháng: kết quả bình xét đã hết hạn.",
             field="meeting_date",
         )
-    now = utcnow()
-    session.add(
-        BeneficiaryReview(
-            beneficiary_id=beneficiary_id,
-            decision=ReviewDecision.VERIFIED,
-            decided_by=principal.user_id,
-            decided_at=now,
-            meeting_date=meeting_date,
-            minutes_number=minutes_number,
-            reason=note,
-            valid_until=valid_until,
-        )
-    )
-    before = beneficiary.status
-    beneficiary.status = BeneficiaryStatus.VERIFIED
-    beneficiary.reviewed_by, beneficiary.reviewed_at, beneficiary.review_until = (
-        principal.user_id,
-        now,
-        valid_until,
-    )
-    beneficiary.updated_at = now
-    await session.flush()
-    await record(
+    await _decide(
         session,
+        principal,
         actor,
-        "beneficiary.verify",
-        object_type="beneficiary",
-        object_id=beneficiary_id,
-        unit_id=beneficiary.unit_id,
-        before={"status": before},
-        after={
-            "status": BeneficiaryStatus.VERIFIED.value,
-            "review_until": valid_until.isoformat(),
-            "meeting_date": meeting_date.isoformat() if meeting_date else None,
-            "minutes_number": minutes_number,
-        },
+        beneficiary,
+        ReviewDecision.VERIFIED,
+        meeting,
+        reason=note,
+        valid_until=valid_until,
     )
     return (await seen_records(session, scopes, [beneficiary_id]))[0]
 
@@ -1193,37 +1215,16 @@ async def reject(
     """Reject (không công nhận) a proposed record, or withdraw a verification, with a reason."""
     scopes, beneficiary = await _reviewable(session, principal, beneficiary_id, "loại")
     reason = bounded(reason, "reason", required=True)
-    meeting_date, minutes_number = _meeting(meeting_date, minutes_number)
-    now = utcnow()
-    session.add(
-        BeneficiaryReview(
-            beneficiary_id=beneficiary_id,
-            decision=ReviewDecision.REJECTED,
-            decided_by=principal.user_id,
-            decided_at=now,
-            meeting_date=meeting_date,
-            minutes_number=minutes_number,
-            reason=reason,
-        )
-    )
-    before = beneficiary.status
-    beneficiary.status = BeneficiaryStatus.REJECTED
-    beneficiary.reviewed_by, beneficiary.reviewed_at, beneficiary.review_until = principal.user_id, now, None
-    beneficiary.updated_at = now
-    await session.flush()
-    await record(
+    meeting = _meeting(meeting_date, minutes_number)
+    await _decide(
         session,
+        principal,
         actor,
-        "beneficiary.reject",
-        object_type="beneficiary",
-        object_id=beneficiary_id,
-        unit_id=beneficiary.unit_id,
-        before={"status": before},
-        after={
-            "status": BeneficiaryStatus.REJECTED.value,
-            "meeting_date": meeting_date.isoformat() if meeting_date else None,
-            "minutes_number": minutes_number,
-        },
+        beneficiary,
+        ReviewDecision.REJECTED,
+        meeting,
+        reason=reason,
+        valid_until=None,
     )
     return (await seen_records(session, scopes, [beneficiary_id]))[0]
 
