@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from charity.models import (
+    BeneficiaryKind,
+    BeneficiaryStatus,
     DonorKind,
     DriveKind,
     DriveStatus,
@@ -11,6 +13,7 @@ from charity.models import (
     ReceiptPaper,
     ReceiptStatus,
     Role,
+    Sex,
 )
 
 ROLES = {
@@ -51,3 +54,11 @@ RECEIPT_PAPERS = {
 }
 # How a unit reads a zero tens digit before a unit digit, as in 105.
 ZERO_TENS_WORDS = {"linh": "linh (một trăm linh năm)", "lẻ": "lẻ (một trăm lẻ năm)"}
+BENEFICIARY_STATUSES = {
+    BeneficiaryStatus.PROPOSED: "Đề xuất, chờ bình xét",
+    BeneficiaryStatus.VERIFIED: "Đã công nhận",
+    BeneficiaryStatus.REJECTED: "Không công nhận",
+    BeneficiaryStatus.ERASED: "Đã xóa theo yêu cầu",
+}
+BENEFICIARY_KINDS = {BeneficiaryKind.HOUSEHOLD: "Hộ gia đình", BeneficiaryKind.PERSON: "Cá nhân"}
+SEXES = {Sex.FEMALE: "Nữ", Sex.MALE: "Nam", Sex.UNKNOWN: ""}
