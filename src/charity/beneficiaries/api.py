@@ -7,6 +7,7 @@ from typing import Annotated
 from litestar import Controller, get, patch, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.openapi import ResponseSpec
 from litestar.pagination import OffsetPagination
 from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
@@ -111,9 +112,15 @@ class BeneficiaryController(Controller):
         # An export is an audit event: the request writes even though it reads.
         opt=READ | {EMPTY_IS_NO_FILTER: True, RECORDS_ITS_USE: True},
         dependencies=FILTERED,
-        # The file's own type, by `format`, comes with it.
-        media_type="application/octet-stream",
-        response_description="The file to download: CSV (UTF-8), XLSX or PDF, as `format` asks.",
+        # The file's type is the one `format` asks for, which the answer names itself.
+        responses={
+            HTTP_200_OK: ResponseSpec(
+                bytes,
+                generate_examples=False,
+                media_type="application/octet-stream",
+                description="The file to download: CSV (UTF-8), XLSX or PDF, as `format` asks.",
+            )
+        },
         summary="Export beneficiaries as a file",
         description="The beneficiaries the list would give for the same filter, all of them, as a "
         "`csv`, `xlsx` or `pdf` file: each as the caller's role may see it, without the columns the "

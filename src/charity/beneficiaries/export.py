@@ -29,6 +29,10 @@ from charity.text import ascii_slug
 
 _BATCH = 500
 TITLE = "DANH SÁCH ĐỐI TƯỢNG THỤ HƯỞNG"
+FOOT = (
+    "Danh sách có dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP): chỉ dùng cho việc xét và trao hỗ trợ, "
+    "không công khai, không chuyển cho người khác."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,9 @@ class _Cell:
     # None for what every reader of the record sees.
     shows: str | None
     value: Callable[[BeneficiaryOut], Value]
+    # Whether the printed list has the column too: a page holds about a dozen; the long texts and
+    # the details stay in the spreadsheet.
+    printed: bool = True
 
 
 def _member(member: MemberOut) -> str:
@@ -51,50 +58,69 @@ def _status(seen: BeneficiaryOut) -> str:
 
 
 CELLS = [
-    _Cell(Column("Mã hồ sơ", Kind.TEXT, 11), None, lambda b: b.code),
-    _Cell(Column("Họ và tên", Kind.TEXT, 24), "name", lambda b: b.name),
-    _Cell(Column("Loại", Kind.TEXT, 10), None, lambda b: BENEFICIARY_KINDS[b.kind]),
-    _Cell(Column("Giới tính", Kind.TEXT, 7), "sex", lambda b: None if b.sex is None else SEXES[b.sex]),
-    _Cell(Column("Năm sinh", Kind.INTEGER, 7), "birth_year", lambda b: b.birth_year),
-    _Cell(Column("Ngày sinh", Kind.DATE, 11), "birth_date", lambda b: b.birth_date),
-    _Cell(Column("Thôn, ấp, tổ", Kind.TEXT, 16), "hamlet", lambda b: b.hamlet),
-    _Cell(Column("Địa chỉ", Kind.TEXT, 26), "address", lambda b: b.address),
-    _Cell(Column("Điện thoại", Kind.TEXT, 12), "phone", lambda b: b.phone),
-    _Cell(Column("Số CCCD", Kind.TEXT, 14), "id_number", lambda b: b.id_number),
-    _Cell(Column("Đơn vị", Kind.TEXT, 22), None, lambda b: b.unit_name),
+    _Cell(Column("Mã hồ sơ", Kind.TEXT, 14), None, lambda b: b.code),
+    _Cell(Column("Họ và tên", Kind.TEXT, 22), "name", lambda b: b.name),
+    _Cell(Column("Loại", Kind.TEXT, 10), None, lambda b: BENEFICIARY_KINDS[b.kind], printed=False),
     _Cell(
-        Column("Diện hoàn cảnh", Kind.TEXT, 22),
+        Column("Giới tính", Kind.TEXT, 7),
+        "sex",
+        lambda b: None if b.sex is None else SEXES[b.sex],
+        printed=False,
+    ),
+    _Cell(Column("Năm sinh", Kind.INTEGER, 7), "birth_year", lambda b: b.birth_year),
+    _Cell(Column("Ngày sinh", Kind.DATE, 11), "birth_date", lambda b: b.birth_date, printed=False),
+    _Cell(Column("Thôn, ấp, tổ", Kind.TEXT, 14), "hamlet", lambda b: b.hamlet),
+    _Cell(Column("Địa chỉ", Kind.TEXT, 22), "address", lambda b: b.address),
+    _Cell(Column("Điện thoại", Kind.TEXT, 15), "phone", lambda b: b.phone),
+    _Cell(Column("Số CCCD", Kind.TEXT, 18), "id_number", lambda b: b.id_number),
+    _Cell(Column("Đơn vị", Kind.TEXT, 18), None, lambda b: b.unit_name),
+    _Cell(
+        Column("Diện hoàn cảnh", Kind.TEXT, 18),
         "categories",
         lambda b: None if b.categories is None else "; ".join(c.name for c in b.categories),
     ),
     _Cell(
-        Column("Số giấy chứng nhận hộ nghèo", Kind.TEXT, 12), "poor_cert_number", lambda b: b.poor_cert_number
+        Column("Số giấy chứng nhận hộ nghèo", Kind.TEXT, 12),
+        "poor_cert_number",
+        lambda b: b.poor_cert_number,
+        printed=False,
     ),
-    _Cell(Column("Năm cấp giấy chứng nhận", Kind.INTEGER, 9), "poor_cert_year", lambda b: b.poor_cert_year),
-    _Cell(Column("Hoàn cảnh", Kind.TEXT, 36), "circumstances", lambda b: b.circumstances),
-    _Cell(Column("Sức khỏe, khuyết tật", Kind.TEXT, 24), "health", lambda b: b.health),
+    _Cell(
+        Column("Năm cấp giấy chứng nhận", Kind.INTEGER, 9),
+        "poor_cert_year",
+        lambda b: b.poor_cert_year,
+        printed=False,
+    ),
+    _Cell(Column("Hoàn cảnh", Kind.TEXT, 36), "circumstances", lambda b: b.circumstances, printed=False),
+    _Cell(Column("Sức khỏe, khuyết tật", Kind.TEXT, 24), "health", lambda b: b.health, printed=False),
     _Cell(
         Column("Thành viên hộ", Kind.TEXT, 28),
         "members",
         lambda b: None if b.members is None else "; ".join(_member(m) for m in b.members),
+        printed=False,
     ),
-    _Cell(Column("Trạng thái", Kind.TEXT, 16), None, _status),
-    _Cell(Column("Công nhận đến", Kind.DATE, 11), None, lambda b: b.review_until),
-    _Cell(Column("Đủ điều kiện hỗ trợ", Kind.TEXT, 9), None, lambda b: "Có" if b.eligible else "Không"),
+    _Cell(Column("Trạng thái", Kind.TEXT, 15), None, _status),
+    _Cell(Column("Công nhận đến", Kind.DATE, 13), None, lambda b: b.review_until),
+    _Cell(Column("Đủ điều kiện hỗ trợ", Kind.TEXT, 10), None, lambda b: "Có" if b.eligible else "Không"),
     _Cell(
-        Column("Đã đồng ý", Kind.TEXT, 30),
+        Column("Đã đồng ý", Kind.TEXT, 22),
         None,
         lambda b: "; ".join(service.PURPOSE_LABELS[p] for p in b.consented_to),
     ),
-    _Cell(Column("Người đề xuất", Kind.TEXT, 18), "proposed_by_name", lambda b: b.proposed_by_name),
-    _Cell(Column("Ngày đề xuất", Kind.TIME, 15), None, lambda b: b.proposed_at),
+    _Cell(
+        Column("Người đề xuất", Kind.TEXT, 18),
+        "proposed_by_name",
+        lambda b: b.proposed_by_name,
+        printed=False,
+    ),
+    _Cell(Column("Ngày đề xuất", Kind.TIME, 15), None, lambda b: b.proposed_at, printed=False),
 ]
 
 
 async def _cells(
-    session: AsyncSession, scopes: service.Scopes, where: service.BeneficiaryFilter
+    session: AsyncSession, scopes: service.Scopes, where: service.BeneficiaryFilter, format: Format
 ) -> list[_Cell]:
-    """The columns some view the reader has of the listed units shows."""
+    """The columns of a `format` file some view the reader has of the listed units shows."""
     units = scopes.readable
     if where.unit_id is not None:
         units &= frozenset((await session.execute(units_below((where.unit_id,)))).scalars())
@@ -102,7 +128,8 @@ async def _cells(
     return [
         cell
         for cell in CELLS
-        if cell.shows is None or any(show(view, cell.shows) is not Show.HIDDEN for view in views)
+        if (cell.printed or format != Format.PDF)
+        and (cell.shows is None or any(show(view, cell.shows) is not Show.HIDDEN for view in views))
     ]
 
 
@@ -148,8 +175,9 @@ async def _report(
     principal: Principal,
     where: service.BeneficiaryFilter,
     facts: list[tuple[str, str]],
+    format: Format,
 ) -> Report:
-    cells = await _cells(session, await service.scopes_of(session, principal), where)
+    cells = await _cells(session, await service.scopes_of(session, principal), where, format)
 
     async def batches() -> AsyncIterator[list[Row]]:
         offset, total = 0, 1
@@ -165,6 +193,7 @@ async def _report(
         facts=facts,
         columns=[cell.column for cell in cells],
         batches=batches(),
+        foot=[FOOT],
         signatures=("Người lập danh sách", "Thủ trưởng đơn vị"),
     )
 
@@ -207,6 +236,6 @@ async def beneficiary_file(
     name = file_name("danh-sach-doi-tuong", named, date_from=None, date_to=local_today())
 
     async def make(reading: AsyncSession) -> Report:
-        return await _report(reading, principal, where, facts)
+        return await _report(reading, principal, where, facts, format)
 
     return export_answer(database, make, format, name)
