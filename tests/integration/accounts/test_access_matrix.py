@@ -681,6 +681,7 @@ MATRIX = [
             "receipt_paper": "a5",
             "zero_tens_word": "lẻ",
             "large_gift_threshold": "50.000.000",
+            "review_months": "24",
         },
     ),
     Case("GET", "/account/password", pages(200)),
