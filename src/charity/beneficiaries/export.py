@@ -180,13 +180,15 @@ async def _report(
     cells = await _cells(session, await service.scopes_of(session, principal), where, format)
 
     async def batches() -> AsyncIterator[list[Row]]:
-        offset, total = 0, 1
-        while offset < total:
+        offset = 0
+        while True:
             found, total = await service.list_beneficiaries(
                 session, principal, where, limit=_BATCH, offset=offset
             )
             yield [tuple(cell.value(seen) for cell in cells) for seen in found]
             offset += _BATCH
+            if offset >= total:
+                return
 
     return Report(
         title=TITLE,
