@@ -214,7 +214,7 @@ def test_unit_lists_and_pickers_show_the_tree_and_start_empty(visit) -> None:
     assert _options(hoa.page, "#unit_id") == [COMMUNE]
 
 
-def test_an_admin_sets_a_units_receipt_form_and_threshold(visit) -> None:
+def test_an_admin_sets_a_units_receipt_form_threshold_and_review_period(visit) -> None:
     admin = visit("admin", width=360)
     page = admin.page
     admin.go("/admin/units")
@@ -237,7 +237,16 @@ def test_an_admin_sets_a_units_receipt_form_and_threshold(visit) -> None:
     assert page.get_by_role("status").inner_text() == "Đã lưu thông tin đơn vị."
     assert page.get_by_label("Mẫu biên nhận tiền").input_value() == "C40-BB"
     assert page.get_by_label("Khoản từ bao nhiêu đồng cần xác nhận lại").input_value() == "50.000.000"
+    # Left as it was, the review period kept its default.
+    months = page.get_by_label("Thời hạn công nhận đối tượng (tháng)")
+    assert months.input_value() == "12"
     admin.screenshot("admin-unit-saved")
+    months.fill("61")
+    _refused(page, _send(page, "Lưu"), "Thời hạn công nhận đối tượng phải từ 1 đến 60 tháng.")
+    page.get_by_label("Thời hạn công nhận đối tượng (tháng)").fill("24")
+    assert _send(page, "Lưu") == 200
+    assert page.get_by_role("status").inner_text() == "Đã lưu thông tin đơn vị."
+    assert page.get_by_label("Thời hạn công nhận đối tượng (tháng)").input_value() == "24"
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get, patch, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.openapi import ResponseSpec
 from litestar.pagination import OffsetPagination
-from litestar.params import FromQuery, JSONBody
+from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from charity.access import allow, public
-from charity.beneficiaries import service
+from charity.beneficiaries import consent_form, service
+from charity.beneficiaries.export import beneficiary_file
 from charity.beneficiaries.schemas import (
     BeneficiaryIn,
     BeneficiaryOut,
@@ -24,9 +31,10 @@ from charity.beneficiaries.schemas import (
     VerifyIn,
     WithdrawIn,
 )
+from charity.exports.report import Format
 from charity.fields import DEFAULT_PAGE, MAX_PAGE, Limit, Offset, PathId, QueryId, QueryText
 from charity.models import BeneficiaryStatus, Role
-from charity.requests import EMPTY_IS_NO_FILTER, Acting, Caller, DbSession
+from charity.requests import EMPTY_IS_NO_FILTER, RECORDS_ITS_USE, Acting, Caller, DbSession, database_of
 
 READ = allow(Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 PROPOSE = allow(Role.VOLUNTEER, Role.COORDINATOR)
@@ -53,35 +61,113 @@ def fields_from(data: BeneficiaryIn) -> service.CleanBeneficiary:
     )
 
 
+def provide_filter(
+    q: QueryText = "",
+    unit_id: QueryId = None,
+    category_id: QueryId = None,
+    status: FromQuery[BeneficiaryStatus | None] = None,
+    review_due: FromQuery[bool] = False,
+) -> service.BeneficiaryFilter:
+    return service.BeneficiaryFilter(
+        query=q[:200], unit_id=unit_id, category_id=category_id, status=status, review_due=review_due
+    )
+
+
+Wanted = NamedDependency[service.BeneficiaryFilter]
+FILTERED = {"wanted": Provide(provide_filter, sync_to_thread=False)}
+FILTER = (
+    "`q` matches any part of the name, hamlet, phone, CCCD number, address or members' names, "
+    "ignoring case and diacritics (a volunteer's only the name and hamlet); `unit_id` includes the "
+    "units below it; `review_due` keeps verified records whose verification has run out."
+)
+PDF = "application/pdf"
+
+
 class BeneficiaryController(Controller):
     path = "/api/beneficiaries"
     tags = ("beneficiaries",)
 
-    @get(opt=READ | {EMPTY_IS_NO_FILTER: True}, summary="Find beneficiaries")
+    @get(
+        opt=READ | {EMPTY_IS_NO_FILTER: True},
+        dependencies=FILTERED,
+        summary="Find beneficiaries",
+        description="Beneficiaries of the caller's scope in the Vietnamese order of names, each as the "
+        f"caller's role may see it. {FILTER}",
+    )
     async def list_beneficiaries(
         self,
         session: DbSession,
         principal: Caller,
+        wanted: Wanted,
         limit: Limit = DEFAULT_PAGE,
         offset: Offset = 0,
-        q: QueryText = "",
-        unit_id: QueryId = None,
-        category_id: QueryId = None,
-        status: FromQuery[BeneficiaryStatus | None] = None,
-        review_due: FromQuery[bool] = False,
     ) -> OffsetPagination[BeneficiaryOut]:
-        """Beneficiaries of the caller's scope in the Vietnamese order of names, each as the caller's
-        role may see it. `q` matches any part of the name, hamlet, phone, CCCD number, address or
-        members' names, ignoring case and diacritics (a volunteer's only the name and hamlet);
-        `unit_id` includes the units below it; `review_due` keeps verified records whose
-        verification has run out."""
-        wanted = service.BeneficiaryFilter(
-            query=q[:200], unit_id=unit_id, category_id=category_id, status=status, review_due=review_due
-        )
         items, total = await service.list_beneficiaries(
             session, principal, wanted, limit=limit, offset=offset
         )
         return OffsetPagination(items=items, total=total, limit=limit, offset=offset)
+
+    @get(
+        "/export",
+        # An export is an audit event: the request writes even though it reads.
+        opt=READ | {EMPTY_IS_NO_FILTER: True, RECORDS_ITS_USE: True},
+        dependencies=FILTERED,
+        # The file's type is the one `format` asks for, which the answer names itself.
+        responses={
+            HTTP_200_OK: ResponseSpec(
+                bytes,
+                generate_examples=False,
+                media_type="application/octet-stream",
+                description="The file to download: CSV (UTF-8), XLSX or PDF, as `format` asks.",
+            )
+        },
+        summary="Export beneficiaries as a file",
+        description="The beneficiaries the list would give for the same filter, all of them, as a "
+        "`csv`, `xlsx` or `pdf` file: each as the caller's role may see it, without the columns the "
+        f"caller's roles never see (a volunteer's file has no phone or CCCD number). {FILTER} Each "
+        "export is an audit event.",
+    )
+    async def export_beneficiaries(
+        self,
+        state: State,
+        session: DbSession,
+        principal: Caller,
+        actor: Acting,
+        wanted: Wanted,
+        format: Annotated[Format, QueryParameter(description="csv, xlsx or pdf")],
+    ) -> Stream:
+        return await beneficiary_file(database_of(state), session, actor, principal, wanted, format)
+
+    @get(
+        "/consent-form",
+        opt=PROPOSE,
+        media_type=PDF,
+        response_description="The form, on A4 paper.",
+        summary="Print a blank consent form",
+        description="The consent form (phiếu đồng ý xử lý dữ liệu cá nhân, Decree 13/2023/NĐ-CP) as an "
+        "A4 PDF to fill in by hand: with the unit's name, address and review period when `unit_id` "
+        "names a unit where the caller collects consent.",
+    )
+    async def blank_consent_form(
+        self, session: DbSession, principal: Caller, unit_id: QueryId = None
+    ) -> Stream:
+        return await consent_form.blank_form(session, principal, unit_id)
+
+    @get(
+        "/{beneficiary_id:int}/consent-form",
+        # Printing a filled form is an export of personal data, an audit event.
+        opt=PROPOSE | {RECORDS_ITS_USE: True},
+        media_type=PDF,
+        response_description="The form, on A4 paper.",
+        summary="Print a beneficiary's consent form",
+        description="The consent form with the beneficiary written in, as the caller may see them: a "
+        "volunteer's has what a volunteer sees, and only a coordinator's has the CCCD number. Each "
+        "print is an audit event; an erased record answers 409.",
+    )
+    async def consent_form(
+        self, session: DbSession, principal: Caller, actor: Acting, beneficiary_id: PathId
+    ) -> Stream:
+        return await consent_form.filled_form(session, principal, actor, beneficiary_id)
 
     @post(opt=PROPOSE, status_code=HTTP_201_CREATED, summary="Propose a beneficiary")
     async def create_beneficiary(

@@ -57,7 +57,8 @@ class UnitController(Controller):
         "/{unit_id:int}",
         opt=allow(ADMIN),
         summary="Change a unit",
-        description="Only the fields sent change; `parent_code` null makes it a top-level unit.",
+        description="Only the fields sent change; `parent_code` null makes it a top-level unit. "
+        "`review_months` (1 to 60) holds for the beneficiaries' verifications made from then on.",
     )
     async def update_unit(
         self,
@@ -81,5 +82,6 @@ class UnitController(Controller):
             zero_tens_word=data.zero_tens_word,
             receipt_form=data.receipt_form,
             large_gift_threshold=data.large_gift_threshold,
+            review_months=data.review_months,
         )
         return UnitOut.of(unit)

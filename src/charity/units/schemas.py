@@ -27,6 +27,8 @@ class UnitUpdate(msgspec.Struct, forbid_unknown_fields=True):
     receipt_form: ReceiptForm | None = None
     # Above this amount (đồng) a gift must be confirmed by whoever records it.
     large_gift_threshold: Amount | None = None
+    # How many months (1 to 60) a beneficiary's verification holds before it is due for review.
+    review_months: int | None = None
 
 
 class UnitOut(msgspec.Struct):
@@ -40,6 +42,7 @@ class UnitOut(msgspec.Struct):
     zero_tens_word: str
     receipt_form: ReceiptForm
     large_gift_threshold: int
+    review_months: int
 
     @classmethod
     def of(cls, unit: Unit) -> UnitOut:
@@ -54,4 +57,5 @@ class UnitOut(msgspec.Struct):
             unit.zero_tens_word,
             ReceiptForm(unit.receipt_form),
             unit.large_gift_threshold,
+            unit.review_months,
         )

@@ -18,6 +18,8 @@ from charity.text import clean
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 NAME_MAX = 200
 ADDRESS_MAX = 300
+# How long a beneficiary's verification may hold, in months (the table checks the same).
+REVIEW_MONTHS_MIN, REVIEW_MONTHS_MAX = 1, 60
 
 
 def normalize_code(code: str) -> str:
@@ -129,8 +131,10 @@ async def update_unit(
     zero_tens_word: str | None = None,
     receipt_form: str | None = None,
     large_gift_threshold: int | None = None,
+    review_months: int | None = None,
 ) -> Unit:
-    """Change a unit's name, address or place in the tree (never under itself or its own descendants)."""
+    """Change a unit's name, address or place in the tree (never under itself or its own descendants),
+    or its settings. A new review period holds for the verifications made from then on."""
     before = _settings(unit)
     if receipt_paper is not None:
         unit.receipt_paper = receipt_paper
@@ -145,6 +149,13 @@ async def update_unit(
                 field="large_gift_threshold",
             )
         unit.large_gift_threshold = int(large_gift_threshold)
+    if review_months is not None:
+        if not REVIEW_MONTHS_MIN <= review_months <= REVIEW_MONTHS_MAX:
+            raise Invalid(
+                f"Thời hạn công nhận đối tượng phải từ {REVIEW_MONTHS_MIN} đến {REVIEW_MONTHS_MAX} tháng.",
+                field="review_months",
+            )
+        unit.review_months = review_months
     if name is not None:
         unit.name = _name(name)
     if address is not None:
@@ -179,4 +190,5 @@ def _settings(unit: Unit) -> dict[str, str | int | None]:
         "zero_tens_word": unit.zero_tens_word,
         "receipt_form": unit.receipt_form,
         "large_gift_threshold": unit.large_gift_threshold,
+        "review_months": unit.review_months,
     }

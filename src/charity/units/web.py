@@ -1,4 +1,5 @@
-"""Pages: the unit tree, for administrators, who also add units and set each unit's receipts here."""
+"""Pages: the unit tree, for administrators, who also add units and set each unit's receipts and
+beneficiaries' review period here."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ UNIT_FIELDS = (
     "receipt_paper",
     "zero_tens_word",
     "large_gift_threshold",
+    "review_months",
 )
 
 
@@ -97,6 +99,7 @@ def _values_of(unit: Unit, parent_code: str) -> dict[str, str]:
         "receipt_paper": unit.receipt_paper,
         "zero_tens_word": unit.zero_tens_word,
         "large_gift_threshold": f"{unit.large_gift_threshold:,}".replace(",", "."),
+        "review_months": str(unit.review_months),
     }
 
 
@@ -161,6 +164,17 @@ def _threshold(raw: str) -> int:
     return threshold
 
 
+def _review_months(raw: str) -> int:
+    months = forms.whole_number(raw)
+    if months is None:
+        raise Invalid(
+            "Nhập thời hạn công nhận đối tượng, số tháng từ "
+            f"{service.REVIEW_MONTHS_MIN} đến {service.REVIEW_MONTHS_MAX}.",
+            field="review_months",
+        )
+    return months
+
+
 def _form_values(form: FormMultiDict) -> dict[str, str]:
     return {name: forms.text(form, name) for name in UNIT_FIELDS}
 
@@ -189,6 +203,7 @@ async def update_unit(
             ),
             zero_tens_word=_zero_tens_word(values["zero_tens_word"]),
             large_gift_threshold=_threshold(values["large_gift_threshold"]),
+            review_months=_review_months(values["review_months"]),
         )
         return f"/admin/units/{unit_id}?saved=1"
 

@@ -338,6 +338,23 @@ MATRIX = [
         body=lambda _w: {"reason": "Theo đơn đề nghị của người này"},
     ),
     Case("GET", "/api/beneficiaries/duplicates", readers(200, outsider=200)),
+    # A file of the caller's whole scope answers every reader; an export is an audit event.
+    Case(
+        "GET",
+        "/api/beneficiaries/export",
+        readers(200, outsider=200),
+        path=lambda _w: "/api/beneficiaries/export?format=csv",
+    ),
+    # Those who collect consent print its form: blank, or filled in for a record of their scope.
+    Case(
+        "GET", "/api/beneficiaries/consent-form", signed_in(403, coordinator=200, volunteer=200, outsider=200)
+    ),
+    Case(
+        "GET",
+        "/api/beneficiaries/{beneficiary_id:int}/consent-form",
+        recorders(200),
+        path=lambda w: f"/api/beneficiaries/{w.ids['beneficiary']}/consent-form",
+    ),
     Case(
         "POST",
         "/api/beneficiaries/duplicates/{suspicion_id:int}/dismiss",
@@ -795,6 +812,7 @@ MATRIX = [
             "receipt_paper": "a5",
             "zero_tens_word": "lẻ",
             "large_gift_threshold": "50.000.000",
+            "review_months": "24",
         },
     ),
     Case("GET", "/account/password", pages(200)),

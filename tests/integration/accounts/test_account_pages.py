@@ -224,6 +224,7 @@ async def test_the_unit_form_saves_receipt_settings_and_refuses_what_no_option_o
     assert "Mẫu biên nhận tiền" in page
     assert "Phiếu thu mẫu C40-BB (kế toán hành chính, sự nghiệp)" in page
     assert "Khoản từ bao nhiêu đồng cần xác nhận lại" in page
+    assert "Thời hạn công nhận đối tượng (tháng)" in page
     good = {
         "name": "Chi hội Phụ nữ xã",
         "address": "",
@@ -232,6 +233,7 @@ async def test_the_unit_form_saves_receipt_settings_and_refuses_what_no_option_o
         "receipt_paper": "a4x2",
         "zero_tens_word": "lẻ",
         "large_gift_threshold": "50.000.000",
+        "review_months": "24",
     }
     for field, bad in (
         ("receipt_form", "01-XX"),
@@ -240,6 +242,10 @@ async def test_the_unit_form_saves_receipt_settings_and_refuses_what_no_option_o
         ("large_gift_threshold", "nhiều"),
         ("large_gift_threshold", ""),
         ("large_gift_threshold", "0"),
+        ("review_months", ""),
+        ("review_months", "0"),
+        ("review_months", "61"),
+        ("review_months", "mười"),
         ("name", ""),
         ("parent_code", "COMMUNE"),
     ):
@@ -264,4 +270,5 @@ async def test_the_unit_form_saves_receipt_settings_and_refuses_what_no_option_o
             "lẻ",
         )
         assert unit.large_gift_threshold == 50_000_000
+        assert unit.review_months == 24
     assert "Đã lưu thông tin đơn vị." in (await client.get(response.headers["location"])).text
