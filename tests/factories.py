@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.accounts.passwords import hash_password
-from charity.beneficiaries.service import sort_key
+from charity.beneficiaries.cleaning import sort_key
 from charity.clock import local_today
 from charity.donors.service import search_text_for
 from charity.models import (

@@ -7,6 +7,7 @@ from charity.models import (
     BeneficiaryStatus,
     ConsentGiver,
     ConsentMethod,
+    ConsentPurpose,
     DonorKind,
     DriveKind,
     DriveStatus,
@@ -71,3 +72,10 @@ CONSENT_METHODS = {
 }
 CONSENT_GIVERS = {ConsentGiver.SELF: "Bản thân đối tượng", ConsentGiver.GUARDIAN: "Người giám hộ"}
 REVIEW_DECISIONS = {ReviewDecision.VERIFIED: "Công nhận", ReviewDecision.REJECTED: "Không công nhận"}
+# What each purpose of a consent allows, as the forms and the consent form name it.
+CONSENT_PURPOSES = {
+    ConsentPurpose.SUPPORT: "nhận hỗ trợ",
+    ConsentPurpose.PUBLIC_LISTING: "công khai tên (đã che) và xã trong danh sách công khai",
+    ConsentPurpose.CONTACT: "được liên hệ",
+    ConsentPurpose.SENSITIVE_DATA: "lưu số CCCD và thông tin sức khỏe, khuyết tật",
+}

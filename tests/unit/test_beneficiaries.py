@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from charity.beneficiaries.cleaning import sort_key
 from charity.beneficiaries.identity import (
     PROVINCE_CODES,
     BadIdNumber,
@@ -17,7 +18,7 @@ from charity.beneficiaries.identity import (
     mask_name,
 )
 from charity.beneficiaries.matching import Known, Matcher
-from charity.beneficiaries.service import months_after, sort_key
+from charity.beneficiaries.service import months_after
 from charity.text import fold
 
 years = st.integers(min_value=1900, max_value=2099)

@@ -14,7 +14,7 @@ from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from charity.access import allow, public
-from charity.beneficiaries import consent_form, service
+from charity.beneficiaries import cleaning, consent_form, duplicates, hardship_categories, registry, service
 from charity.beneficiaries.export import beneficiary_file
 from charity.beneficiaries.schemas import (
     BeneficiaryIn,
@@ -41,8 +41,8 @@ PROPOSE = allow(Role.VOLUNTEER, Role.COORDINATOR)
 COORDINATE = allow(Role.COORDINATOR)
 
 
-def fields_from(data: BeneficiaryIn) -> service.CleanBeneficiary:
-    return service.clean_fields(
+def fields_from(data: BeneficiaryIn) -> cleaning.CleanBeneficiary:
+    return cleaning.clean_fields(
         kind=data.kind,
         name=data.name,
         sex=data.sex,
@@ -67,13 +67,13 @@ def provide_filter(
     category_id: QueryId = None,
     status: FromQuery[BeneficiaryStatus | None] = None,
     review_due: FromQuery[bool] = False,
-) -> service.BeneficiaryFilter:
-    return service.BeneficiaryFilter(
+) -> registry.BeneficiaryFilter:
+    return registry.BeneficiaryFilter(
         query=q[:200], unit_id=unit_id, category_id=category_id, status=status, review_due=review_due
     )
 
 
-Wanted = NamedDependency[service.BeneficiaryFilter]
+Wanted = NamedDependency[registry.BeneficiaryFilter]
 FILTERED = {"wanted": Provide(provide_filter, sync_to_thread=False)}
 FILTER = (
     "`q` matches any part of the name, hamlet, phone, CCCD number, address or members' names, "
@@ -102,7 +102,7 @@ class BeneficiaryController(Controller):
         limit: Limit = DEFAULT_PAGE,
         offset: Offset = 0,
     ) -> OffsetPagination[BeneficiaryOut]:
-        items, total = await service.list_beneficiaries(
+        items, total = await registry.list_beneficiaries(
             session, principal, wanted, limit=limit, offset=offset
         )
         return OffsetPagination(items=items, total=total, limit=limit, offset=offset)
@@ -183,7 +183,7 @@ class BeneficiaryController(Controller):
             actor,
             unit_id=data.unit_id,
             fields=fields_from(data),
-            consent=service.clean_consent(data.consent, "consent.") if data.consent else None,
+            consent=cleaning.clean_consent(data.consent, "consent.") if data.consent else None,
             not_duplicate_of=data.not_duplicate_of,
             not_duplicate_reason=data.not_duplicate_reason,
         )
@@ -193,7 +193,7 @@ class BeneficiaryController(Controller):
         self, session: DbSession, principal: Caller, beneficiary_id: PathId
     ) -> BeneficiaryOut:
         """One beneficiary of the caller's scope, as the caller's role may see it; any other answers 404."""
-        return await service.get_beneficiary(session, principal, beneficiary_id)
+        return await registry.get_beneficiary(session, principal, beneficiary_id)
 
     @patch("/{beneficiary_id:int}", opt=COORDINATE, summary="Change a beneficiary")
     async def update_beneficiary(
@@ -207,7 +207,7 @@ class BeneficiaryController(Controller):
         """Only the fields sent change (coordinators of the unit). A change to what the review judged
         sends the record back to review; a change that makes it look like someone else answers 409 as
         a new record does."""
-        changes = {name: getattr(data, name) for name in service.UPDATABLE}
+        changes = {name: getattr(data, name) for name in cleaning.UPDATABLE}
         return await service.update_beneficiary(
             session,
             principal,
@@ -286,7 +286,7 @@ class BeneficiaryController(Controller):
         """What the person (or their guardian, for a child) consented to, how and when: a signed form,
         or in person before a `witness`. Volunteers and coordinators of the unit record it."""
         return await service.add_consent(
-            session, principal, actor, beneficiary_id, service.clean_consent(data)
+            session, principal, actor, beneficiary_id, cleaning.clean_consent(data)
         )
 
     @post(
@@ -328,7 +328,7 @@ class BeneficiaryController(Controller):
         self, session: DbSession, principal: Caller, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
     ) -> OffsetPagination[SuspicionOut]:
         """Pairs of records found alike by an import or a change, not yet judged, newest first."""
-        items, total = await service.list_suspicions(session, principal, limit=limit, offset=offset)
+        items, total = await duplicates.list_suspicions(session, principal, limit=limit, offset=offset)
         return OffsetPagination(items=items, total=total, limit=limit, offset=offset)
 
     @post(
@@ -346,7 +346,7 @@ class BeneficiaryController(Controller):
         data: JSONBody[DismissIn],
     ) -> None:
         """The two records are two people, with the `reason` (coordinators of either record)."""
-        await service.dismiss_suspicion(session, principal, actor, suspicion_id, data.reason)
+        await duplicates.dismiss_suspicion(session, principal, actor, suspicion_id, data.reason)
 
 
 class CategoryController(Controller):
@@ -358,7 +358,7 @@ class CategoryController(Controller):
         self, session: DbSession, limit: Limit = MAX_PAGE, offset: Offset = 0
     ) -> OffsetPagination[CategoryOut]:
         """The shared list of hardship categories (hộ nghèo, người khuyết tật, …) in alphabetical order."""
-        items, total = await service.list_categories(session, limit=limit, offset=offset)
+        items, total = await hardship_categories.list_categories(session, limit=limit, offset=offset)
         return OffsetPagination(items=items, total=total, limit=limit, offset=offset)
 
     @post(opt=COORDINATE, status_code=HTTP_201_CREATED, summary="Add a hardship category")
@@ -366,7 +366,7 @@ class CategoryController(Controller):
         self, session: DbSession, principal: Caller, actor: Acting, data: JSONBody[CategoryIn]
     ) -> CategoryOut:
         """A new category for every unit (coordinators); one already there in any spelling answers 409."""
-        return await service.add_category(session, principal, actor, data.name)
+        return await hardship_categories.add_category(session, principal, actor, data.name)
 
 
 @get(

@@ -25,15 +25,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity import pdf
 from charity.access import Principal
 from charity.audit.service import Actor, record
-from charity.beneficiaries import service
+from charity.beneficiaries import registry
 from charity.beneficiaries.identity import mask_name
 from charity.beneficiaries.privacy import View
 from charity.beneficiaries.schemas import BeneficiaryOut
 from charity.errors import Conflict, Forbidden, NotFound
+from charity.labels import CONSENT_PURPOSES
 from charity.models import BeneficiaryStatus, ConsentPurpose, Unit
 from charity.text import ascii_slug
 
-# What each purpose means to the person who ticks it, after its name (service.PURPOSE_LABELS).
+# What each purpose means to the person who ticks it, after its name (CONSENT_PURPOSES).
 _DETAILS = {
     ConsentPurpose.SUPPORT: "xét duyệt, bình xét và trao hỗ trợ bằng tiền, hiện vật từ các cuộc vận động "
     "của đơn vị; ghi các khoản đã nhận vào sổ sách",
@@ -78,7 +79,7 @@ def _purposes(person: Person | None) -> list[tuple[str, str, str]]:
     return [
         (
             _letter(purpose),
-            service.PURPOSE_LABELS[purpose][:1].upper() + service.PURPOSE_LABELS[purpose][1:],
+            CONSENT_PURPOSES[purpose][:1].upper() + CONSENT_PURPOSES[purpose][1:],
             _DETAILS[purpose].format(masked=masked),
         )
         for purpose in ConsentPurpose
@@ -134,7 +135,7 @@ async def filled_form(
 ) -> Stream:
     """The form with the beneficiary written in, as the caller may see them, for the volunteers and
     coordinators who collect consent; recorded in the request's `session`."""
-    seen = await service.get_beneficiary(session, principal, beneficiary_id)
+    seen = await registry.get_beneficiary(session, principal, beneficiary_id)
     if seen.view not in (View.COORDINATOR.value, View.VOLUNTEER.value):
         raise Forbidden("Chỉ tình nguyện viên và điều phối viên của đơn vị in được phiếu đồng ý.")
     if seen.status == BeneficiaryStatus.ERASED:
@@ -166,7 +167,7 @@ async def blank_form(session: AsyncSession, principal: Principal, unit_id: int |
     when `unit_id` names one where the caller collects consent."""
     if unit_id is None:
         return _answer(html_of(None, None), "phieu-dong-y-xu-ly-du-lieu-ca-nhan")
-    scopes = await service.scopes_of(session, principal)
+    scopes = await registry.scopes_of(session, principal)
     unit = (await session.execute(select(Unit).where(Unit.id == unit_id))).scalar_one_or_none()
     if unit is None or unit.id not in scopes.coordinator | scopes.volunteer:
         raise NotFound("Không có đơn vị này.", field="unit_id")

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.access import Principal, units_below
 from charity.audit.service import Actor, record
-from charity.beneficiaries import service
+from charity.beneficiaries import registry
 from charity.beneficiaries.privacy import Show, View, show
 from charity.beneficiaries.schemas import BeneficiaryOut, MemberOut
 from charity.clock import local_today
@@ -23,7 +23,7 @@ from charity.errors import NotFound
 from charity.exports.pdf import refuse_unprintable
 from charity.exports.report import Column, Format, Kind, Report, Row, Value, closing_facts, file_name
 from charity.exports.response import export_answer
-from charity.labels import BENEFICIARY_KINDS, BENEFICIARY_STATUSES, SEXES
+from charity.labels import BENEFICIARY_KINDS, BENEFICIARY_STATUSES, CONSENT_PURPOSES, SEXES
 from charity.models import HardshipCategory, Unit
 from charity.text import ascii_slug
 
@@ -106,7 +106,7 @@ CELLS = [
     _Cell(
         Column("Đã đồng ý", Kind.TEXT, 22),
         None,
-        lambda b: "; ".join(service.PURPOSE_LABELS[p] for p in b.consented_to),
+        lambda b: "; ".join(CONSENT_PURPOSES[p] for p in b.consented_to),
     ),
     _Cell(
         Column("Người đề xuất", Kind.TEXT, 18),
@@ -119,7 +119,7 @@ CELLS = [
 
 
 async def _cells(
-    session: AsyncSession, scopes: service.Scopes, where: service.BeneficiaryFilter, format: Format
+    session: AsyncSession, scopes: registry.Scopes, where: registry.BeneficiaryFilter, format: Format
 ) -> list[_Cell]:
     """The columns of a `format` file some view the reader has of the listed units shows."""
     units = scopes.readable
@@ -134,7 +134,7 @@ async def _cells(
     ]
 
 
-async def _unit(session: AsyncSession, scopes: service.Scopes, unit_id: int | None) -> Unit | None:
+async def _unit(session: AsyncSession, scopes: registry.Scopes, unit_id: int | None) -> Unit | None:
     """The unit the list is narrowed to; one the reader cannot see is not found."""
     if unit_id is None:
         return None
@@ -145,7 +145,7 @@ async def _unit(session: AsyncSession, scopes: service.Scopes, unit_id: int | No
 
 
 async def _facts(
-    session: AsyncSession, unit: Unit | None, where: service.BeneficiaryFilter
+    session: AsyncSession, unit: Unit | None, where: registry.BeneficiaryFilter
 ) -> list[tuple[str, str]]:
     """The title block's lines saying what the filter asked for, by name."""
     facts = [
@@ -174,16 +174,16 @@ async def _facts(
 async def _report(
     session: AsyncSession,
     principal: Principal,
-    where: service.BeneficiaryFilter,
+    where: registry.BeneficiaryFilter,
     facts: list[tuple[str, str]],
     format: Format,
 ) -> Report:
-    cells = await _cells(session, await service.scopes_of(session, principal), where, format)
+    cells = await _cells(session, await registry.scopes_of(session, principal), where, format)
 
     async def batches() -> AsyncIterator[list[Row]]:
         offset = 0
         while True:
-            found, total = await service.list_beneficiaries(
+            found, total = await registry.list_beneficiaries(
                 session, principal, where, limit=_BATCH, offset=offset
             )
             yield [tuple(cell.value(seen) for cell in cells) for seen in found]
@@ -206,17 +206,17 @@ async def beneficiary_file(
     session: AsyncSession,
     actor: Actor,
     principal: Principal,
-    where: service.BeneficiaryFilter,
+    where: registry.BeneficiaryFilter,
     format: Format,
 ) -> Stream:
     """The list as a file: checked and recorded (an audit event naming the filter and the number of
     records, never a person: whether a search was typed, not what) in the request's `session`, then
     read and sent from a snapshot of its own."""
-    scopes = await service.scopes_of(session, principal)
+    scopes = await registry.scopes_of(session, principal)
     unit = await _unit(session, scopes, where.unit_id)
     who = principal.full_name or principal.username
     facts = [*await _facts(session, unit, where), *closing_facts(None, local_today(), who)]
-    _, count = await service.list_beneficiaries(session, principal, where, limit=0, offset=0)
+    _, count = await registry.list_beneficiaries(session, principal, where, limit=0, offset=0)
     if format == Format.PDF:
         refuse_unprintable("Danh sách này", count)
     await record(
@@ -224,7 +224,7 @@ async def beneficiary_file(
         actor,
         "beneficiary.export",
         object_type="beneficiary",
-        unit_id=unit.id if unit else next(iter(principal.units_where(service.READERS)), None),
+        unit_id=unit.id if unit else next(iter(principal.units_where(registry.READERS)), None),
         after={
             "format": format.value,
             "unit_id": where.unit_id,

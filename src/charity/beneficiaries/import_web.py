@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
 from charity.access import Principal
-from charity.beneficiaries import import_file, importing, service
+from charity.beneficiaries import import_file, importing, registry
 from charity.beneficiaries.api import COORDINATE
 from charity.beneficiaries.import_schemas import ImportOutcome, ImportRowOut
 from charity.clock import format_date
@@ -50,7 +50,7 @@ async def _upload_page(
         "beneficiary_import",
         status_code=status_code,
         title="Nhập danh sách đối tượng từ tệp",
-        units=tree_of(await service.units_for(session, principal, [Role.COORDINATOR])),
+        units=tree_of(await registry.units_for(session, principal, [Role.COORDINATOR])),
         columns=import_file.COLUMNS,
         max_rows=f"{import_file.MAX_ROWS:_}".replace("_", "."),
         max_size=import_file.MAX_BYTES_TEXT,

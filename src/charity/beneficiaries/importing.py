@@ -1,5 +1,5 @@
 """Importing a commune's beneficiary list: each row becomes a proposed beneficiary of one unit, checked
-by the registry's own rules (`service.clean_fields`) and compared with the one duplicate check
+by the registry's own rules (`cleaning.clean_fields`) and compared with the one duplicate check
 (`matching.Matcher`), with the registered records and with the rows above it in the same file.
 
 - A row is created; or created as a likely duplicate of the records or rows it names (an open
@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.access import Principal
 from charity.audit.service import Actor, record
-from charity.beneficiaries import import_file, service
+from charity.beneficiaries import cleaning, duplicates, import_file, registry
 from charity.beneficiaries.import_file import SENSITIVE_COLUMNS, BadCell, Sheet
 from charity.beneficiaries.import_schemas import (
     ImportCounts,
@@ -113,7 +113,7 @@ class Prepared:
     unit: Unit
     sheet: Sheet
     mapping: dict[str, str]
-    consent: service.CleanConsent | None
+    consent: cleaning.CleanConsent | None
     file_name: str
 
 
@@ -122,7 +122,7 @@ class Planned:
     row: int
     name: str
     outcome: ImportOutcome
-    fields: service.CleanBeneficiary | None = None
+    fields: cleaning.CleanBeneficiary | None = None
     # Others are registered records (their ids) or rows of the file (minus their row numbers).
     matches: list[Match] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
@@ -130,7 +130,9 @@ class Planned:
 
 async def prepare(session: AsyncSession, principal: Principal, unit_id: int, upload: Upload) -> Prepared:
     """The unit (a coordinator's), the file read, the columns mapped and the consent declared."""
-    unit = await service.unit_in(session, (await service.scopes_of(session, principal)).coordinator, unit_id)
+    unit = await registry.unit_in(
+        session, (await registry.scopes_of(session, principal)).coordinator, unit_id
+    )
     if len(upload.content) > import_file.MAX_BYTES:
         raise TooLarge(
             f"Tệp lớn hơn {import_file.MAX_BYTES_TEXT}: chia danh sách thành nhiều tệp.", field="file"
@@ -148,7 +150,7 @@ async def prepare(session: AsyncSession, principal: Principal, unit_id: int, upl
             field="mapping",
         )
     consent = (
-        service.clean_consent(
+        cleaning.clean_consent(
             ConsentIn(
                 purposes=DECLARED_PURPOSES, method=ConsentMethod.SIGNED_FORM, given_on=upload.consent_given_on
             ),
@@ -160,7 +162,7 @@ async def prepare(session: AsyncSession, principal: Principal, unit_id: int, upl
     sensitive = [mapping[name] for name in SENSITIVE_COLUMNS if name in mapping]
     if sensitive and consent is None:
         raise Invalid(
-            f"Tệp có cột “{sensitive[0]}”. {service.SENSITIVE_REFUSAL} Khi nhập từ tệp: xác nhận đơn vị"
+            f"Tệp có cột “{sensitive[0]}”. {cleaning.SENSITIVE_REFUSAL} Khi nhập từ tệp: xác nhận đơn vị"
             " giữ phiếu đồng ý có chữ ký của từng người trong danh sách (kèm ngày ký), hoặc bỏ cột này"
             " khỏi tệp.",
             field="signed_consent",
@@ -189,7 +191,7 @@ def _read_row(
     birth_year, birth_date = cell("birth_year", import_file.birth_of, (None, None))
     birth_date = cell("birth_date", lambda v: import_file.day_of(v, "Ngày sinh"), None) or birth_date
     try:
-        fields = service.clean_fields(
+        fields = cleaning.clean_fields(
             kind=cell("kind", import_file.kind_of, BeneficiaryKind.HOUSEHOLD),
             name=name,
             sex=cell("sex", import_file.sex_of, Sex.UNKNOWN),
@@ -219,15 +221,15 @@ def _read_row(
 
 
 async def _registered(session: AsyncSession, candidates: Sequence[Known]) -> list[Known]:
-    """`service.known_like` for any number of candidates, a chunk at a time."""
+    """`duplicates.known_like` for any number of candidates, a chunk at a time."""
     found: dict[int, Known] = {}
     for start in range(0, len(candidates), LOOKUP_CHUNK):
-        for known in await service.known_like(session, candidates[start : start + LOOKUP_CHUNK]):
+        for known in await duplicates.known_like(session, candidates[start : start + LOOKUP_CHUNK]):
             found[known.id] = known
     return list(found.values())
 
 
-def _same_person(fields: service.CleanBeneficiary) -> tuple[str, int | None, str]:
+def _same_person(fields: cleaning.CleanBeneficiary) -> tuple[str, int | None, str]:
     """Who a row without a CCCD number is, for telling that the unit has them already."""
     return fields.name_key, fields.birth_year, fold(fields.hamlet)
 
@@ -294,7 +296,7 @@ async def _write(
     ids = (
         await session.execute(
             insert(Beneficiary).returning(Beneficiary.id, sort_by_parameter_order=True),
-            [base | service.columns_of(f) for f in fields],
+            [base | cleaning.columns_of(f) for f in fields],
         )
     ).scalars()
     id_of = {p.row: beneficiary_id for p, beneficiary_id in zip(created, ids, strict=True)}
@@ -308,12 +310,14 @@ async def _write(
     if prepared.consent is not None:
         await session.execute(
             insert(Consent),
-            [service.consent_values(id_of[p.row], prepared.consent, principal.user_id) for p in created],
+            [cleaning.consent_values(id_of[p.row], prepared.consent, principal.user_id) for p in created],
         )
     suspicions = []
     for p in created:
         for m in p.matches:
-            first, second = service.pair(id_of[p.row], id_of[-m.other_id] if m.other_id < 0 else m.other_id)
+            first, second = duplicates.pair(
+                id_of[p.row], id_of[-m.other_id] if m.other_id < 0 else m.other_id
+            )
             suspicions.append(
                 {
                     "first_id": first,
@@ -398,7 +402,7 @@ async def run_import(
 ) -> ImportReport:
     """Import a list into a unit the caller coordinates: what `check_import` says, done."""
     prepared = await prepare(session, principal, unit_id, upload)
-    await service.lock_registry(session, prepared.unit.id)
+    await registry.lock_registry(session, prepared.unit.id)
     plans = await _plan(session, prepared)
     id_of = await _write(session, principal, prepared, plans)
     counts = _counts(plans)

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
 from charity.access import Principal
-from charity.beneficiaries import service
+from charity.beneficiaries import cleaning, duplicates, hardship_categories, registry, service
 from charity.beneficiaries.api import COORDINATE, PROPOSE, READ, fields_from
 from charity.beneficiaries.privacy import View
 from charity.beneficiaries.schemas import (
@@ -47,6 +47,7 @@ from charity.labels import (
     BENEFICIARY_STATUSES,
     CONSENT_GIVERS,
     CONSENT_METHODS,
+    CONSENT_PURPOSES,
     REVIEW_DECISIONS,
     SEXES,
 )
@@ -174,17 +175,17 @@ async def beneficiaries_page(
     review_due: QueryText = "",
     offset: Offset = 0,
 ) -> Template:
-    wanted = service.BeneficiaryFilter(
+    wanted = registry.BeneficiaryFilter(
         query=q[:200],
         unit_id=unit_id,
         category_id=category_id,
         status=forms.choice(BeneficiaryStatus, status),
         review_due=review_due == "1",
     )
-    found, total = await service.list_beneficiaries(
+    found, total = await registry.list_beneficiaries(
         session, principal, wanted, limit=LIST_PAGE, offset=offset
     )
-    categories, _ = await service.list_categories(session, limit=MAX_PAGE, offset=0)
+    categories, _ = await hardship_categories.list_categories(session, limit=MAX_PAGE, offset=0)
     filters = {
         "q": wanted.query,
         "unit_id": wanted.unit_id or "",
@@ -199,11 +200,11 @@ async def beneficiaries_page(
         rows=[_row(out) for out in found],
         total=total,
         filters=filters,
-        units=tree_of(await service.units_for(session, principal, service.READERS)),
+        units=tree_of(await registry.units_for(session, principal, registry.READERS)),
         categories=categories,
         statuses=BENEFICIARY_STATUSES,
-        can_propose=bool(principal.units_where(service.PROPOSERS)),
-        can_import=bool(principal.units_where(service.REVIEWERS)),
+        can_propose=bool(principal.units_where(registry.PROPOSERS)),
+        can_import=bool(principal.units_where(registry.REVIEWERS)),
         **pager(
             "/beneficiaries",
             {name: value for name, value in filters.items() if value},
@@ -417,7 +418,7 @@ async def _form_page(
 ) -> Template:
     """The propose form, or with `editing` the edit form of that record; `matches` are the likely
     duplicates of what was typed, shown beside it."""
-    categories, _ = await service.list_categories(session, limit=MAX_PAGE, offset=0)
+    categories, _ = await hardship_categories.list_categories(session, limit=MAX_PAGE, offset=0)
     typed = {"title": "Vừa nhập", "hidden": set(), **{name: values[name] for name, _ in COMPARED}}
     return page(
         request,
@@ -427,7 +428,7 @@ async def _form_page(
         values=values,
         editing=editing,
         errors=errors or {},
-        units=[] if editing else tree_of(await service.units_for(session, principal, service.PROPOSERS)),
+        units=[] if editing else tree_of(await registry.units_for(session, principal, registry.PROPOSERS)),
         categories=categories,
         kinds=BENEFICIARY_KINDS,
         sexes=SEXES,
@@ -452,7 +453,7 @@ def _consent_form(values: dict[str, Any]) -> dict[str, Any]:
     """What the consent fields (on the propose form and the consent page) offer and hold."""
     return {
         "values": values,
-        "purposes": {purpose: _sentence(label) for purpose, label in service.PURPOSE_LABELS.items()},
+        "purposes": {purpose: _sentence(label) for purpose, label in CONSENT_PURPOSES.items()},
         "methods": CONSENT_METHODS,
         "givers": CONSENT_GIVERS,
         "today": local_today().isoformat(),
@@ -467,20 +468,20 @@ async def _refused(
     error: DomainError,
     *,
     editing: BeneficiaryOut | None = None,
-    checked: Callable[[], service.CleanBeneficiary] | None = None,
+    checked: Callable[[], cleaning.CleanBeneficiary] | None = None,
 ) -> Template:
     """The form again with why it was refused. Likely duplicates stay beside what was typed while
     the form asks for the reason they are not this person (`checked`: the fields the service had
     checked by then)."""
     matches: list[MatchOut] = []
     errors = forms.errors_of(error)
-    if isinstance(error, service.PossibleDuplicates):
+    if isinstance(error, duplicates.PossibleDuplicates):
         matches = error.matches
         # The service's words name the API's fields; the form shows its own box instead.
         errors = {"": LIKELY_DUPLICATES}
     elif error.field == "not_duplicate_reason" and checked is not None:
         unit_id = editing.unit_id if editing else values["unit_id"]
-        matches = await service.likely_duplicates(
+        matches = await duplicates.likely_duplicates(
             session, principal, unit_id, checked(), editing.id if editing else 0
         )
     return await _form_page(
@@ -507,7 +508,7 @@ async def propose(
     request: Request, session: DbSession, principal: Caller, actor: Acting
 ) -> Template | Redirect:
     values = _values(await request.form())
-    checked: list[service.CleanBeneficiary] = []
+    checked: list[cleaning.CleanBeneficiary] = []
 
     async def save() -> str:
         data = _proposal(values)
@@ -518,7 +519,7 @@ async def propose(
             actor,
             unit_id=data.unit_id,
             fields=checked[-1],
-            consent=service.clean_consent(data.consent, "consent.") if data.consent else None,
+            consent=cleaning.clean_consent(data.consent, "consent.") if data.consent else None,
             not_duplicate_of=data.not_duplicate_of,
             not_duplicate_reason=data.not_duplicate_reason,
         )
@@ -534,7 +535,7 @@ async def propose(
 
 async def _editable(session: AsyncSession, principal: Principal, beneficiary_id: int) -> BeneficiaryOut:
     """The record a coordinator edits; the service refuses anyone else when they save."""
-    out = await service.get_beneficiary(session, principal, beneficiary_id)
+    out = await registry.get_beneficiary(session, principal, beneficiary_id)
     if out.view != View.COORDINATOR:
         raise Forbidden("Chỉ điều phối viên của đơn vị sửa được hồ sơ đối tượng.")
     return out
@@ -559,7 +560,7 @@ async def edit_beneficiary(
 
     async def save() -> str:
         data = _changes(values, current)
-        changes.update({name: getattr(data, name) for name in service.UPDATABLE})
+        changes.update({name: getattr(data, name) for name in cleaning.UPDATABLE})
         await service.update_beneficiary(
             session,
             principal,
@@ -581,7 +582,7 @@ async def edit_beneficiary(
             values,
             error,
             editing=current,
-            checked=(lambda: service.clean_fields(**changes)) if changes else None,
+            checked=(lambda: cleaning.clean_fields(**changes)) if changes else None,
         )
 
     return await submit(session, save, again)
@@ -650,7 +651,7 @@ def _consent_row(consent: ConsentOut) -> dict[str, Any]:
         method = f"{method} (người làm chứng: {consent.witness})"
     return {
         "id": consent.id,
-        "purposes": _sentence("; ".join(service.PURPOSE_LABELS[p] for p in consent.purposes)),
+        "purposes": _sentence("; ".join(CONSENT_PURPOSES[p] for p in consent.purposes)),
         "method": method,
         "by": by,
         "given_on": format_date(consent.given_on),
@@ -701,7 +702,7 @@ async def _record_page(
 ) -> Template:
     """A record as the reader may see it, with what their role may do to it; `form` names the
     action form shown again with `values` and `errors`."""
-    out = await service.get_beneficiary(session, principal, beneficiary_id)
+    out = await registry.get_beneficiary(session, principal, beneficiary_id)
     live = out.status != BeneficiaryStatus.ERASED
     coordinates = out.view == View.COORDINATOR
     return page(
@@ -718,7 +719,7 @@ async def _record_page(
         health=out.health or "",
         members=out.members,
         sexes=SEXES,
-        consented=_sentence("; ".join(service.PURPOSE_LABELS[p] for p in out.consented_to)),
+        consented=_sentence("; ".join(CONSENT_PURPOSES[p] for p in out.consented_to)),
         consents=[_consent_row(c) for c in out.consents] if out.consents is not None else None,
         reviews=[_review_row(r) for r in out.reviews] if out.reviews is not None else None,
         not_eligible=_not_eligible_because(out),
@@ -884,7 +885,7 @@ def _consent_page(
 
 
 async def _consentable(session: AsyncSession, principal: Principal, beneficiary_id: int) -> BeneficiaryOut:
-    out = await service.get_beneficiary(session, principal, beneficiary_id)
+    out = await registry.get_beneficiary(session, principal, beneficiary_id)
     if out.view not in (View.COORDINATOR, View.VOLUNTEER):
         raise Forbidden("Chỉ tình nguyện viên và điều phối viên của đơn vị ghi nhận được sự đồng ý.")
     return out
@@ -907,7 +908,7 @@ async def add_consent(
 
     async def save() -> str:
         data = forms.as_decoded(_consent_in(values, ""))
-        await service.add_consent(session, principal, actor, beneficiary_id, service.clean_consent(data))
+        await service.add_consent(session, principal, actor, beneficiary_id, cleaning.clean_consent(data))
         return f"/beneficiaries/{beneficiary_id}?done=consent"
 
     async def again(error: DomainError) -> Template:
@@ -980,7 +981,7 @@ async def _duplicates_page(
     status_code: int = 200,
 ) -> Template:
     """The open suspicions; `failed` is the one whose "not a duplicate" form is shown again."""
-    found, total = await service.list_suspicions(session, principal, limit=LIST_PAGE, offset=offset)
+    found, total = await duplicates.list_suspicions(session, principal, limit=LIST_PAGE, offset=offset)
     return page(
         request,
         "beneficiary_duplicates",
@@ -1023,7 +1024,7 @@ async def dismiss_duplicate(
 
     async def save() -> str:
         data = forms.as_decoded(DismissIn(reason=reason))
-        await service.dismiss_suspicion(session, principal, actor, suspicion_id, data.reason)
+        await duplicates.dismiss_suspicion(session, principal, actor, suspicion_id, data.reason)
         return "/beneficiaries/duplicates?done=dismissed"
 
     async def again(error: DomainError) -> Template:
@@ -1051,7 +1052,7 @@ async def _categories_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template:
-    categories, total = await service.list_categories(session, limit=LIST_PAGE, offset=offset)
+    categories, total = await hardship_categories.list_categories(session, limit=LIST_PAGE, offset=offset)
     return page(
         request,
         "beneficiary_categories",
@@ -1059,7 +1060,7 @@ async def _categories_page(
         title="Diện hoàn cảnh",
         categories=categories,
         total=total,
-        can_add=bool(principal.units_where(service.REVIEWERS)),
+        can_add=bool(principal.units_where(registry.REVIEWERS)),
         notice=notice,
         typed_name=name,
         errors=errors or {},
@@ -1082,7 +1083,7 @@ async def add_category(
 
     async def save() -> str:
         data = forms.as_decoded(CategoryIn(name=name))
-        await service.add_category(session, principal, actor, data.name)
+        await hardship_categories.add_category(session, principal, actor, data.name)
         return "/beneficiaries/categories?done=category"
 
     async def again(error: DomainError) -> Template:
