@@ -14,14 +14,15 @@ from datetime import date, datetime
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.datastructures import FormMultiDict
-from litestar.response import Redirect, Template
+from litestar.datastructures import FormMultiDict, State
+from litestar.response import Redirect, Stream, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
 from charity.access import Principal
-from charity.beneficiaries import cleaning, duplicates, hardship_categories, registry, service
+from charity.beneficiaries import cleaning, consent_form, duplicates, hardship_categories, registry, service
 from charity.beneficiaries.api import COORDINATE, PROPOSE, READ, fields_from
+from charity.beneficiaries.export import beneficiary_file
 from charity.beneficiaries.privacy import View
 from charity.beneficiaries.schemas import (
     BeneficiaryIn,
@@ -41,6 +42,8 @@ from charity.beneficiaries.schemas import (
 )
 from charity.clock import VIETNAM, format_date, local_today
 from charity.errors import DomainError, Forbidden, Invalid
+from charity.exports.pdf import MAX_PDF_LINES
+from charity.exports.report import Format
 from charity.fields import MAX_PAGE, Offset, PathId, QueryId, QueryText
 from charity.labels import (
     BENEFICIARY_KINDS,
@@ -61,7 +64,7 @@ from charity.models import (
     Sex,
 )
 from charity.pages import page, pager
-from charity.requests import Acting, Caller, DbSession, submit
+from charity.requests import Acting, Caller, DbSession, database_of, submit
 from charity.units.tree import tree_of
 
 LIST_PAGE = 50
@@ -163,6 +166,52 @@ def _row(out: BeneficiaryOut) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- the list
 
 
+def _wanted(
+    q: str, unit_id: int | None, category_id: int | None, status: str, review_due: str
+) -> registry.BeneficiaryFilter:
+    """The list's filter as the page's form sends it, to show or to export."""
+    return registry.BeneficiaryFilter(
+        query=q[:200],
+        unit_id=unit_id,
+        category_id=category_id,
+        status=forms.choice(BeneficiaryStatus, status),
+        review_due=review_due == "1",
+    )
+
+
+@post("/beneficiaries/export", opt=READ, status_code=200)
+async def export_beneficiaries(
+    request: Request, state: State, session: DbSession, principal: Caller, actor: Acting
+) -> Stream:
+    """The list as the page filters it, as a file: a form, so that an export is never made by
+    following a link."""
+    form = await request.form()
+    wanted = _wanted(
+        forms.text(form, "q"),
+        forms.whole_number(forms.text(form, "unit_id")),
+        forms.whole_number(forms.text(form, "category_id")),
+        forms.text(form, "status"),
+        forms.text(form, "review_due"),
+    )
+    file_format = forms.choice(Format, forms.text(form, "format")) or Format.XLSX
+    return await beneficiary_file(database_of(state), session, actor, principal, wanted, file_format)
+
+
+@get("/beneficiaries/consent-form", opt=PROPOSE)
+async def blank_consent_form(session: DbSession, principal: Caller, unit_id: QueryId = None) -> Stream:
+    """The consent form to print and have signed, with nobody written in: it records nothing."""
+    return await consent_form.blank_form(session, principal, unit_id)
+
+
+@post("/beneficiaries/{beneficiary_id:int}/consent-form", opt=PROPOSE, status_code=200)
+async def filled_consent_form(
+    session: DbSession, principal: Caller, actor: Acting, beneficiary_id: PathId
+) -> Stream:
+    """The consent form with the person written in, as the reader may see them: printing it is an
+    export of personal data (an audit event), so it is a form's button, not a link."""
+    return await consent_form.filled_form(session, principal, actor, beneficiary_id)
+
+
 @get("/beneficiaries", opt=READ)
 async def beneficiaries_page(
     request: Request,
@@ -175,13 +224,7 @@ async def beneficiaries_page(
     review_due: QueryText = "",
     offset: Offset = 0,
 ) -> Template:
-    wanted = registry.BeneficiaryFilter(
-        query=q[:200],
-        unit_id=unit_id,
-        category_id=category_id,
-        status=forms.choice(BeneficiaryStatus, status),
-        review_due=review_due == "1",
-    )
+    wanted = _wanted(q, unit_id, category_id, status, review_due)
     found, total = await registry.list_beneficiaries(
         session, principal, wanted, limit=LIST_PAGE, offset=offset
     )
@@ -205,6 +248,7 @@ async def beneficiaries_page(
         statuses=BENEFICIARY_STATUSES,
         can_propose=bool(principal.units_where(registry.PROPOSERS)),
         can_import=bool(principal.units_where(registry.REVIEWERS)),
+        max_pdf_lines=MAX_PDF_LINES,
         **pager(
             "/beneficiaries",
             {name: value for name, value in filters.items() if value},
@@ -892,7 +936,7 @@ async def _consentable(session: AsyncSession, principal: Principal, beneficiary_
 
 
 @get("/beneficiaries/{beneficiary_id:int}/consents/new", opt=PROPOSE)
-async def consent_form(
+async def new_consent_form(
     request: Request, session: DbSession, principal: Caller, beneficiary_id: PathId
 ) -> Template:
     out = await _consentable(session, principal, beneficiary_id)
@@ -1101,6 +1145,9 @@ async def add_category(
 
 routes = [
     beneficiaries_page,
+    export_beneficiaries,
+    blank_consent_form,
+    filled_consent_form,
     new_beneficiary_form,
     propose,
     beneficiary_page,
@@ -1109,7 +1156,7 @@ routes = [
     verify,
     reject,
     withdraw_consent,
-    consent_form,
+    new_consent_form,
     add_consent,
     erase_form,
     erase,

@@ -710,6 +710,20 @@ MATRIX = [
         on_page(signed_in(403, coordinator=303, outsider=303)),
         body=lambda _w: {"name": "Người nhiễm chất độc da cam"},
     ),
+    Case(
+        "POST",
+        "/beneficiaries/export",
+        on_page(readers(200, outsider=200)),
+        body=lambda _w: {"format": "csv"},
+    ),
+    Case("GET", "/beneficiaries/consent-form", on_page(recorders(200) | {"outsider": 200})),
+    Case(
+        "POST",
+        "/beneficiaries/{beneficiary_id:int}/consent-form",
+        on_page(recorders(200)),
+        path=lambda w: f"/beneficiaries/{w.ids['beneficiary']}/consent-form",
+        body=lambda _w: {},
+    ),
     Case("GET", "/audit", on_page(signed_in(403, admin=200, auditor=200))),
     Case(
         "POST",

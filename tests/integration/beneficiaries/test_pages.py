@@ -19,7 +19,7 @@ from charity.accounts.guard import SESSION_COOKIE
 from charity.app import create_app
 from charity.clock import local_today
 from charity.db import Database
-from charity.models import Beneficiary, DuplicateSuspicion, User
+from charity.models import AuditEvent, Beneficiary, DuplicateSuspicion, User
 from charity.settings import Settings
 from tests.integration.beneficiaries.conftest import household, propose
 from tests.world import World
@@ -549,3 +549,67 @@ async def test_categories_are_listed_and_coordinators_add_them(
     assert twice.status_code == 409
     assert "Đã có diện hoàn cảnh" in twice.text
     assert 'value="nguoi nhiem chat doc da cam"' in twice.text
+
+
+async def test_the_list_is_exported_as_the_page_filters_it_and_each_role_sees_its_own_columns(
+    pages: AsyncTestClient[Litestar], client: AsyncTestClient[Litestar], world: World, database: Database
+) -> None:
+    await propose(client, world)
+    await propose(
+        client,
+        world,
+        name="Đinh Văn Út",
+        sex="male",
+        birth_year=1944,
+        hamlet="Thôn Đông",
+        phone="",
+        id_number="",
+        health="",
+        consent=None,
+    )
+    coordinator = await _send(
+        pages, world, "coordinator", "/beneficiaries/export", {"format": "csv", "q": "phu son"}
+    )
+    assert coordinator.status_code == 200
+    assert coordinator.headers["content-type"].startswith("text/csv")
+    assert "attachment" in coordinator.headers["content-disposition"]
+    text = coordinator.content.decode("utf-8-sig")
+    assert CCCD in text
+    assert "Nguyễn Thị Hồng" in text
+    assert "Đinh Văn Út" not in text
+    volunteer = (
+        await _send(pages, world, "volunteer", "/beneficiaries/export", {"format": "csv"})
+    ).content.decode("utf-8-sig")
+    assert "Đinh Văn Út" in volunteer
+    assert "Số CCCD" not in volunteer
+    assert CCCD not in volunteer
+    assert PHONE not in volunteer
+    async with database.read() as session:
+        events = (
+            (await session.execute(select(AuditEvent.after).where(AuditEvent.action == "beneficiary.export")))
+            .scalars()
+            .all()
+        )
+    assert len(events) == 2
+    assert all("Nguyễn" not in str(event) and "phu son" not in str(event) for event in events)
+
+
+async def test_the_consent_form_is_printed_blank_by_a_link_and_filled_in_by_a_button(
+    pages: AsyncTestClient[Litestar], client: AsyncTestClient[Litestar], world: World, database: Database
+) -> None:
+    proposed = await propose(client, world)
+    blank = await _open(pages, world, "volunteer", "/beneficiaries/consent-form")
+    assert (blank.status_code, blank.headers["content-type"]) == (200, "application/pdf")
+    record_page = (await _open(pages, world, "volunteer", f"/beneficiaries/{proposed['id']}")).text
+    assert f'action="/beneficiaries/{proposed["id"]}/consent-form"' in record_page
+    filled = await _send(pages, world, "volunteer", f"/beneficiaries/{proposed['id']}/consent-form", {})
+    assert (filled.status_code, filled.headers["content-type"]) == (200, "application/pdf")
+    async with database.read() as session:
+        printed = (
+            await session.execute(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "beneficiary.consent_form")
+            )
+        ).scalar_one()
+    assert printed == 1
