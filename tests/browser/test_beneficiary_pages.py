@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
+import openpyxl
 from playwright.sync_api import Page, Response, expect
 
 CCCD = "080162001234"
@@ -189,7 +191,7 @@ def test_the_propose_form_sent_as_it_is_left(visit) -> None:
     expect(page.locator("main")).to_contain_text("Nhận hỗ trợ")
 
 
-def test_the_other_beneficiary_pages_open_for_those_who_use_them(visit) -> None:
+def test_the_other_beneficiary_pages_open_for_those_who_use_them(visit, tmp_path: Path) -> None:
     hoa = visit("hoa", width=1280)
     hoa.go("/beneficiaries/new")
     hoa.page.locator("#name").fill("Phan Văn Chín")
@@ -216,8 +218,26 @@ def test_the_other_beneficiary_pages_open_for_those_who_use_them(visit) -> None:
         _fits(mai.page)
         mai.screenshot("beneficiary-auditor")
 
-    # The coordinator erases at the person's request, after reading what is kept.
+    # The list as a spreadsheet, and the consent form to sign, each printed by a button.
     page = hoa.page
+    hoa.go("/beneficiaries?q=phan van chin")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Xuất Excel (XLSX)").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    saved = tmp_path / "ds.xlsx"
+    download.value.save_as(saved)
+    rows = list(openpyxl.load_workbook(saved).active.iter_rows(values_only=True))
+    assert [row for row in rows if "Phan Văn Chín" in row]
+    hoa.go(record)
+    # It opens in a tab of its own.
+    with page.context.expect_event(
+        "response", lambda answer: answer.url.endswith("/consent-form")
+    ) as printed:
+        page.get_by_role("button", name="In phiếu đồng ý").click()
+    assert printed.value.status == 200
+    assert printed.value.headers["content-type"] == "application/pdf"
+
+    # The coordinator erases at the person's request, after reading what is kept.
     hoa.go(record)
     page.get_by_role("link", name="Xóa theo yêu cầu").click()
     expect(page.locator("main")).to_contain_text("Được giữ: mã hồ sơ")
