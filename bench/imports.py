@@ -21,7 +21,7 @@ from bench.gifts import serving
 from charity import migrate
 from charity.accounts import signin
 from charity.accounts.passwords import hash_password
-from charity.beneficiaries.service import sort_key
+from charity.beneficiaries.cleaning import sort_key
 from charity.db import Database
 from charity.models import Beneficiary, Membership, Role, Unit, User
 from charity.text import fold
