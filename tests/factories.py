@@ -49,7 +49,7 @@ async def user(session: AsyncSession, **fields: Any) -> User:
 
 
 async def drive(session: AsyncSession, unit_id: int, **fields: Any) -> Drive:
-    today = date.today()
+    today = local_today()
     defaults = {
         "unit_id": unit_id,
         "name": "Quỹ Vì người nghèo",
@@ -63,7 +63,7 @@ async def drive(session: AsyncSession, unit_id: int, **fields: Any) -> Drive:
 
 async def receipt_book(session: AsyncSession, unit_id: int, **fields: Any) -> ReceiptBook:
     return await _add(
-        session, ReceiptBook(**{"unit_id": unit_id, "year": date.today().year, "code": "01", **fields})
+        session, ReceiptBook(**{"unit_id": unit_id, "year": local_today().year, "code": "01", **fields})
     )
 
 
@@ -71,7 +71,7 @@ async def donation(session: AsyncSession, drive_id: int, recorded_by: int, **fie
     defaults = {
         "drive_id": drive_id,
         "recorded_by": recorded_by,
-        "received_on": date.today(),
+        "received_on": local_today(),
         "cash_amount": 500_000,
         "cash_method": "cash",
     }

@@ -10,18 +10,18 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 
+from charity.clock import local_today
 from tests.support import free_port, serving
 
 CHROMIUM = os.environ.get("CHARITY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 WIDTHS = (360, 1280)
-RICE_DRIVE = f"Hũ gạo tình thương năm {date.today().year}"
+RICE_DRIVE = f"Hũ gạo tình thương năm {local_today().year}"
 PASSWORDS = {
     "admin": "Quan-tri-2026!",
     "lan": "Tinh-nguyen-2026!",

@@ -6,11 +6,12 @@ to open it or to say, with a reason, that it is someone else."""
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 import openpyxl
 from playwright.sync_api import Page, Response, expect
+
+from charity.clock import local_today
 
 CCCD = "080162001234"
 PHONE = "0918 273 645"
@@ -53,7 +54,7 @@ def test_a_household_is_proposed_on_a_phone_verified_at_a_desk_and_not_entered_t
     # Lan proposes for her commune alone: it is chosen; a household is what is proposed most.
     expect(page.get_by_label("Đơn vị")).to_have_value(re.compile(r"\d+"))
     expect(page.get_by_role("radio", name="Hộ gia đình")).to_be_checked()
-    expect(page.get_by_label("Ngày đồng ý")).to_have_value(date.today().isoformat())
+    expect(page.get_by_label("Ngày đồng ý")).to_have_value(local_today().isoformat())
     expect(page.locator("#witness")).to_be_hidden()
     _fits(page)
 
@@ -113,7 +114,7 @@ def test_a_household_is_proposed_on_a_phone_verified_at_a_desk_and_not_entered_t
     # The verify form as it opens names no meeting: it says so.
     assert _send(desk, "Công nhận") == 422
     expect(desk.get_by_role("alert")).to_contain_text("Cần ghi ngày họp bình xét hoặc số biên bản cuộc họp.")
-    desk.get_by_label("Ngày họp bình xét").first.fill(date.today().isoformat())
+    desk.get_by_label("Ngày họp bình xét").first.fill(local_today().isoformat())
     desk.get_by_label("Số biên bản").first.fill("12/BB-HPN")
     assert _send(desk, "Công nhận") == 200
     expect(desk.get_by_role("status")).to_contain_text("Đã công nhận đối tượng.")

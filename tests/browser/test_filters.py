@@ -4,10 +4,10 @@ with each of its controls set once, answers its page, never an error."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from playwright.sync_api import expect
 
+from charity.clock import local_today
 from tests.browser.conftest import Visitor
 
 
@@ -38,10 +38,10 @@ def test_the_receipt_desk_filters_with_its_defaults_and_each_control(visit) -> N
         assert filters.get_by_label(label).input_value() == value
     for label in ("Từ ngày", "Đến ngày"):
         hoa.go("/receipts")
-        filters.get_by_label(label).fill(date.today().isoformat())
+        filters.get_by_label(label).fill(local_today().isoformat())
         filters.get_by_role("button", name="Lọc", exact=True).click()
         _filtered(hoa, "Biên nhận")
-        assert filters.get_by_label(label).input_value() == date.today().isoformat()
+        assert filters.get_by_label(label).input_value() == local_today().isoformat()
     for text in ("00001", "Nguyễn Thị Hồng"):
         hoa.go("/receipts")
         filters.get_by_label("Tìm số hoặc nhà hảo tâm").fill(text)

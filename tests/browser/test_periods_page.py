@@ -8,12 +8,13 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, Response, expect
 
+from charity.clock import local_today
 from tests.browser.conftest import WIDTHS
 
 
 def _ended_month(months_back: int) -> date:
     """The first day of a month that has ended: 1 is last month."""
-    month = date.today().replace(day=1)
+    month = local_today().replace(day=1)
     for _ in range(months_back):
         month = (month - timedelta(days=1)).replace(day=1)
     return month

@@ -4,10 +4,10 @@ with each control set once: every answer is the register asked for, never an err
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from playwright.sync_api import expect
 
+from charity.clock import local_today
 from tests.browser.conftest import Visitor
 
 
@@ -56,7 +56,7 @@ def test_the_registers_filter_with_their_defaults_and_each_control(visit) -> Non
         filters.get_by_role("button", name="Xem").click()
         _shown(hoa, "Sổ đăng ký biên nhận")
         expect(filters.get_by_label(label)).to_have_value(value)
-    today = date.today().isoformat()
+    today = local_today().isoformat()
     for label in ("Từ ngày", "Đến ngày"):
         hoa.go("/registers")
         filters.get_by_label(label).fill(today)

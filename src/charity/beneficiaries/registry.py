@@ -249,7 +249,7 @@ async def lock_registry(session: AsyncSession, unit_id: int) -> None:
 
 
 async def unit_in(session: AsyncSession, units: frozenset[int], unit_id: int) -> Unit:
-    unit = (await session.execute(select(Unit).where(Unit.id == unit_id))).scalar_one_or_none()
-    if unit is None or unit.id not in units:
+    """The unit, if it is one of these: any other id (one no row can have included) names none."""
+    if unit_id not in units:
         raise NotFound("Không có đơn vị này.", field="unit_id")
-    return unit
+    return (await session.execute(select(Unit).where(Unit.id == unit_id))).scalar_one()

@@ -258,8 +258,16 @@ async def test_only_coordinators_of_the_unit_import(client: AsyncTestClient[Lite
     assert (await send(client, world, content, dry_run=True, who="volunteer")).status_code == 403
     assert (await send(client, world, content, dry_run=True, who="auditor")).status_code == 403
     assert (await send(client, world, content, dry_run=True, who="outsider")).status_code == 404
-    # The coordinator of the district, of a unit outside it.
+    # The coordinator of the district, of a unit outside it, or of one no row can be.
     assert (await send(client, world, content, dry_run=True, unit="ELSEWHERE")).status_code == 404
+    for impossible in ("0", "-3", str(10**30)):
+        answer = await client.post(
+            "/api/beneficiaries/import?dry_run=false",
+            files={"file": ("ds.xlsx", content)},
+            data={"unit_id": impossible},
+            headers=world.auth("coordinator"),
+        )
+        assert answer.status_code == 404, (impossible, answer.text)
 
 
 async def test_files_over_the_limits_are_refused(client: AsyncTestClient[Litestar], world: World) -> None:
