@@ -28,8 +28,11 @@ from charity.answers import (
 from charity.audit_log import api as audit_api
 from charity.audit_log import web as audit_pages
 from charity.beneficiaries import api as beneficiary_api
+from charity.beneficiaries import duplicates_web as beneficiary_duplicate_pages
+from charity.beneficiaries import form_web as beneficiary_form_pages
 from charity.beneficiaries import import_api as beneficiary_import_api
 from charity.beneficiaries import import_web as beneficiary_import_pages
+from charity.beneficiaries import record_web as beneficiary_record_pages
 from charity.beneficiaries import web as beneficiary_pages
 from charity.books import api as book_api
 from charity.books import web as book_pages
@@ -113,6 +116,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *donor_pages.routes,
                     *beneficiary_import_pages.routes,
                     *beneficiary_pages.routes,
+                    *beneficiary_form_pages.routes,
+                    *beneficiary_record_pages.routes,
+                    *beneficiary_duplicate_pages.routes,
                     *unit_pages.routes,
                     create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
                     create_static_files_router(
