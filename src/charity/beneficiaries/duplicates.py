@@ -30,29 +30,32 @@ from charity.models import (
     utcnow,
 )
 
+# A statement names at most about 32,000 values on SQLite and on asyncpg: long lists go in parts.
+LOOKUP_CHUNK = 5_000
+
 
 async def known_like(session: AsyncSession, candidates: Sequence[Known]) -> list[Known]:
     """The registered records a duplicate check of these candidates compares them with: the same CCCD
-    number or phone anywhere, and the same unit for names. Erased records are no one."""
-    id_numbers = {c.id_number for c in candidates if c.id_number}
-    phones = {c.phone for c in candidates if c.phone}
-    units = {c.unit_id for c in candidates}
-    conditions = [Beneficiary.unit_id.in_(units)]
-    if id_numbers:
-        conditions.append(Beneficiary.id_number.in_(id_numbers))
-    if phones:
-        conditions.append(Beneficiary.phone.in_(phones))
-    rows = await session.execute(
-        select(
-            Beneficiary.id,
-            Beneficiary.unit_id,
-            Beneficiary.name_key,
-            Beneficiary.birth_year,
-            Beneficiary.phone,
-            Beneficiary.id_number,
-        ).where(Beneficiary.status != BeneficiaryStatus.ERASED, or_(*conditions))
-    )
-    return [Known(*row) for row in rows]
+    number or phone anywhere, and the same unit for names. Erased records are no one. Any number of
+    candidates (a whole import): each unit is read once, the numbers and phones a part at a time."""
+    id_numbers = sorted({c.id_number for c in candidates if c.id_number})
+    phones = sorted({c.phone for c in candidates if c.phone})
+    wanted = [Beneficiary.unit_id.in_({c.unit_id for c in candidates})]
+    for column, values in ((Beneficiary.id_number, id_numbers), (Beneficiary.phone, phones)):
+        wanted += [column.in_(values[i : i + LOOKUP_CHUNK]) for i in range(0, len(values), LOOKUP_CHUNK)]
+    compared = select(
+        Beneficiary.id,
+        Beneficiary.unit_id,
+        Beneficiary.name_key,
+        Beneficiary.birth_year,
+        Beneficiary.phone,
+        Beneficiary.id_number,
+    ).where(Beneficiary.status != BeneficiaryStatus.ERASED)
+    found: dict[int, Known] = {}
+    for condition in wanted:
+        for row in await session.execute(compared.where(condition)):
+            found[row.id] = Known(*row)
+    return list(found.values())
 
 
 async def matches_of(session: AsyncSession, candidate: Known) -> list[Match]:

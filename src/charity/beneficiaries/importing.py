@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -40,7 +39,7 @@ from charity.beneficiaries.import_schemas import (
     ImportRowOut,
     RowError,
 )
-from charity.beneficiaries.matching import Known, Match, Matcher
+from charity.beneficiaries.matching import Match, Matcher
 from charity.beneficiaries.privacy import code_of
 from charity.beneficiaries.schemas import ConsentIn
 from charity.errors import Invalid, NotFound, TooLarge
@@ -65,7 +64,6 @@ from charity.text import clean, fold, typed
 DECLARED_PURPOSES = [ConsentPurpose.SUPPORT, ConsentPurpose.SENSITIVE_DATA]
 # Candidates looked up at once: each brings its CCCD number and phone as bound parameters, which
 # SQLite and PostgreSQL both cap at 32,766 a statement.
-LOOKUP_CHUNK = 5_000
 KEPT_FOR = timedelta(days=1)
 NO_UPLOAD = "Không có tệp tải lên này (tệp đã được nhập, hoặc đã quá một ngày): hãy tải tệp lên lại."
 
@@ -220,15 +218,6 @@ def _read_row(
     return Planned(number, fields.name, ImportOutcome.CREATE, fields=fields)
 
 
-async def _registered(session: AsyncSession, candidates: Sequence[Known]) -> list[Known]:
-    """`duplicates.known_like` for any number of candidates, a chunk at a time."""
-    found: dict[int, Known] = {}
-    for start in range(0, len(candidates), LOOKUP_CHUNK):
-        for known in await duplicates.known_like(session, candidates[start : start + LOOKUP_CHUNK]):
-            found[known.id] = known
-    return list(found.values())
-
-
 def _same_person(fields: cleaning.CleanBeneficiary) -> tuple[str, int | None, str]:
     """Who a row without a CCCD number is, for telling that the unit has them already."""
     return fields.name_key, fields.birth_year, fold(fields.hamlet)
@@ -243,7 +232,7 @@ async def _plan(session: AsyncSession, prepared: Prepared) -> list[Planned]:
     unit_id = prepared.unit.id
     accepted = [(p, p.fields) for p in plans if p.fields is not None]
     candidates = [fields.known(-p.row, unit_id) for p, fields in accepted]
-    registered = await _registered(session, candidates)
+    registered = await duplicates.known_like(session, candidates)
     matcher = Matcher(registered)
     by_id_number = {known.id_number: known.id for known in registered if known.id_number}
     by_person: dict[tuple[str, int | None, str], int] = {}
