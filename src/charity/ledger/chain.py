@@ -28,6 +28,9 @@ HASHED_FIELDS = (
     "created_by",
     "prev_hash",
 )
+# The documents besides receipts that post, covered by the hash when an entry names one: entries
+# written before these documents existed keep the canonical text, and the hash, they had.
+DOCUMENT_FIELDS = ("distribution_id", "movement_id")
 
 
 def _value(entry: Mapping[str, Any], name: str) -> Any:
@@ -45,8 +48,10 @@ def _value(entry: Mapping[str, Any], name: str) -> Any:
 
 
 def canonical(entry: Mapping[str, Any]) -> str:
-    """The text an entry's hash is taken of: `HASHED_FIELDS` as compact JSON with sorted keys."""
+    """The text an entry's hash is taken of: `HASHED_FIELDS` and the document it names, if any, as
+    compact JSON with sorted keys."""
     values = {name: _value(entry, name) for name in HASHED_FIELDS}
+    values |= {name: entry[name] for name in DOCUMENT_FIELDS if entry.get(name) is not None}
     return json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 

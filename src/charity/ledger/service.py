@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -19,9 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity.clock import format_month
 from charity.errors import Conflict
 from charity.ledger.chain import GENESIS_HASH, entry_hash
-from charity.models import ClosedPeriod, Drive, DriveStatus, EntrySource, LedgerEntry, Unit, utcnow
+from charity.models import ClosedPeriod, Drive, DriveStatus, EntrySource, ItemType, LedgerEntry, Unit, utcnow
+from charity.money import format_quantity, format_vnd
 
 PERIOD_CLOSED = "period_closed"
+SHORT = "short_of_stock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,15 @@ class PeriodClosed(Conflict):
         )
 
 
+class Short(Conflict):
+    """Taking this out would leave the drive holding less than nothing of an asset."""
+
+    def __init__(self, drive_name: str, held: str, asked: str, facts: dict[str, object]) -> None:
+        super().__init__(
+            f"Cuộc vận động «{drive_name}» chỉ còn {held}, không đủ để xuất {asked}.", code=SHORT, facts=facts
+        )
+
+
 class LockedDrive(NamedTuple):
     """The drive as it is once locked for posting: what a rule checked before may have changed while
     the posting waited for the lock (a drive closed meanwhile takes no more gifts)."""
@@ -99,6 +110,12 @@ async def _lock(session: AsyncSession, drive_id: int) -> LockedDrive:
     if row is None:
         raise LookupError(f"drive {drive_id} does not exist")
     return LockedDrive(*row)
+
+
+async def lock(session: AsyncSession, *drive_ids: int) -> None:
+    """Lock drives for posting, in id order as every writer does: a transfer posts to two."""
+    for drive_id in sorted(set(drive_ids)):
+        await _lock(session, drive_id)
 
 
 async def lock_drives_of(session: AsyncSession, unit_id: int) -> None:
@@ -124,8 +141,10 @@ async def post(
     posted_on: date,
     source: EntrySource,
     postings: list[Posting],
-    receipt_id: int | None,
     user_id: int | None,
+    receipt_id: int | None = None,
+    distribution_id: int | None = None,
+    movement_id: int | None = None,
     also_lock: int | None = None,
     check: Callable[[LockedDrive], None] | None = None,
 ) -> None:
@@ -133,9 +152,10 @@ async def post(
     (after any receipt book, the lock order every writer follows; on SQLite the write transaction
     already holds the whole database). Under that lock a posting dated in a month the drive's unit
     has closed is refused (`PeriodClosed`: closing takes the same lock, see `lock_drives_of`), and
-    `check` refuses it if the drive, as locked, no longer allows it. `also_lock` is another drive
-    this transaction will post to next (a replacement in another drive): both are locked now, in id
-    order."""
+    `check` refuses it if the drive, as locked, no longer allows it, and a posting that would leave
+    less than nothing of any asset it takes is refused (`Short`). The entries name the document
+    that posts them. `also_lock` is another drive this transaction will post to next (a replacement
+    in another drive): both are locked now, in id order."""
     if not postings:
         return
     if also_lock is not None and also_lock < drive_id:
@@ -144,6 +164,7 @@ async def post(
     await _refuse_closed_month(session, drive, posted_on)
     if check is not None:
         check(drive)
+    await require(session, drive_id, _taken(postings), drive=drive)
     if also_lock is not None and also_lock > drive_id:
         await _lock(session, also_lock)
     seq, prev_hash = drive.ledger_seq, drive.ledger_hash
@@ -160,6 +181,8 @@ async def post(
             "amount": posting.amount,
             "source": source,
             "receipt_id": receipt_id,
+            "distribution_id": distribution_id,
+            "movement_id": movement_id,
             "memo": posting.memo,
             "created_at": now,
             "created_by": user_id,
@@ -171,14 +194,27 @@ async def post(
     await session.execute(_MOVE_CHAIN_END, {"drive_id": drive_id, "new_seq": seq, "new_hash": prev_hash})
 
 
-async def reverse_receipt(
-    session: AsyncSession, *, drive_id: int, receipt_id: int, posted_on: date, user_id: int, memo: str
+async def reverse(
+    session: AsyncSession,
+    *,
+    drive_id: int,
+    posted_on: date,
+    user_id: int,
+    memo: str,
+    receipt_id: int | None = None,
+    distribution_id: int | None = None,
 ) -> None:
-    """Post the opposite of every entry the receipt posted, so its gift no longer counts."""
+    """Post the opposite of every entry the document (a receipt or a distribution) posted to the
+    drive, so that it no longer counts."""
+    document = (
+        LedgerEntry.receipt_id == receipt_id
+        if receipt_id is not None
+        else LedgerEntry.distribution_id == distribution_id
+    )
     originals = (
         await session.execute(
             select(LedgerEntry)
-            .where(LedgerEntry.receipt_id == receipt_id, LedgerEntry.source == EntrySource.RECEIPT)
+            .where(document, LedgerEntry.drive_id == drive_id, LedgerEntry.source != EntrySource.VOID)
             .order_by(LedgerEntry.chain_seq)
         )
     ).scalars()
@@ -198,6 +234,7 @@ async def reverse_receipt(
         source=EntrySource.VOID,
         postings=postings,
         receipt_id=receipt_id,
+        distribution_id=distribution_id,
         user_id=user_id,
     )
 
@@ -221,6 +258,75 @@ async def balances(session: AsyncSession, drive_id: int) -> list[Balance]:
         Balance(item_type_id, Decimal(quantity) if quantity is not None else None, int(amount or 0))
         for item_type_id, quantity, amount in rows
     ]
+
+
+# An asset: đồng (None) or an item type's id.
+Asset = int | None
+
+
+def _taken(postings: list[Posting]) -> dict[Asset, Decimal]:
+    """What the postings take out, per asset, net of what they bring in: đồng, or a quantity."""
+    net: dict[Asset, Decimal] = {}
+    for posting in postings:
+        change = Decimal(posting.amount) if posting.item_type_id is None else posting.quantity or Decimal(0)
+        net[posting.item_type_id] = net.get(posting.item_type_id, Decimal(0)) + change
+    return {asset: -change for asset, change in net.items() if change < 0}
+
+
+async def held(session: AsyncSession, drive_id: int, asset: Asset) -> tuple[Decimal, int]:
+    """What the drive holds of one asset, as quantity and value (for đồng both are the amount)."""
+    quantity, amount = (
+        await session.execute(
+            select(func.sum(LedgerEntry.quantity), func.sum(LedgerEntry.amount)).where(
+                LedgerEntry.drive_id == drive_id,
+                LedgerEntry.item_type_id.is_(None) if asset is None else LedgerEntry.item_type_id == asset,
+            )
+        )
+    ).one()
+    amount = int(amount or 0)
+    return (Decimal(amount) if asset is None else Decimal(quantity or 0)), amount
+
+
+async def _short(session: AsyncSession, drive_name: str, asset: Asset, has: Decimal, asked: Decimal) -> Short:
+    facts: dict[str, object] = {"item_type_id": asset}
+    if asset is None:
+        facts |= {"item": "đồng", "held": int(has), "asked": int(asked)}
+        return Short(drive_name, f"{format_vnd(int(has))} tiền", format_vnd(int(asked)), facts)
+    name, unit = (
+        await session.execute(select(ItemType.name, ItemType.unit_of_measure).where(ItemType.id == asset))
+    ).one()
+    facts |= {"item": name, "unit_of_measure": unit, "held": str(has), "asked": str(asked)}
+    return Short(
+        drive_name, f"{format_quantity(has)} {unit} {name}", f"{format_quantity(asked)} {unit}", facts
+    )
+
+
+async def require(
+    session: AsyncSession, drive_id: int, needs: dict[Asset, Decimal], *, drive: LockedDrive | None = None
+) -> None:
+    """Refuse (`Short`, naming the asset, what is held and what was asked) unless the drive holds at
+    least what is needed of every asset. The drive is locked first, so that what is held cannot
+    change before the transaction that takes it commits."""
+    drive = drive or await _lock(session, drive_id)
+    for asset, asked in needs.items():
+        has, _ = await held(session, drive_id, asset)
+        if has < asked:
+            raise await _short(session, drive.name, asset, has, asked)
+
+
+async def take_out(
+    session: AsyncSession, drive_id: int, asset: Asset, quantity: Decimal, memo: str
+) -> Posting:
+    """The posting that takes `quantity` of an asset out of the drive (for đồng, an amount) at its
+    book value: goods leave at the average value of what is held, and the last of them with all the
+    value left, so that the value held reaches 0 with the quantity. Under the drive's lock; refused
+    (`Short`) when the drive holds less."""
+    await require(session, drive_id, {asset: quantity})
+    if asset is None:
+        return Posting(amount=-int(quantity), memo=memo)
+    has, value = await held(session, drive_id, asset)
+    share = value if quantity == has else (value * quantity / has).quantize(Decimal(1), ROUND_HALF_UP)
+    return Posting(amount=-int(share), item_type_id=asset, quantity=-quantity, memo=memo)
 
 
 @dataclass(frozen=True, slots=True)

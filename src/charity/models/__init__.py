@@ -21,6 +21,19 @@ from charity.models.beneficiaries import (
     ReviewDecision,
     Sex,
 )
+from charity.models.distributions import (
+    DECREE_93_PURPOSES,
+    Absence,
+    Distribution,
+    DistributionItem,
+    DistributionRound,
+    DistributionStatus,
+    DocumentBook,
+    DocumentKind,
+    DrivePurpose,
+    Purpose,
+    RoundStatus,
+)
 from charity.models.donations import Donation, DonationItem, PaymentMethod
 from charity.models.donors import Donor, DonorKind
 from charity.models.drives import Drive, DriveItemType, DriveKind, DriveStatus
@@ -29,14 +42,32 @@ from charity.models.ledger import EntrySource, LedgerEntry
 from charity.models.periods import ClosedPeriod
 from charity.models.printing import ReceiptPrint, ReceiptVerification
 from charity.models.receipts import BookStatus, Receipt, ReceiptBook, ReceiptStatus
-from charity.models.units import LARGE_GIFT_DEFAULT, REVIEW_MONTHS_DEFAULT, ReceiptForm, ReceiptPaper, Unit
+from charity.models.stock import (
+    AdjustmentReason,
+    MovementKind,
+    MovementStatus,
+    StockMovement,
+    StockMovementLine,
+)
+from charity.models.units import (
+    ADJUSTMENT_DEFAULT,
+    LARGE_GIFT_DEFAULT,
+    REVIEW_MONTHS_DEFAULT,
+    ReceiptForm,
+    ReceiptPaper,
+    Unit,
+)
 
 __all__ = [
+    "ADJUSTMENT_DEFAULT",
+    "DECREE_93_PURPOSES",
     "LARGE_GIFT_DEFAULT",
     "MAX_AMOUNT",
     "MAX_AMOUNT_TEXT",
     "MAX_ID",
     "REVIEW_MONTHS_DEFAULT",
+    "Absence",
+    "AdjustmentReason",
     "ApiToken",
     "AuditEvent",
     "Beneficiary",
@@ -52,6 +83,12 @@ __all__ = [
     "ConsentGiver",
     "ConsentMethod",
     "ConsentPurpose",
+    "Distribution",
+    "DistributionItem",
+    "DistributionRound",
+    "DistributionStatus",
+    "DocumentBook",
+    "DocumentKind",
     "Donation",
     "DonationItem",
     "Donor",
@@ -59,6 +96,7 @@ __all__ = [
     "Drive",
     "DriveItemType",
     "DriveKind",
+    "DrivePurpose",
     "DriveStatus",
     "DuplicateSuspicion",
     "EntrySource",
@@ -67,7 +105,10 @@ __all__ = [
     "LedgerEntry",
     "LoginAttempt",
     "Membership",
+    "MovementKind",
+    "MovementStatus",
     "PaymentMethod",
+    "Purpose",
     "Receipt",
     "ReceiptBook",
     "ReceiptForm",
@@ -77,8 +118,11 @@ __all__ = [
     "ReceiptVerification",
     "ReviewDecision",
     "Role",
+    "RoundStatus",
     "SetupToken",
     "Sex",
+    "StockMovement",
+    "StockMovementLine",
     "Unit",
     "User",
     "WebSession",

@@ -41,6 +41,9 @@ class Drive(SQLModel, table=True):
             "distribution_deadline IS NULL OR distribution_deadline >= ends_on", name="deadline_after_window"
         ),
         CheckConstraint("target_amount IS NULL OR target_amount > 0", name="target_amount_positive"),
+        CheckConstraint(
+            "min_days_between IS NULL OR min_days_between BETWEEN 1 AND 366", name="min_days_range"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -55,6 +58,9 @@ class Drive(SQLModel, table=True):
     bank_account: str = Field(default="", sa_type=String(120))
     is_public: bool = Field(default=False)
     description: str = Field(default="", sa_type=Text)
+    # How often one beneficiary may receive from the drive: at least this many days apart (30: once a
+    # month). A coordinator may give sooner with a reason.
+    min_days_between: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     # The end of the drive's ledger chain, moved by every posting under the drive's row lock: a chain
     # cut short at its end no longer matches it.

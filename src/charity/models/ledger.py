@@ -16,6 +16,7 @@ class EntrySource(StrEnum):
     DISTRIBUTION = "distribution"
     CONVERSION = "conversion"
     ADJUSTMENT = "adjustment"
+    TRANSFER = "transfer"
 
 
 class LedgerEntry(SQLModel, table=True):
@@ -34,6 +35,11 @@ class LedgerEntry(SQLModel, table=True):
         both_or_neither("item_type_id", "quantity", name="goods_have_quantity"),
         CheckConstraint("chain_seq >= 1", name="chain_seq_positive"),
         CheckConstraint("length(hash) = 64 AND length(prev_hash) = 64", name="hash_length"),
+        CheckConstraint(
+            "(receipt_id IS NULL OR (distribution_id IS NULL AND movement_id IS NULL))"
+            " AND (distribution_id IS NULL OR movement_id IS NULL)",
+            name="one_document",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -45,6 +51,9 @@ class LedgerEntry(SQLModel, table=True):
     amount: int = Field(sa_type=Money)
     source: str = Field(sa_type=String(20))
     receipt_id: int | None = Field(default=None, foreign_key="receipt.id", index=True)
+    # The document besides a receipt that posted it (its void too): a distribution or a stock movement.
+    distribution_id: int | None = Field(default=None, foreign_key="distribution.id", index=True)
+    movement_id: int | None = Field(default=None, foreign_key="stock_movement.id", index=True)
     memo: str = Field(default="", sa_type=String(500))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="user_account.id")

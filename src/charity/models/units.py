@@ -30,6 +30,10 @@ REVIEW_MONTHS_DEFAULT = 12
 LARGE_GIFT_DEFAULT = 100_000_000
 
 
+# An adjustment after a count whose value is above this waits for a second coordinator's approval.
+ADJUSTMENT_DEFAULT = 1_000_000
+
+
 class Unit(SQLModel, table=True):
     """An organisation unit (đơn vị): province, district, commune, branch or pagoda, as a tree."""
 
@@ -43,6 +47,7 @@ class Unit(SQLModel, table=True):
         one_of("receipt_form", ReceiptForm),
         CheckConstraint("large_gift_threshold >= 1", name="large_gift_threshold_positive"),
         CheckConstraint("review_months BETWEEN 1 AND 60", name="review_months_range"),
+        CheckConstraint("adjustment_threshold >= 0", name="adjustment_threshold_not_negative"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -72,4 +77,9 @@ class Unit(SQLModel, table=True):
     )
     review_months: int = Field(
         default=REVIEW_MONTHS_DEFAULT, sa_column_kwargs={"server_default": str(REVIEW_MONTHS_DEFAULT)}
+    )
+    adjustment_threshold: int = Field(
+        default=ADJUSTMENT_DEFAULT,
+        sa_type=Money,
+        sa_column_kwargs={"server_default": str(ADJUSTMENT_DEFAULT)},
     )

@@ -18,7 +18,7 @@ from charity.audit.service import Actor, record
 from charity.clock import local_today
 from charity.db import contains_words, lock_rows, page_of
 from charity.errors import Conflict, Invalid, NotFound
-from charity.ledger.service import reverse_receipt
+from charity.ledger.service import reverse
 from charity.models import (
     BookStatus,
     Donation,
@@ -418,7 +418,7 @@ async def void_receipt(
     if changed.rowcount != 1:
         raise Conflict("Biên nhận này đã bị hủy trước đó.")
     drive = await session.get_one(Drive, donation.drive_id)
-    await reverse_receipt(
+    await reverse(
         session,
         drive_id=drive.id,
         receipt_id=receipt.id,
