@@ -8,7 +8,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -18,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.access import Principal
+from charity.amounts import QUANTUM, check_cash, check_quantity
 from charity.audit.service import Actor, record
 from charity.clock import format_date, local_today
 from charity.donations.schemas import CashIn, DonationOut, GiftIn, ReceiptRef
@@ -57,8 +57,6 @@ LARGE_AMOUNT = "large_amount"
 POSSIBLE_DUPLICATE = "possible_duplicate"
 # How long a like gift by the same user is taken for the same gift sent twice.
 DUPLICATE_WINDOW = timedelta(minutes=10)
-MAX_QUANTITY = Decimal(10**12)
-QUANTUM = Decimal("0.001")
 NOTE_MAX = 500
 IDEMPOTENCY_KEY_MAX = 100
 
@@ -141,13 +139,7 @@ async def _item_lines(session: AsyncSession, drive_id: int, gift: GiftIn) -> lis
             name = await session.scalar(select(ItemType.name).where(ItemType.id == line.item_type_id))
             label = f"«{name}»" if name else f"mã {line.item_type_id}"
             raise Invalid(f"Cuộc vận động này không nhận loại hàng {label}.", field=f"{field}.item_type_id")
-        quantity = line.quantity
-        if not quantity.is_finite() or not 0 < quantity <= MAX_QUANTITY:
-            raise Invalid(f"Số lượng {item_type.name} phải là số dương.", field=f"{field}.quantity")
-        if quantity != quantity.quantize(QUANTUM):
-            raise Invalid(
-                f"Số lượng {item_type.name} có tối đa 3 chữ số thập phân.", field=f"{field}.quantity"
-            )
+        quantity = check_quantity(line.quantity, item_type.name, f"{field}.quantity")
         if not _amount_ok(line.unit_value, minimum=0):
             raise Invalid("Đơn giá phải là số nguyên đồng, không âm.", field=f"{field}.unit_value")
         value = line_value(quantity, line.unit_value)
@@ -287,10 +279,8 @@ async def _issue(
     (same Idempotency-Key) recorded its gift after this one's check."""
     drive = await get_drive(session, principal, gift.drive_id, RECORDERS)
     _open_for(drive, gift)
-    if gift.cash is not None and gift.cash.amount < 1:
-        raise Invalid("Số tiền phải là số nguyên dương (đồng).", field="cash.amount")
-    if gift.cash is not None and gift.cash.amount > MAX_AMOUNT:
-        raise Invalid(f"Số tiền quá lớn: tối đa {MAX_AMOUNT_TEXT}.", field="cash.amount")
+    if gift.cash is not None:
+        check_cash(gift.cash.amount, "cash.amount")
     lines = await _item_lines(session, drive.id, gift) if gift.items else []
     if gift.cash is None and not lines:
         raise Invalid("Cần nhập số tiền hoặc ít nhất một dòng hàng.", field="cash")
