@@ -14,16 +14,22 @@ from charity.clock import local_today
 from charity.db import Database
 from charity.donations.schemas import CashIn, DonorIn, GiftIn
 from charity.donations.service import record_gift
+from charity.ledger.documents import take_number
 from charity.models import (
     BeneficiaryImport,
     ClosedPeriod,
     Consent,
+    Distribution,
+    DistributionRound,
+    DocumentKind,
     DriveItemType,
     DriveKind,
     DriveStatus,
     DuplicateSuspicion,
     ItemType,
     Membership,
+    PaymentMethod,
+    Purpose,
     Receipt,
     Role,
     Unit,
@@ -133,6 +139,31 @@ async def build_world(database: Database) -> World:
             await session.execute(select(Consent.id).where(Consent.beneficiary_id == household.id))
         ).scalar_one()
         world.ids |= {"beneficiary": household.id, "consent": consent, "suspicion": suspicion.id}
+        # A distribution of the rice drive, planned for a hospital's kitchen, and a round drafted by
+        # the administrator, for the drive's coordinator to approve.
+        planned = Distribution(
+            drive_id=drive.id,
+            book_id=(
+                await take_number(session, world.units["COMMUNE"], DocumentKind.DISTRIBUTION, today.year)
+            ).book_id,
+            seq=1,
+            group_place="Bệnh viện Đa khoa tỉnh",
+            group_count=50,
+            purpose=Purpose.MEALS,
+            cash_amount=10_000,
+            cash_method=PaymentMethod.CASH,
+            created_by=world.users["coordinator"],
+        )
+        drafted = DistributionRound(
+            drive_id=drive.id,
+            title="Trao gạo tháng 12",
+            planned_on=today,
+            purpose=Purpose.LIVING,
+            drafted_by=world.users["admin"],
+        )
+        session.add_all([planned, drafted])
+        await session.flush()
+        world.ids |= {"distribution": planned.id, "round": drafted.id}
         session.add(
             BeneficiaryImport(
                 token=IMPORT_TOKEN,

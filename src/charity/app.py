@@ -38,6 +38,7 @@ from charity.books import api as book_api
 from charity.books import web as book_pages
 from charity.dashboard import web as dashboard_pages
 from charity.db import Database
+from charity.distributions.api import DistributionController, RoundController
 from charity.donations import api as gift_api
 from charity.donations import web as gift_pages
 from charity.donors import web as donor_pages
@@ -99,6 +100,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             *beneficiary_import_api.routes,
             ReceiptController,
             ReceiptBookController,
+            DistributionController,
+            RoundController,
             # The OpenAPI document describes the JSON API: pages, forms and their files are for browsers.
             Router(
                 path="/",

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from charity.models import (
+    Absence,
     BeneficiaryKind,
     BeneficiaryStatus,
     ConsentGiver,
     ConsentMethod,
     ConsentPurpose,
+    DistributionStatus,
     DonorKind,
     DriveKind,
     DriveStatus,
     PaymentMethod,
+    Purpose,
     ReceiptForm,
     ReceiptPaper,
     ReceiptStatus,
     ReviewDecision,
     Role,
+    RoundStatus,
     Sex,
 )
 
@@ -78,4 +82,33 @@ CONSENT_PURPOSES = {
     ConsentPurpose.PUBLIC_LISTING: "công khai tên (đã che) và xã trong danh sách công khai",
     ConsentPurpose.CONTACT: "được liên hệ",
     ConsentPurpose.SENSITIVE_DATA: "lưu số CCCD và thông tin sức khỏe, khuyết tật",
+}
+# What a distribution is for; the first nine as khoản 1 Điều 11 Nghị định 93/2021/NĐ-CP lists them.
+PURPOSES = {
+    Purpose.CASUALTIES: "Hỗ trợ người bị thương nặng, gia đình có người chết, mất tích",
+    Purpose.ESSENTIALS: "Lương thực, thực phẩm, nước uống, thuốc chữa bệnh, nhu yếu phẩm",
+    Purpose.HOUSING: "Sửa chữa, xây dựng lại nhà ở; di dời nhà ở khẩn cấp",
+    Purpose.RELOCATION: "Di chuyển người dân khỏi vùng thiên tai, dịch bệnh, sự cố",
+    Purpose.SHELTER: "Dựng lán trại tạm thời",
+    Purpose.SANITATION: "Vệ sinh môi trường, phòng chống bệnh truyền nhiễm",
+    Purpose.MEDICAL_SUPPLIES: "Trang thiết bị, vật tư y tế phòng, chống dịch bệnh",
+    Purpose.PRODUCTION: "Giống cây trồng, vật nuôi, vật tư, phương tiện sản xuất",
+    Purpose.PUBLIC_WORKS: "Sửa chữa, khôi phục công trình công cộng",
+    Purpose.LIVING: "Hỗ trợ đời sống",
+    Purpose.STUDY: "Hỗ trợ học tập",
+    Purpose.HEALTHCARE: "Hỗ trợ khám, chữa bệnh",
+    Purpose.MEALS: "Suất ăn, bữa cơm từ thiện",
+}
+DISTRIBUTION_STATUSES = {
+    DistributionStatus.DRAFT: "Dự thảo",
+    DistributionStatus.PLANNED: "Chờ trao",
+    DistributionStatus.HANDED_OVER: "Đã trao",
+    DistributionStatus.VOID: "Đã hủy",
+}
+ABSENCES = {Absence.ABSENT: "Vắng mặt", Absence.REFUSED: "Từ chối nhận"}
+ROUND_STATUSES = {
+    RoundStatus.DRAFT: "Dự thảo, chờ duyệt",
+    RoundStatus.APPROVED: "Đã duyệt, chờ trao",
+    RoundStatus.HANDED_OVER: "Đã trao",
+    RoundStatus.CANCELLED: "Đã hủy",
 }

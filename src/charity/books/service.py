@@ -12,14 +12,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from charity.access import Principal
 from charity.books.schemas import BookKind, BookLine, BookOut, BookTotals
 from charity.drives.service import VERIFIERS, get_drive
 from charity.errors import Invalid, NotFound
+from charity.ledger.documents import document_number
 from charity.models import (
+    Distribution,
+    DocumentBook,
+    DocumentKind,
     Donation,
     Donor,
     Drive,
@@ -29,6 +34,7 @@ from charity.models import (
     PaymentMethod,
     Receipt,
     ReceiptBook,
+    StockMovement,
     User,
 )
 from charity.money import QUANTITY_PLACES
@@ -74,8 +80,13 @@ def _of_book(kind: BookKind, item_type_id: int | None) -> list[ColumnElement[boo
         return [LedgerEntry.item_type_id == item_type_id]
     if item_type_id is not None:
         raise Invalid("Loại hàng chỉ dùng cho sổ kho.", field="item_type_id")
-    # Money's book follows how it was given: the gift's payment method, through its receipt.
-    return [LedgerEntry.item_type_id.is_(None), Donation.cash_method.in_(METHODS[kind])]
+    # Money's book follows how it moved: the payment method of the gift, distribution or stock
+    # document that posted it.
+    return [LedgerEntry.item_type_id.is_(None), _METHOD.in_(METHODS[kind])]
+
+
+_METHOD = func.coalesce(Donation.cash_method, Distribution.cash_method, StockMovement.cash_method)
+_DISTRIBUTION_BOOK, _MOVEMENT_BOOK = aliased(DocumentBook), aliased(DocumentBook)
 
 
 def _entries(drive_id: int, conditions: list[ColumnElement[bool]]) -> Select[Any]:
@@ -83,6 +94,8 @@ def _entries(drive_id: int, conditions: list[ColumnElement[bool]]) -> Select[Any
         select(LedgerEntry.id)
         .outerjoin(Receipt, Receipt.id == LedgerEntry.receipt_id)
         .outerjoin(Donation, Donation.id == Receipt.donation_id)
+        .outerjoin(Distribution, Distribution.id == LedgerEntry.distribution_id)
+        .outerjoin(StockMovement, StockMovement.id == LedgerEntry.movement_id)
         .where(LedgerEntry.drive_id == drive_id, *conditions)
     )
 
@@ -144,7 +157,8 @@ class Running:
 
     def line(self, row: Row[Any]) -> BookLine:
         (posted_on, seq, amount, quantity, source, memo, method, reference) = row[:8]
-        (code, year, number, full_name, username, donor, anonymous) = row[8:]
+        (code, year, number, full_name, username, donor, anonymous) = row[8:15]
+        (document_kind, document_year, document_seq) = row[15:]
         self.amount += amount
         self.amount_in += max(amount, 0)
         self.amount_out += max(-amount, 0)
@@ -153,7 +167,11 @@ class Running:
         line = BookLine(
             posted_on=posted_on,
             seq=seq,
-            document=display_number(code, year, number) if code else "",
+            document=display_number(code, year, number)
+            if code
+            else document_number(document_kind, document_year, document_seq)
+            if document_seq
+            else "",
             source=source,
             method=None if self.goods else method,
             reference="" if self.goods else reference or "",
@@ -186,6 +204,8 @@ async def lines(session: AsyncSession, book: OpenBook, running: Running) -> Asyn
     """The period's lines in the order they were posted, in batches, never all held at once."""
     rows = await session.stream(
         book.period.outerjoin(ReceiptBook, ReceiptBook.id == Receipt.book_id)
+        .outerjoin(_DISTRIBUTION_BOOK, _DISTRIBUTION_BOOK.id == Distribution.book_id)
+        .outerjoin(_MOVEMENT_BOOK, _MOVEMENT_BOOK.id == StockMovement.book_id)
         .outerjoin(User, User.id == LedgerEntry.created_by)
         .outerjoin(Donor, Donor.id == Donation.donor_id)
         .with_only_columns(
@@ -195,7 +215,7 @@ async def lines(session: AsyncSession, book: OpenBook, running: Running) -> Asyn
             LedgerEntry.quantity,
             LedgerEntry.source,
             LedgerEntry.memo,
-            Donation.cash_method,
+            _METHOD,
             Donation.cash_reference,
             ReceiptBook.code,
             ReceiptBook.year,
@@ -204,6 +224,9 @@ async def lines(session: AsyncSession, book: OpenBook, running: Running) -> Asyn
             User.username,
             Donor.name,
             Donation.anonymous,
+            func.coalesce(StockMovement.kind, literal(DocumentKind.DISTRIBUTION.value)),
+            func.coalesce(_DISTRIBUTION_BOOK.year, _MOVEMENT_BOOK.year),
+            func.coalesce(Distribution.seq, StockMovement.seq),
         )
         .order_by(LedgerEntry.posted_on, LedgerEntry.chain_seq)
         .execution_options(yield_per=_BATCH)

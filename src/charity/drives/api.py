@@ -68,6 +68,8 @@ class DriveController(Controller):
             bank_account=data.bank_account,
             is_public=data.is_public,
             description=data.description,
+            min_days_between=data.min_days_between,
+            purposes=data.purposes,
         )
         drive = await service.create_drive(session, principal, actor, data.unit_id, fields)
         return (await service.to_out(session, [drive]))[0]
@@ -85,7 +87,9 @@ class DriveController(Controller):
         "/{drive_id:int}",
         opt=MANAGE,
         summary="Change a drive",
-        description="Only the fields sent change; `target_amount` null removes the money target.",
+        description="Only the fields sent change; `target_amount` null removes the money target, "
+        "`min_days_between` null the limit on how often one beneficiary receives; `purposes` replaces the "
+        "purposes distributions are restricted to (empty: all the drive's kind allows).",
     )
     async def update_drive(
         self,
@@ -99,7 +103,7 @@ class DriveController(Controller):
             field: value
             for field in data.__struct_fields__
             if (value := getattr(data, field)) is not msgspec.UNSET
-            and (value is not None or field == "target_amount")
+            and (value is not None or field in ("target_amount", "min_days_between"))
         }
         if isinstance(changes.get("kind"), str):
             changes["kind"] = DriveKind(changes["kind"])

@@ -6,7 +6,7 @@ from decimal import Decimal
 import msgspec
 
 from charity.fields import Amount, Id, Quantity, Text
-from charity.models import DriveKind, DriveStatus
+from charity.models import DriveKind, DriveStatus, Purpose
 from charity.money import plain
 
 
@@ -26,6 +26,10 @@ class DriveCreate(msgspec.Struct, forbid_unknown_fields=True):
     bank_account: Text = ""
     is_public: bool = False
     description: Text = ""
+    # At least this many days between two distributions to one beneficiary (30: once a month).
+    min_days_between: int | None = None
+    # The purposes distributions may have; none: every purpose the drive's kind allows.
+    purposes: list[Purpose] = msgspec.field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.target_amount = plain(self.target_amount)
@@ -43,6 +47,8 @@ class DriveUpdate(msgspec.Struct, forbid_unknown_fields=True):
     bank_account: Text | None = None
     is_public: bool | None = None
     description: Text | None = None
+    min_days_between: int | msgspec.UnsetType | None = msgspec.UNSET
+    purposes: list[Purpose] | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.target_amount, int):
@@ -73,6 +79,8 @@ class DriveOut(msgspec.Struct):
     is_public: bool
     description: str
     created_at: datetime
+    min_days_between: int | None
+    purposes: list[Purpose]
 
 
 class ItemProgress(msgspec.Struct):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity.access import Principal, scope_units
@@ -28,14 +28,17 @@ from charity.drives.schemas import (
 from charity.errors import Conflict, Invalid, NotFound
 from charity.ledger.service import ChainReport, Mark, balances, verify_chain
 from charity.models import (
+    DECREE_93_PURPOSES,
     MAX_AMOUNT,
     Donation,
     DonationItem,
     Drive,
     DriveItemType,
     DriveKind,
+    DrivePurpose,
     DriveStatus,
     ItemType,
+    Purpose,
     Receipt,
     ReceiptStatus,
     Role,
@@ -51,6 +54,7 @@ APPEAL_DISTRIBUTION_DAYS = 20
 NAME_MAX = 200
 BANK_MAX = 120
 DESCRIPTION_MAX = 4000
+MAX_DAYS_BETWEEN = 366
 MAX_QUANTITY = Decimal(10**12)
 
 
@@ -67,6 +71,10 @@ class DriveFields:
     bank_account: str
     is_public: bool
     description: str
+    # How often one beneficiary may receive (at least this many days apart), and the purposes the
+    # drive's distributions are restricted to (none: all its kind allows).
+    min_days_between: int | None = None
+    purposes: list[Purpose] = field(default_factory=list)
 
 
 def _text(
@@ -101,6 +109,15 @@ def validate(fields: DriveFields) -> DriveFields:
             not target.is_finite() or not 0 < target <= MAX_QUANTITY or target != round(target, 3)
         ):
             raise Invalid("Mục tiêu số lượng phải là số dương, tối đa 3 chữ số thập phân.", field="items")
+    if fields.min_days_between is not None and not 1 <= fields.min_days_between <= MAX_DAYS_BETWEEN:
+        raise Invalid(
+            f"Số ngày giữa hai lần nhận phải từ 1 đến {MAX_DAYS_BETWEEN}.", field="min_days_between"
+        )
+    if fields.kind == DriveKind.APPEAL and not set(fields.purposes) <= set(DECREE_93_PURPOSES):
+        raise Invalid(
+            "Cuộc vận động khẩn cấp chỉ được chi cho các mục đích khoản 1 Điều 11 Nghị định 93/2021/NĐ-CP.",
+            field="purposes",
+        )
     return DriveFields(
         name=name,
         kind=fields.kind,
@@ -111,6 +128,8 @@ def validate(fields: DriveFields) -> DriveFields:
         bank_account=_text(fields.bank_account, "bank_account", "Tài khoản ngân hàng", BANK_MAX),
         is_public=fields.is_public,
         description=_text(fields.description, "description", "Mô tả", DESCRIPTION_MAX, multiline=True),
+        min_days_between=fields.min_days_between,
+        purposes=[purpose for purpose in Purpose if purpose in fields.purposes],
     )
 
 
@@ -151,8 +170,25 @@ async def accepted_items(session: AsyncSession, drive_ids: list[int]) -> dict[in
     return result
 
 
+async def purposes_of(session: AsyncSession, drive_ids: list[int]) -> dict[int, list[Purpose]]:
+    """The purposes each drive restricted its distributions to, in the list's order."""
+    chosen: dict[int, set[str]] = {drive_id: set() for drive_id in drive_ids}
+    for drive_id, purpose in await session.execute(
+        select(DrivePurpose.drive_id, DrivePurpose.purpose).where(DrivePurpose.drive_id.in_(drive_ids))
+    ):
+        chosen[drive_id].add(purpose)
+    return {drive_id: [p for p in Purpose if p in found] for drive_id, found in chosen.items()}
+
+
+async def _set_purposes(session: AsyncSession, drive_id: int, purposes: list[Purpose]) -> None:
+    await session.execute(delete(DrivePurpose).where(DrivePurpose.drive_id == drive_id))
+    session.add_all(DrivePurpose(drive_id=drive_id, purpose=purpose) for purpose in purposes)
+    await session.flush()
+
+
 async def to_out(session: AsyncSession, drives: list[Drive]) -> list[DriveOut]:
     items = await accepted_items(session, [drive.id for drive in drives])
+    purposes = await purposes_of(session, [drive.id for drive in drives])
     units = {
         unit.id: unit
         for unit in (
@@ -177,6 +213,8 @@ async def to_out(session: AsyncSession, drives: list[Drive]) -> list[DriveOut]:
             is_public=drive.is_public,
             description=drive.description,
             created_at=drive.created_at,
+            min_days_between=drive.min_days_between,
+            purposes=purposes[drive.id],
         )
         for drive in drives
     ]
@@ -241,6 +279,7 @@ def _snapshot(drive: Drive, items: list[DriveItemIn] | list[DriveItemOut]) -> di
         "target_amount": drive.target_amount,
         "bank_account": drive.bank_account,
         "is_public": drive.is_public,
+        "min_days_between": drive.min_days_between,
         "items": [
             {
                 "item_type_id": item.item_type_id,
@@ -275,9 +314,11 @@ async def create_drive(
         bank_account=fields.bank_account,
         is_public=fields.is_public,
         description=fields.description,
+        min_days_between=fields.min_days_between,
     )
     session.add(drive)
     await session.flush()
+    await _set_purposes(session, drive.id, fields.purposes)
     session.add_all(
         DriveItemType(drive_id=drive.id, item_type_id=item.item_type_id, target_quantity=item.target_quantity)
         for item in fields.items
@@ -317,6 +358,8 @@ async def update_drive(
             bank_account=changes.get("bank_account", drive.bank_account),
             is_public=changes.get("is_public", drive.is_public),
             description=changes.get("description", drive.description),
+            min_days_between=changes.get("min_days_between", drive.min_days_between),
+            purposes=changes.get("purposes", (await purposes_of(session, [drive.id]))[drive.id]),
         )
     )
     first, last = await _gift_dates(session, drive.id)
@@ -348,6 +391,8 @@ async def update_drive(
     drive.starts_on, drive.ends_on = fields.starts_on, fields.ends_on
     drive.distribution_deadline = distribution_deadline(fields.kind, fields.ends_on)
     drive.target_amount = fields.target_amount
+    drive.min_days_between = fields.min_days_between
+    await _set_purposes(session, drive.id, fields.purposes)
     drive.bank_account, drive.is_public, drive.description = (
         fields.bank_account,
         fields.is_public,

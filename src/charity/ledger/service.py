@@ -20,7 +20,7 @@ from charity.clock import format_month
 from charity.errors import Conflict
 from charity.ledger.chain import GENESIS_HASH, entry_hash
 from charity.models import ClosedPeriod, Drive, DriveStatus, EntrySource, ItemType, LedgerEntry, Unit, utcnow
-from charity.money import format_quantity, format_vnd
+from charity.money import canonical_quantity, format_quantity, format_vnd
 
 PERIOD_CLOSED = "period_closed"
 SHORT = "short_of_stock"
@@ -295,7 +295,12 @@ async def _short(session: AsyncSession, drive_name: str, asset: Asset, has: Deci
     name, unit = (
         await session.execute(select(ItemType.name, ItemType.unit_of_measure).where(ItemType.id == asset))
     ).one()
-    facts |= {"item": name, "unit_of_measure": unit, "held": str(has), "asked": str(asked)}
+    facts |= {
+        "item": name,
+        "unit_of_measure": unit,
+        "held": canonical_quantity(has),
+        "asked": canonical_quantity(asked),
+    }
     return Short(
         drive_name, f"{format_quantity(has)} {unit} {name}", f"{format_quantity(asked)} {unit}", facts
     )
