@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -13,7 +14,15 @@ from charity.app import create_app
 from charity.db import Database
 from charity.requests import database_of
 from charity.settings import Settings
-from tests.support import ENGINES, POSTGRES_ENV, PostgresDatabases, SqliteDatabases, postgres_url
+from tests.support import (
+    ENGINES,
+    POSTGRES_ENV,
+    SERVERS,
+    PostgresDatabases,
+    SqliteDatabases,
+    postgres_url,
+    serving,
+)
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -126,3 +135,11 @@ def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, st
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return {**os.environ, **env}
+
+
+@pytest.fixture
+def servers(database_url: str, cli_env: dict[str, str]) -> Iterator[list[str]]:
+    """Two `charity serve` processes on the test's database, as behind a load balancer."""
+    with ExitStack() as running:
+        env = cli_env | {"CHARITY_DATABASE_URL": database_url}
+        yield [running.enter_context(serving(env)) for _ in range(SERVERS)]

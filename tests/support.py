@@ -106,6 +106,10 @@ def pdf_pages(content: bytes, *, as_drawn: bool = False) -> list[str]:
     return [re.sub(" +", " ", page) for page in result.stdout.decode().split("\f")[:-1]]
 
 
+# Server processes a concurrency test sends its clients to, as a load balancer would.
+SERVERS = 2
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -4,8 +4,6 @@ processes (two of them, as behind a load balancer), and when a gift fails after 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import ExitStack
 
 import httpx
 import pytest
@@ -17,18 +15,10 @@ from charity.db import Database
 from charity.ledger.service import verify_chain
 from charity.models import Receipt, ReceiptBook
 from tests.gifts_world import build_gifts_world
-from tests.support import serving
+from tests.support import SERVERS
 
 CLIENTS = 30
 GIFTS_PER_CLIENT = 10
-SERVERS = 2
-
-
-@pytest.fixture
-def servers(database_url: str, cli_env: dict[str, str]) -> Iterator[list[str]]:
-    with ExitStack() as running:
-        env = cli_env | {"CHARITY_DATABASE_URL": database_url}
-        yield [running.enter_context(serving(env)) for _ in range(SERVERS)]
 
 
 @pytest.mark.xdist_group("servers")
