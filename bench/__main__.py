@@ -1,4 +1,5 @@
-"""`make bench`: receipt rendering, ledger verification, book exports, beneficiary imports, and gift intake on SQLite and PostgreSQL in two scenarios, each
+"""`make bench`: receipt rendering, ledger verification, book exports, distributions from a long ledger,
+beneficiary imports, and gift intake on SQLite and PostgreSQL in two scenarios, each
 figure beside a baseline measured in the same run."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 from throwaway_postgres import throwaway_postgres
 
-from bench import exports, gifts, imports, ledger, receipts
+from bench import exports, gifts, imports, ledger, receipts, stock
 
 
 def main() -> None:
@@ -22,6 +23,9 @@ def main() -> None:
         print(ledger.report(ledger.measure(chain)), flush=True)
         print("Book exports", flush=True)
         print(exports.report(exports.measure(chain)), flush=True)
+        # Last on the chain: it posts to it.
+        print("Distributions from a long ledger", flush=True)
+        print(stock.report(stock.measure(chain)), flush=True)
     print(f"Beneficiary import of a {imports.ROWS:_}-row XLSX through HTTP".replace("_", "."), flush=True)
     with tempfile.TemporaryDirectory() as directory:
         sqlite_url = f"sqlite+aiosqlite:///{directory}/imports.db"

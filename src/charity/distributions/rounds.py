@@ -194,13 +194,15 @@ async def approve_round(session: AsyncSession, principal: Principal, actor: Acto
     lines = await _lines(session, round_id, lock=True)
     scopes = await scopes_of(session, principal)
     await _still_eligible(session, scopes, drive, lines, draft.planned_on)
-    await require(session, drive.id, await _needs(session, lines))
+    # The numbers first, then the drive: the order every writer locks a book and a drive in. A round
+    # that does not fit gives its numbers back with the rest of the transaction.
     year = local_today().year
     for line in lines:
         number = await take_number(session, drive.unit_id, DocumentKind.DISTRIBUTION, year)
         line.book_id, line.seq, line.status = number.book_id, number.seq, DistributionStatus.PLANNED
-        # The number is the book's next; flushing each keeps (book, seq) unique as it is taken.
+        # Flushed one by one, as each number is taken, so (book, seq) stays unique row by row.
         await session.flush()
+    await require(session, drive.id, await _needs(session, lines))
     draft.status = RoundStatus.APPROVED
     draft.approved_by = principal.user_id
     draft.approved_at = utcnow()
