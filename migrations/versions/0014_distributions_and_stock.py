@@ -32,11 +32,15 @@ MIN_DAYS = "min_days_between IS NULL OR min_days_between BETWEEN 1 AND 366"
 ADJUSTMENT_THRESHOLD = "adjustment_threshold >= 0"
 
 
+HOLDINGS = ["drive_id", "item_type_id", "quantity", "amount"]
+
+
 def _ledger_columns(batch_op: Any) -> None:
     batch_op.add_column(sa.Column("distribution_id", sa.Integer(), nullable=True))
     batch_op.add_column(sa.Column("movement_id", sa.Integer(), nullable=True))
     batch_op.create_index(batch_op.f("ix_ledger_entry_distribution_id"), ["distribution_id"], unique=False)
     batch_op.create_index(batch_op.f("ix_ledger_entry_movement_id"), ["movement_id"], unique=False)
+    batch_op.create_index("ix_ledger_entry_holdings", HOLDINGS, unique=False)
     batch_op.create_foreign_key(
         batch_op.f("fk_ledger_entry_distribution_id_distribution"),
         "distribution",
@@ -106,6 +110,7 @@ def _existing_tables_down() -> None:
             batch_op.drop_constraint("one_document", type_="check")
             batch_op.drop_constraint("source", type_="check")
             batch_op.create_check_constraint("source", OLD_SOURCES)
+            batch_op.drop_index("ix_ledger_entry_holdings")
             batch_op.drop_index(batch_op.f("ix_ledger_entry_movement_id"))
             batch_op.drop_index(batch_op.f("ix_ledger_entry_distribution_id"))
             batch_op.drop_column("movement_id")
@@ -120,6 +125,7 @@ def _existing_tables_down() -> None:
     op.create_check_constraint("source", "ledger_entry", OLD_SOURCES)
     op.drop_constraint("fk_ledger_entry_movement_id_stock_movement", "ledger_entry", type_="foreignkey")
     op.drop_constraint("fk_ledger_entry_distribution_id_distribution", "ledger_entry", type_="foreignkey")
+    op.drop_index("ix_ledger_entry_holdings", table_name="ledger_entry")
     op.drop_index("ix_ledger_entry_movement_id", table_name="ledger_entry")
     op.drop_index("ix_ledger_entry_distribution_id", table_name="ledger_entry")
     op.drop_column("ledger_entry", "movement_id")

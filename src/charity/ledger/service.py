@@ -326,10 +326,12 @@ async def take_out(
     book value: goods leave at the average value of what is held, and the last of them with all the
     value left, so that the value held reaches 0 with the quantity. Under the drive's lock; refused
     (`Short`) when the drive holds less."""
-    await require(session, drive_id, {asset: quantity})
+    drive = await _lock(session, drive_id)
+    has, value = await held(session, drive_id, asset)
+    if has < quantity:
+        raise await _short(session, drive.name, asset, has, quantity)
     if asset is None:
         return Posting(amount=-int(quantity), memo=memo)
-    has, value = await held(session, drive_id, asset)
     share = value if quantity == has else (value * quantity / has).quantize(Decimal(1), ROUND_HALF_UP)
     return Posting(amount=-int(share), item_type_id=asset, quantity=-quantity, memo=memo)
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from charity.models.base import Money, Quantity, UTCDateTime, both_or_neither, one_of, utcnow
@@ -31,6 +31,9 @@ class LedgerEntry(SQLModel, table=True):
     __tablename__ = "ledger_entry"
     __table_args__ = (
         UniqueConstraint("drive_id", "chain_seq"),
+        # What a drive holds of an asset is a sum over its entries, read under the drive's lock before
+        # anything is taken out: the index holds every column the sum reads.
+        Index("ix_ledger_entry_holdings", "drive_id", "item_type_id", "quantity", "amount"),
         one_of("source", EntrySource),
         both_or_neither("item_type_id", "quantity", name="goods_have_quantity"),
         CheckConstraint("chain_seq >= 1", name="chain_seq_positive"),
