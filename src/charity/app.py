@@ -67,6 +67,8 @@ from charity.requests import (
 )
 from charity.security_headers import add_security_headers
 from charity.settings import Settings
+from charity.stock import api as stock_api
+from charity.stock import web as stock_pages
 from charity.units import web as unit_pages
 from charity.units.api import UnitController
 
@@ -97,6 +99,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             *period_api.routes,
             *beneficiary_api.routes,
             *beneficiary_import_api.routes,
+            *stock_api.routes,
             ReceiptController,
             ReceiptBookController,
             # The OpenAPI document describes the JSON API: pages, forms and their files are for browsers.
@@ -113,6 +116,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *register_pages.routes,
                     *period_pages.routes,
                     *drive_pages.routes,
+                    *stock_pages.routes,
                     *donor_pages.routes,
                     *beneficiary_import_pages.routes,
                     *beneficiary_pages.routes,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from charity.models import (
+    AdjustmentReason,
     BeneficiaryKind,
     BeneficiaryStatus,
     ConsentGiver,
@@ -11,6 +12,8 @@ from charity.models import (
     DonorKind,
     DriveKind,
     DriveStatus,
+    MovementKind,
+    MovementStatus,
     PaymentMethod,
     ReceiptForm,
     ReceiptPaper,
@@ -78,4 +81,20 @@ CONSENT_PURPOSES = {
     ConsentPurpose.PUBLIC_LISTING: "công khai tên (đã che) và xã trong danh sách công khai",
     ConsentPurpose.CONTACT: "được liên hệ",
     ConsentPurpose.SENSITIVE_DATA: "lưu số CCCD và thông tin sức khỏe, khuyết tật",
+}
+MOVEMENT_KINDS = {
+    MovementKind.CONVERSION: "Bán hàng (chuyển đổi)",
+    MovementKind.ADJUSTMENT: "Kiểm kê",
+    MovementKind.TRANSFER: "Điều chuyển",
+}
+MOVEMENT_STATUSES = {
+    MovementStatus.POSTED: "Đã ghi sổ",
+    MovementStatus.PENDING: "Chờ duyệt",
+    MovementStatus.REJECTED: "Đã từ chối",
+}
+ADJUSTMENT_REASONS = {
+    AdjustmentReason.SPOILED: "Hư hỏng, mốc, hết hạn",
+    AdjustmentReason.LOST: "Hao hụt, mất",
+    AdjustmentReason.MISCOUNTED: "Ghi sai khi nhận",
+    AdjustmentReason.FOUND: "Thừa khi kiểm kê",
 }

@@ -827,6 +827,7 @@ MATRIX = [
             "zero_tens_word": "lẻ",
             "large_gift_threshold": "50.000.000",
             "review_months": "24",
+            "adjustment_threshold": "1.000.000",
         },
     ),
     Case("GET", "/account/password", pages(200)),
