@@ -27,6 +27,8 @@ from charity.ledger import service as ledger
 from charity.ledger.documents import document_number, take_number
 from charity.ledger.service import LockedDrive, Posting
 from charity.models import (
+    MAX_AMOUNT,
+    MAX_AMOUNT_TEXT,
     DocumentBook,
     DocumentKind,
     Drive,
@@ -272,6 +274,11 @@ async def create_adjustment(
     else:
         value = (book_value * difference / book).quantize(Decimal(1), ROUND_HALF_UP) if book else Decimal(0)
         posting = Posting(amount=int(value), item_type_id=item_type.id, quantity=difference, memo=memo)
+    if abs(posting.amount) > MAX_AMOUNT:
+        raise Invalid(
+            f"Giá trị chênh lệch quá lớn: tối đa {MAX_AMOUNT_TEXT}. Hãy kiểm tra lại số đếm được.",
+            field="counted_quantity",
+        )
     pending = abs(posting.amount) > unit.adjustment_threshold
     movement_id = await _insert(
         session,

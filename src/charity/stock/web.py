@@ -19,7 +19,7 @@ from charity.audit.service import Actor
 from charity.clock import VIETNAM, format_date, local_today
 from charity.drives.service import accepted_items, get_drive
 from charity.errors import DomainError, Invalid
-from charity.fields import Offset, PathId, QueryText
+from charity.fields import Offset, PathId, QueryId, QueryText
 from charity.labels import ADJUSTMENT_REASONS, MOVEMENT_KINDS, MOVEMENT_STATUSES, PAYMENT_METHODS
 from charity.models import AdjustmentReason, Drive, MovementStatus, PaymentMethod, Role, Unit
 from charity.money import decode_dong, format_quantity, format_vnd
@@ -216,9 +216,13 @@ async def stock_page(
     drive_id: PathId,
     offset: Offset = 0,
     done: QueryText = "",
-    number: QueryText = "",
+    movement_id: QueryId = None,
 ) -> Template:
-    notice = DONE[done].format(number=number) if done in DONE else ""
+    notice = ""
+    if done in DONE and movement_id is not None:
+        kind = await service.kind_of(session, principal, movement_id)
+        number = (await service.get_movement(session, principal, movement_id, kind)).number
+        notice = DONE[done].format(number=number)
     return await _stock_page(request, session, principal, drive_id, offset=offset, notice=notice)
 
 
@@ -283,8 +287,8 @@ async def _send(
     return await submit(session, change, again)
 
 
-def _done(drive_id: int, done: str, number: str) -> str:
-    return f"/drives/{drive_id}/stock?done={done}&number={number}"
+def _done(drive_id: int, done: str, movement: MovementOut) -> str:
+    return f"/drives/{drive_id}/stock?done={done}&movement_id={movement.id}"
 
 
 @post("/drives/{drive_id:int}/stock/conversions", opt=WRITE)
@@ -313,7 +317,7 @@ async def record_conversion(
         made = await service.create_conversion(
             session, principal, actor, forms.as_decoded(data, dec_hook=decode_dong)
         )
-        return _done(drive_id, "conversion", made.number)
+        return _done(drive_id, "conversion", made)
 
     return await _send(request, session, principal, drive_id, "conversion", values, change)
 
@@ -347,9 +351,7 @@ async def record_adjustment(
             note=values["note"],
         )
         made = await service.create_adjustment(session, principal, actor, forms.as_decoded(data))
-        return _done(
-            drive_id, "pending" if made.status == MovementStatus.PENDING else "adjustment", made.number
-        )
+        return _done(drive_id, "pending" if made.status == MovementStatus.PENDING else "adjustment", made)
 
     return await _send(request, session, principal, drive_id, "adjustment", values, change)
 
@@ -383,7 +385,7 @@ async def record_transfer(
         made = await service.create_transfer(
             session, principal, actor, forms.as_decoded(data, dec_hook=decode_dong)
         )
-        return _done(drive_id, "transfer", made.number)
+        return _done(drive_id, "transfer", made)
 
     return await _send(request, session, principal, drive_id, "transfer", values, change)
 
@@ -403,7 +405,7 @@ async def _decide(
         data = forms.as_decoded(DecisionIn(note=note))
         decide = service.approve_adjustment if approve else service.reject_adjustment
         made = await decide(session, principal, actor, movement_id, data.note)
-        return _done(drive_id, "approved" if approve else "rejected", made.number)
+        return _done(drive_id, "approved" if approve else "rejected", made)
 
     return await _send(
         request, session, principal, drive_id, f"decision-{movement_id}", {"note": note}, change

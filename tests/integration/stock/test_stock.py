@@ -427,3 +427,20 @@ async def test_the_printed_records_hold_numbers_words_and_signatures(
     assert (
         await client.get(f"/api/conversions/{sold['id']}/pdf", headers=world.auth("volunteer"))
     ).status_code == 403
+
+
+async def test_a_count_worth_more_than_any_amount_and_a_negative_threshold_are_refused(
+    client: AsyncTestClient[Litestar], world: StockWorld
+) -> None:
+    await give_rice(client, world, "0.001", 1_000_000)
+    huge = await client.post(
+        "/api/adjustments", json=_count(world, "1000000000000", "found"), headers=world.auth("coordinator")
+    )
+    assert huge.status_code == 422
+    assert huge.json()["extra"]["field"] == "counted_quantity"
+    negative = await client.patch(
+        f"/api/units/{world.unit_id}", json={"adjustment_threshold": -1}, headers=world.auth("admin")
+    )
+    assert negative.status_code == 422
+    unit = await client.get(f"/api/units/{world.unit_id}", headers=world.auth("admin"))
+    assert unit.json()["adjustment_threshold"] == 1_000_000
