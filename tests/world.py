@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -12,10 +13,11 @@ from charity.accounts import signin
 from charity.audit.service import Actor
 from charity.clock import local_today
 from charity.db import Database
-from charity.donations.schemas import CashIn, DonorIn, GiftIn
+from charity.donations.schemas import CashIn, DonorIn, GiftIn, ItemIn
 from charity.donations.service import record_gift
 from charity.ledger.documents import take_number
 from charity.models import (
+    AdjustmentReason,
     BeneficiaryImport,
     ClosedPeriod,
     Consent,
@@ -34,6 +36,9 @@ from charity.models import (
     Role,
     Unit,
 )
+from charity.stock import service as stock
+from charity.stock.schemas import AdjustmentIn, ConversionIn, LineIn, TransferIn
+from charity.stock.schemas import CashIn as StockCashIn
 from tests import factories
 
 ROLE_NAMES = ("admin", "coordinator", "volunteer", "auditor", "outsider")
@@ -175,3 +180,45 @@ async def build_world(database: Database) -> World:
         )
         await session.flush()
     return world
+
+
+async def add_stock(database: Database, world: World) -> None:
+    """Stock for the commune's rice drive: 100 kg of rice given, 10 kg of it sold and 10 kg sent to a
+    rice drive of the district, and a count awaiting approval (the commune asks for one on every
+    count), made by a coordinator of the commune who is not the world's coordinator."""
+    async with database.write() as session:
+        district_drive = await factories.drive(session, world.units["DISTRICT"], name="Kho gạo huyện")
+        session.add(DriveItemType(drive_id=district_drive.id, item_type_id=world.ids["rice"]))
+        counter = await factories.user(session, username="counter", full_name="Người kiểm kê")
+        session.add(Membership(user_id=counter.id, unit_id=world.units["COMMUNE"], role=Role.COORDINATOR))
+        (await session.get_one(Unit, world.units["COMMUNE"])).adjustment_threshold = 0
+        await session.flush()
+        world.ids["district_drive"] = district_drive.id
+        token, _ = await signin.issue_api_token(session, counter, "127.0.0.1")
+        volunteer = await signin.principal_for_token(session, world.tokens["volunteer"])
+        coordinator = await signin.principal_for_token(session, world.tokens["coordinator"])
+        counting = await signin.principal_for_token(session, token)
+        drive, rice, today = world.ids["drive"], world.ids["rice"], local_today()
+        await record_gift(
+            session,
+            volunteer,
+            Actor(volunteer.user_id, "127.0.0.1"),
+            GiftIn(
+                drive_id=drive, received_on=today, items=[ItemIn(rice, Decimal(100), 10_000)], anonymous=True
+            ),
+        )
+        acting = Actor(coordinator.user_id, "127.0.0.1")
+        ten = [LineIn(rice, Decimal(10))]
+        sold = await stock.create_conversion(
+            session, coordinator, acting, ConversionIn(drive, today, ten, StockCashIn(100_000))
+        )
+        moved = await stock.create_transfer(
+            session, coordinator, acting, TransferIn(drive, district_drive.id, today, ten)
+        )
+        counted = await stock.create_adjustment(
+            session,
+            counting,
+            Actor(counting.user_id, "127.0.0.1"),
+            AdjustmentIn(drive, today, rice, Decimal(75), AdjustmentReason.LOST),
+        )
+        world.ids |= {"conversion": sold.id, "transfer": moved.id, "adjustment": counted.id}

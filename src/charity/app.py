@@ -68,6 +68,8 @@ from charity.requests import (
 )
 from charity.security_headers import add_security_headers
 from charity.settings import Settings
+from charity.stock import api as stock_api
+from charity.stock import web as stock_pages
 from charity.units import web as unit_pages
 from charity.units.api import UnitController
 
@@ -98,6 +100,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             *period_api.routes,
             *beneficiary_api.routes,
             *beneficiary_import_api.routes,
+            *stock_api.routes,
             ReceiptController,
             ReceiptBookController,
             DistributionController,
@@ -116,6 +119,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *register_pages.routes,
                     *period_pages.routes,
                     *drive_pages.routes,
+                    *stock_pages.routes,
                     *donor_pages.routes,
                     *beneficiary_import_pages.routes,
                     *beneficiary_pages.routes,

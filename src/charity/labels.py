@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from charity.models import (
     Absence,
+    AdjustmentReason,
     BeneficiaryKind,
     BeneficiaryStatus,
     ConsentGiver,
@@ -13,6 +14,8 @@ from charity.models import (
     DonorKind,
     DriveKind,
     DriveStatus,
+    MovementKind,
+    MovementStatus,
     PaymentMethod,
     Purpose,
     ReceiptForm,
@@ -111,4 +114,20 @@ ROUND_STATUSES = {
     RoundStatus.APPROVED: "Đã duyệt, chờ trao",
     RoundStatus.HANDED_OVER: "Đã trao",
     RoundStatus.CANCELLED: "Đã hủy",
+}
+MOVEMENT_KINDS = {
+    MovementKind.CONVERSION: "Bán hàng (chuyển đổi)",
+    MovementKind.ADJUSTMENT: "Kiểm kê",
+    MovementKind.TRANSFER: "Điều chuyển",
+}
+MOVEMENT_STATUSES = {
+    MovementStatus.POSTED: "Đã ghi sổ",
+    MovementStatus.PENDING: "Chờ duyệt",
+    MovementStatus.REJECTED: "Đã từ chối",
+}
+ADJUSTMENT_REASONS = {
+    AdjustmentReason.SPOILED: "Hư hỏng, mốc, hết hạn",
+    AdjustmentReason.LOST: "Hao hụt, mất",
+    AdjustmentReason.MISCOUNTED: "Ghi sai khi nhận",
+    AdjustmentReason.FOUND: "Thừa khi kiểm kê",
 }

@@ -83,5 +83,6 @@ class UnitController(Controller):
             receipt_form=data.receipt_form,
             large_gift_threshold=data.large_gift_threshold,
             review_months=data.review_months,
+            adjustment_threshold=data.adjustment_threshold,
         )
         return UnitOut.of(unit)

@@ -5,7 +5,7 @@ from typing import Literal
 
 import msgspec
 
-from charity.fields import Amount, Text
+from charity.fields import Amount, Text, UnitValue
 from charity.models import ReceiptForm, ReceiptPaper, Unit
 
 
@@ -29,6 +29,8 @@ class UnitUpdate(msgspec.Struct, forbid_unknown_fields=True):
     large_gift_threshold: Amount | None = None
     # How many months (1 to 60) a beneficiary's verification holds before it is due for review.
     review_months: int | None = None
+    # Above this value (đồng) a stock count's difference waits for a second coordinator; 0: every one.
+    adjustment_threshold: UnitValue | None = None
 
 
 class UnitOut(msgspec.Struct):
@@ -43,6 +45,7 @@ class UnitOut(msgspec.Struct):
     receipt_form: ReceiptForm
     large_gift_threshold: int
     review_months: int
+    adjustment_threshold: int
 
     @classmethod
     def of(cls, unit: Unit) -> UnitOut:
@@ -58,4 +61,5 @@ class UnitOut(msgspec.Struct):
             ReceiptForm(unit.receipt_form),
             unit.large_gift_threshold,
             unit.review_months,
+            unit.adjustment_threshold,
         )

@@ -132,6 +132,7 @@ async def update_unit(
     receipt_form: str | None = None,
     large_gift_threshold: int | None = None,
     review_months: int | None = None,
+    adjustment_threshold: int | None = None,
 ) -> Unit:
     """Change a unit's name, address or place in the tree (never under itself or its own descendants),
     or its settings. A new review period holds for the verifications made from then on."""
@@ -149,6 +150,13 @@ async def update_unit(
                 field="large_gift_threshold",
             )
         unit.large_gift_threshold = int(large_gift_threshold)
+    if adjustment_threshold is not None:
+        if not 0 <= adjustment_threshold <= MAX_AMOUNT:
+            raise Invalid(
+                "Ngưỡng duyệt chênh lệch kiểm kê phải là số nguyên đồng, không âm, tối đa 10.000 tỷ đồng.",
+                field="adjustment_threshold",
+            )
+        unit.adjustment_threshold = int(adjustment_threshold)
     if review_months is not None:
         if not REVIEW_MONTHS_MIN <= review_months <= REVIEW_MONTHS_MAX:
             raise Invalid(
@@ -191,4 +199,5 @@ def _settings(unit: Unit) -> dict[str, str | int | None]:
         "receipt_form": unit.receipt_form,
         "large_gift_threshold": unit.large_gift_threshold,
         "review_months": unit.review_months,
+        "adjustment_threshold": unit.adjustment_threshold,
     }

@@ -29,6 +29,7 @@ UNIT_FIELDS = (
     "zero_tens_word",
     "large_gift_threshold",
     "review_months",
+    "adjustment_threshold",
 )
 
 
@@ -100,6 +101,7 @@ def _values_of(unit: Unit, parent_code: str) -> dict[str, str]:
         "zero_tens_word": unit.zero_tens_word,
         "large_gift_threshold": f"{unit.large_gift_threshold:,}".replace(",", "."),
         "review_months": str(unit.review_months),
+        "adjustment_threshold": f"{unit.adjustment_threshold:,}".replace(",", "."),
     }
 
 
@@ -157,10 +159,10 @@ def _zero_tens_word(raw: str) -> str:
     return raw
 
 
-def _threshold(raw: str) -> int:
-    threshold = forms.dong(raw, field="large_gift_threshold", label="Ngưỡng xác nhận khoản lớn")
+def _threshold(raw: str, *, field: str, label: str, missing: str) -> int:
+    threshold = forms.dong(raw, field=field, label=label)
     if threshold is None:
-        raise Invalid("Nhập số tiền từ đó một khoản cần xác nhận lại.", field="large_gift_threshold")
+        raise Invalid(missing, field=field)
     return threshold
 
 
@@ -202,8 +204,19 @@ async def update_unit(
                 ReceiptPaper, values["receipt_paper"], field="receipt_paper", message="Chọn khổ giấy in."
             ),
             zero_tens_word=_zero_tens_word(values["zero_tens_word"]),
-            large_gift_threshold=_threshold(values["large_gift_threshold"]),
+            large_gift_threshold=_threshold(
+                values["large_gift_threshold"],
+                field="large_gift_threshold",
+                label="Ngưỡng xác nhận khoản lớn",
+                missing="Nhập số tiền từ đó một khoản cần xác nhận lại.",
+            ),
             review_months=_review_months(values["review_months"]),
+            adjustment_threshold=_threshold(
+                values["adjustment_threshold"],
+                field="adjustment_threshold",
+                label="Ngưỡng duyệt chênh lệch kiểm kê",
+                missing="Nhập giá trị chênh lệch kiểm kê từ đó cần một điều phối viên khác duyệt.",
+            ),
         )
         return f"/admin/units/{unit_id}?saved=1"
 

@@ -19,7 +19,7 @@ from charity.app import create_app
 from charity.clock import local_today
 from charity.db import Database
 from charity.settings import Settings
-from tests.world import IMPORT_CSV, IMPORT_TOKEN, World, build_world
+from tests.world import IMPORT_CSV, IMPORT_TOKEN, World, add_stock, build_world
 
 STRONG = "Mat-khau-moi-2026!"
 TODAY = local_today().isoformat()
@@ -281,6 +281,101 @@ MATRIX = [
         admin_only(200),
         path=lambda w: f"/api/periods/{w.ids['period']}/reopen",
         body=lambda _w: {"reason": "Bổ sung biên nhận bị sót"},
+    ),
+    # Stock documents: coordinators record them, coordinators and auditors read them.
+    Case(
+        "POST",
+        "/api/conversions",
+        coordinators(201),
+        body=lambda w: {
+            "drive_id": w.ids["drive"],
+            "moved_on": TODAY,
+            "items": [{"item_type_id": w.ids["rice"], "quantity": "5"}],
+            "cash": {"amount": 60_000},
+            "buyer": "Đại lý gạo",
+        },
+    ),
+    Case(
+        "POST",
+        "/api/adjustments",
+        coordinators(201),
+        body=lambda w: {
+            "drive_id": w.ids["drive"],
+            "counted_on": TODAY,
+            "item_type_id": w.ids["rice"],
+            "counted_quantity": "79",
+            "reason": "lost",
+        },
+    ),
+    Case(
+        "POST",
+        "/api/adjustments/{movement_id:int}/approve",
+        coordinators(200),
+        path=lambda w: f"/api/adjustments/{w.ids['adjustment']}/approve",
+        body=lambda _w: {},
+    ),
+    Case(
+        "POST",
+        "/api/adjustments/{movement_id:int}/reject",
+        coordinators(200),
+        path=lambda w: f"/api/adjustments/{w.ids['adjustment']}/reject",
+        body=lambda _w: {"note": "Đếm lại"},
+    ),
+    Case(
+        "POST",
+        "/api/transfers",
+        coordinators(201),
+        body=lambda w: {
+            "from_drive_id": w.ids["drive"],
+            "to_drive_id": w.ids["district_drive"],
+            "moved_on": TODAY,
+            "items": [{"item_type_id": w.ids["rice"], "quantity": "5"}],
+        },
+    ),
+    Case(
+        "GET",
+        "/api/drives/{drive_id:int}/stock",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/drives/{w.ids['drive']}/stock",
+    ),
+    Case("GET", "/api/conversions", signed_in(403, coordinator=200, auditor=200, outsider=200)),
+    Case(
+        "GET",
+        "/api/conversions/{movement_id:int}",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/conversions/{w.ids['conversion']}",
+    ),
+    Case(
+        "GET",
+        "/api/conversions/{movement_id:int}/pdf",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/conversions/{w.ids['conversion']}/pdf",
+    ),
+    Case("GET", "/api/adjustments", signed_in(403, coordinator=200, auditor=200, outsider=200)),
+    Case(
+        "GET",
+        "/api/adjustments/{movement_id:int}",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/adjustments/{w.ids['adjustment']}",
+    ),
+    Case(
+        "GET",
+        "/api/adjustments/{movement_id:int}/pdf",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/adjustments/{w.ids['adjustment']}/pdf",
+    ),
+    Case("GET", "/api/transfers", signed_in(403, coordinator=200, auditor=200, outsider=200)),
+    Case(
+        "GET",
+        "/api/transfers/{movement_id:int}",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/transfers/{w.ids['transfer']}",
+    ),
+    Case(
+        "GET",
+        "/api/transfers/{movement_id:int}/pdf",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/transfers/{w.ids['transfer']}/pdf",
     ),
     Case("GET", "/api/beneficiaries", readers(200, outsider=200)),
     Case(
@@ -830,6 +925,69 @@ MATRIX = [
         on_page(signed_in(403, coordinator=200, auditor=200, outsider=200)),
         body=lambda _w: {"kind": "voids", "format": "csv"},
     ),
+    Case(
+        "GET",
+        "/drives/{drive_id:int}/stock",
+        on_page(signed_in(403, coordinator=200, auditor=200, outsider=404)),
+        path=lambda w: f"/drives/{w.ids['drive']}/stock",
+    ),
+    Case(
+        "POST",
+        "/drives/{drive_id:int}/stock/conversions",
+        on_page(coordinators(303)),
+        path=lambda w: f"/drives/{w.ids['drive']}/stock/conversions",
+        body=lambda w: {
+            "moved_on": TODAY,
+            "item_type_id": str(w.ids["rice"]),
+            "quantity": "5",
+            "cash_amount": "60.000",
+            "cash_method": "cash",
+        },
+    ),
+    Case(
+        "POST",
+        "/drives/{drive_id:int}/stock/adjustments",
+        on_page(coordinators(303)),
+        path=lambda w: f"/drives/{w.ids['drive']}/stock/adjustments",
+        body=lambda w: {
+            "counted_on": TODAY,
+            "item_type_id": str(w.ids["rice"]),
+            "counted_quantity": "79",
+            "reason": "lost",
+        },
+    ),
+    Case(
+        "POST",
+        "/drives/{drive_id:int}/stock/transfers",
+        on_page(coordinators(303)),
+        path=lambda w: f"/drives/{w.ids['drive']}/stock/transfers",
+        body=lambda w: {
+            "moved_on": TODAY,
+            "to_drive_id": str(w.ids["district_drive"]),
+            "item_type_id": str(w.ids["rice"]),
+            "quantity": "5",
+        },
+    ),
+    Case(
+        "POST",
+        "/drives/{drive_id:int}/stock/adjustments/{movement_id:int}/approve",
+        on_page(coordinators(303)),
+        path=lambda w: f"/drives/{w.ids['drive']}/stock/adjustments/{w.ids['adjustment']}/approve",
+        body=lambda _w: {},
+    ),
+    Case(
+        "POST",
+        "/drives/{drive_id:int}/stock/adjustments/{movement_id:int}/reject",
+        on_page(coordinators(303)),
+        path=lambda w: f"/drives/{w.ids['drive']}/stock/adjustments/{w.ids['adjustment']}/reject",
+        body=lambda _w: {"note": "Đếm lại"},
+    ),
+    Case(
+        "GET",
+        "/stock/{movement_id:int}/pdf",
+        on_page(signed_in(403, coordinator=200, auditor=200, outsider=404)),
+        path=lambda w: f"/stock/{w.ids['conversion']}/pdf",
+    ),
     Case("GET", "/periods", on_page(signed_in(403, admin=200, coordinator=200, auditor=200, outsider=200))),
     Case(
         "POST",
@@ -900,6 +1058,7 @@ MATRIX = [
             "zero_tens_word": "lẻ",
             "large_gift_threshold": "50.000.000",
             "review_months": "24",
+            "adjustment_threshold": "1.000.000",
         },
     ),
     Case("GET", "/account/password", pages(200)),
@@ -1049,6 +1208,7 @@ async def test_each_role_gets_the_answer_of_the_permission_table(
 ) -> None:
     database = Database(database_url)
     world = await build_world(database)
+    await add_stock(database, world)
     await database.dispose()
     async with AsyncTestClient(app=create_app(settings)) as client:
         headers: dict[str, str] = {}

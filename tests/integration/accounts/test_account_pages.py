@@ -225,6 +225,7 @@ async def test_the_unit_form_saves_receipt_settings_and_refuses_what_no_option_o
     assert "Phiếu thu mẫu C40-BB (kế toán hành chính, sự nghiệp)" in page
     assert "Khoản từ bao nhiêu đồng cần xác nhận lại" in page
     assert "Thời hạn công nhận đối tượng (tháng)" in page
+    assert "Chênh lệch kiểm kê trên bao nhiêu đồng cần điều phối viên khác duyệt" in page
     good = {
         "name": "Chi hội Phụ nữ xã",
         "address": "",
@@ -234,6 +235,7 @@ async def test_the_unit_form_saves_receipt_settings_and_refuses_what_no_option_o
         "zero_tens_word": "lẻ",
         "large_gift_threshold": "50.000.000",
         "review_months": "24",
+        "adjustment_threshold": "2.000.000",
     }
     for field, bad in (
         ("receipt_form", "01-XX"),
@@ -246,6 +248,8 @@ async def test_the_unit_form_saves_receipt_settings_and_refuses_what_no_option_o
         ("review_months", "0"),
         ("review_months", "61"),
         ("review_months", "mười"),
+        ("adjustment_threshold", ""),
+        ("adjustment_threshold", "nhiều"),
         ("name", ""),
         ("parent_code", "COMMUNE"),
     ):
@@ -271,4 +275,5 @@ async def test_the_unit_form_saves_receipt_settings_and_refuses_what_no_option_o
         )
         assert unit.large_gift_threshold == 50_000_000
         assert unit.review_months == 24
+        assert unit.adjustment_threshold == 2_000_000
     assert "Đã lưu thông tin đơn vị." in (await client.get(response.headers["location"])).text
