@@ -55,6 +55,8 @@ from charity.text import clean
 
 READERS = (Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 MANAGERS = (Role.COORDINATOR,)
+# Who may check a drive's ledger: those who answer for its books.
+VERIFIERS = (Role.COORDINATOR, Role.AUDITOR)
 # Decree 93/2021/NĐ-CP: an appeal receives for at most 90 days and distributes within 20 days after.
 APPEAL_MAX_DAYS = 90
 APPEAL_DISTRIBUTION_DAYS = 20
@@ -246,6 +248,30 @@ async def list_drives(
     return await page_of(
         session, statement, Drive.starts_on.desc(), Drive.id.desc(), limit=limit, offset=offset
     )
+
+
+# The dashboard warns of an appeal's distribution deadline this many days ahead.
+DEADLINE_WARNING_DAYS = 10
+
+
+async def appeals_to_distribute(session: AsyncSession, principal: Principal, today: date) -> list[Drive]:
+    """The appeals in the caller's scope (as coordinator or auditor) whose distribution deadline
+    matters now: their receiving window has closed or the deadline is at most
+    `DEADLINE_WARNING_DAYS` away (or past). The nearest deadline first."""
+    statement = (
+        _visible(principal, VERIFIERS)
+        .where(
+            Drive.kind == DriveKind.APPEAL,
+            Drive.distribution_deadline.is_not(None),
+            Drive.status != DriveStatus.DRAFT,
+            (Drive.status == DriveStatus.CLOSED)
+            | (Drive.ends_on < today)
+            | (Drive.distribution_deadline <= today + timedelta(days=DEADLINE_WARNING_DAYS)),
+        )
+        .order_by(Drive.distribution_deadline, Drive.id)
+        .limit(100)
+    )
+    return list((await session.execute(statement)).scalars())
 
 
 async def _check_item_types(session: AsyncSession, items: list[DriveItemIn]) -> None:
@@ -612,10 +638,6 @@ async def summary(session: AsyncSession, principal: Principal, drive_id: int) ->
         households_reached=households,
         people_in_groups=people,
     )
-
-
-# Who may check a drive's ledger: those who answer for its books.
-VERIFIERS = (Role.COORDINATOR, Role.AUDITOR)
 
 
 def _entry_out(mark: Mark | None) -> ChainEntryOut | None:

@@ -79,6 +79,17 @@ def flows_view(summary: DriveSummary) -> list[dict[str, str]]:
     ]
 
 
+def held_text(summary: DriveSummary) -> str:
+    """What the drive still holds, each asset it holds any of: "1.000.000 đ · 250 kg Gạo"."""
+    return " · ".join(
+        format_vnd(asset.held.amount)
+        if asset.held.quantity is None
+        else f"{format_quantity(asset.held.quantity)} {asset.unit_of_measure} {asset.name}"
+        for asset in summary.flows
+        if asset.held.amount or asset.held.quantity
+    )
+
+
 def _raised(asset: AssetFlows | None) -> Flow:
     """What a drive raised of an asset toward its target: gifts and transfers in."""
     if asset is None:
