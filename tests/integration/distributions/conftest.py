@@ -49,5 +49,6 @@ async def signed_in(
 
 
 def text_of(html: str) -> str:
-    """A page's text as a reader sees it, tags dropped and spaces folded."""
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    """A page's text as a reader sees it, tags dropped and spaces folded (none before a comma or a
+    full stop that follows a tag)."""
+    return re.sub(r" ([,.])", r"\1", " ".join(re.sub(r"<[^>]+>", " ", html).split()))
