@@ -39,6 +39,7 @@ from charity.books import web as book_pages
 from charity.dashboard import web as dashboard_pages
 from charity.db import Database
 from charity.distributions.api import DistributionController, RoundController
+from charity.distributions.history import received_section
 from charity.donations import api as gift_api
 from charity.donations import web as gift_pages
 from charity.donors import web as donor_pages
@@ -141,6 +142,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
             "session": Provide(provide_session),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "actor": Provide(provide_actor, sync_to_thread=False),
+            # The beneficiary record page shows what the person received: the distributions
+            # feature, above the beneficiaries one, makes that section.
+            "received": Provide(lambda: received_section, sync_to_thread=False),
         },
         exception_handlers={
             DomainError: domain_error_handler,

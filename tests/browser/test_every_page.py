@@ -20,6 +20,7 @@ COORDINATOR_PAGES = {
     "donors": "/donors",
     "donors-search": "/donors?q=nguyen",
     "registers": "/registers",
+    "registers-distributions": "/registers?kind=distributions",
     "beneficiary-import-form": "/beneficiaries/import",
     "beneficiaries": "/beneficiaries",
     "beneficiary-new": "/beneficiaries/new",

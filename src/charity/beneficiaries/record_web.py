@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,6 +49,10 @@ from charity.pages import page
 from charity.requests import Acting, Caller, DbSession, submit
 
 HIDDEN = "Không hiển thị với vai trò của bạn"
+# What a beneficiary received, for the record page ("Đã nhận hỗ trợ"): a section made by the
+# distributions feature, which sits above this one; the app provides it as the `received` dependency.
+ReceivedSection = Callable[[AsyncSession, Principal, int], Awaitable[dict[str, Any] | None]]
+Received = NamedDependency[ReceivedSection]
 
 
 # What a reader's role may not see, named once for the sentence that says so (`hidden` names).
@@ -167,6 +172,7 @@ async def _record_page(
     request: Request,
     session: AsyncSession,
     principal: Principal,
+    received: ReceivedSection,
     beneficiary_id: int,
     *,
     notice: str = "",
@@ -207,14 +213,22 @@ async def _record_page(
         values=values or {},
         errors=errors or {},
         today=local_today().isoformat(),
+        received=await received(session, principal, beneficiary_id),
     )
 
 
 @get("/beneficiaries/{beneficiary_id:int}", opt=READ)
 async def beneficiary_page(
-    request: Request, session: DbSession, principal: Caller, beneficiary_id: PathId, done: QueryText = ""
+    request: Request,
+    session: DbSession,
+    principal: Caller,
+    received: Received,
+    beneficiary_id: PathId,
+    done: QueryText = "",
 ) -> Template:
-    return await _record_page(request, session, principal, beneficiary_id, notice=DONE.get(done, ""))
+    return await _record_page(
+        request, session, principal, received, beneficiary_id, notice=DONE.get(done, "")
+    )
 
 
 def _meeting_date(raw: str) -> date | None:
@@ -225,6 +239,7 @@ async def _decide(
     request: Request,
     session: AsyncSession,
     principal: Principal,
+    received: ReceivedSection,
     beneficiary_id: int,
     form: str,
     names: tuple[str, ...],
@@ -244,6 +259,7 @@ async def _decide(
             request,
             session,
             principal,
+            received,
             beneficiary_id,
             form=form,
             values=values,
@@ -256,7 +272,12 @@ async def _decide(
 
 @post("/beneficiaries/{beneficiary_id:int}/verify", opt=COORDINATE)
 async def verify(
-    request: Request, session: DbSession, principal: Caller, actor: Acting, beneficiary_id: PathId
+    request: Request,
+    session: DbSession,
+    principal: Caller,
+    actor: Acting,
+    received: Received,
+    beneficiary_id: PathId,
 ) -> Template | Redirect:
     async def change(values: dict[str, str]) -> None:
         data = forms.as_decoded(
@@ -280,6 +301,7 @@ async def verify(
         request,
         session,
         principal,
+        received,
         beneficiary_id,
         "verified",
         ("meeting_date", "minutes_number", "note"),
@@ -289,7 +311,12 @@ async def verify(
 
 @post("/beneficiaries/{beneficiary_id:int}/reject", opt=COORDINATE)
 async def reject(
-    request: Request, session: DbSession, principal: Caller, actor: Acting, beneficiary_id: PathId
+    request: Request,
+    session: DbSession,
+    principal: Caller,
+    actor: Acting,
+    received: Received,
+    beneficiary_id: PathId,
 ) -> Template | Redirect:
     async def change(values: dict[str, str]) -> None:
         data = forms.as_decoded(
@@ -313,6 +340,7 @@ async def reject(
         request,
         session,
         principal,
+        received,
         beneficiary_id,
         "rejected",
         ("reason", "meeting_date", "minutes_number"),
@@ -326,6 +354,7 @@ async def withdraw_consent(
     session: DbSession,
     principal: Caller,
     actor: Acting,
+    received: Received,
     beneficiary_id: PathId,
     consent_id: PathId,
 ) -> Template | Redirect:
@@ -334,7 +363,9 @@ async def withdraw_consent(
         withdrawn_on = forms.day(raw, field="withdrawn_on", label="Ngày rút lại") if raw.strip() else None
         await service.withdraw_consent(session, principal, actor, beneficiary_id, consent_id, withdrawn_on)
 
-    return await _decide(request, session, principal, beneficiary_id, "withdrawn", ("withdrawn_on",), change)
+    return await _decide(
+        request, session, principal, received, beneficiary_id, "withdrawn", ("withdrawn_on",), change
+    )
 
 
 def _consent_page(

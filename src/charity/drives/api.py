@@ -140,7 +140,11 @@ class DriveController(Controller):
         "/{drive_id:int}/summary",
         opt=READ,
         summary="A drive's totals",
-        description="Receipts issued and void, donors, cash and goods received, and progress to the targets.",
+        description="Receipts issued and void, donors, what the drive holds (`cash_total`, `goods_value`, "
+        "`items`), progress to the targets of what it raised, and per asset (`flows`) what came in (gifts net "
+        "of voids, transfers in, conversions' money), what went out (distributions net of voids, conversions' "
+        "goods, transfers out, adjustments) and what is held; distributions handed over, households reached "
+        "and people in counted groups.",
     )
     async def drive_summary(self, session: DbSession, principal: Caller, drive_id: PathId) -> DriveSummary:
         return await service.summary(session, principal, drive_id)

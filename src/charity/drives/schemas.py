@@ -93,7 +93,39 @@ class ItemProgress(msgspec.Struct):
     progress: float | None
 
 
+class Flow(msgspec.Struct):
+    """An amount of one asset: đồng (`quantity` null) or an item type, valued in đồng."""
+
+    amount: int
+    quantity: Decimal | None
+
+
+class AssetFlows(msgspec.Struct):
+    """What came into a drive of one asset, what went out, and what it holds: `came_in` is gifts
+    (net of voided receipts), transfers in and conversions' money; `went_out` is distributions (net
+    of voided ones), conversions' goods, transfers out and adjustments (net: a count that found more
+    than the book takes out less); `held` = `came_in` − `went_out`, the books' closing balance."""
+
+    item_type_id: int | None
+    name: str
+    unit_of_measure: str
+    gifts: Flow
+    transfers_in: Flow
+    conversions_in: Flow
+    distributions: Flow
+    conversions_out: Flow
+    transfers_out: Flow
+    adjustments: Flow
+    came_in: Flow
+    went_out: Flow
+    held: Flow
+
+
 class DriveSummary(msgspec.Struct):
+    """A drive's totals. `cash_total`, `goods_value`, `total_value` and `items[].quantity`/`value` are
+    what the drive holds now; the progress ratios are what it raised (gifts and transfers in) against
+    its targets, so giving out does not undo them."""
+
     drive_id: int
     status: DriveStatus
     receipts_issued: int
@@ -105,6 +137,12 @@ class DriveSummary(msgspec.Struct):
     target_amount: int | None
     cash_progress: float | None
     items: list[ItemProgress]
+    # đồng first, then each item type by name.
+    flows: list[AssetFlows]
+    distributions_handed_over: int
+    # Households (beneficiaries) that received at least once, and the people of counted groups.
+    households_reached: int
+    people_in_groups: int
 
 
 class ChainEntryOut(msgspec.Struct):

@@ -16,20 +16,24 @@ from charity.audit.service import Actor, record
 from charity.clock import format_date
 from charity.db import Database, page_of
 from charity.drives.schemas import (
+    AssetFlows,
     ChainCheckOut,
     ChainEntryOut,
     DriveItemIn,
     DriveItemOut,
     DriveOut,
     DriveSummary,
+    Flow,
     ItemProgress,
     PrintedCheckOut,
 )
 from charity.errors import Conflict, Invalid, NotFound
-from charity.ledger.service import ChainReport, Mark, balances, verify_chain
+from charity.ledger.service import ChainReport, Mark, verify_chain
 from charity.models import (
     DECREE_93_PURPOSES,
     MAX_AMOUNT,
+    Distribution,
+    DistributionStatus,
     Donation,
     DonationItem,
     Drive,
@@ -38,16 +42,21 @@ from charity.models import (
     DrivePurpose,
     DriveStatus,
     ItemType,
+    LedgerEntry,
+    MovementKind,
     Purpose,
     Receipt,
     ReceiptStatus,
     Role,
+    StockMovement,
     Unit,
 )
 from charity.text import clean
 
 READERS = (Role.VOLUNTEER, Role.COORDINATOR, Role.AUDITOR)
 MANAGERS = (Role.COORDINATOR,)
+# Who may check a drive's ledger: those who answer for its books.
+VERIFIERS = (Role.COORDINATOR, Role.AUDITOR)
 # Decree 93/2021/NĐ-CP: an appeal receives for at most 90 days and distributes within 20 days after.
 APPEAL_MAX_DAYS = 90
 APPEAL_DISTRIBUTION_DAYS = 20
@@ -239,6 +248,30 @@ async def list_drives(
     return await page_of(
         session, statement, Drive.starts_on.desc(), Drive.id.desc(), limit=limit, offset=offset
     )
+
+
+# The dashboard warns of an appeal's distribution deadline this many days ahead.
+DEADLINE_WARNING_DAYS = 10
+
+
+async def appeals_to_distribute(session: AsyncSession, principal: Principal, today: date) -> list[Drive]:
+    """The appeals in the caller's scope (as coordinator or auditor) whose distribution deadline
+    matters now: their receiving window has closed or the deadline is at most
+    `DEADLINE_WARNING_DAYS` away (or past). The nearest deadline first."""
+    statement = (
+        _visible(principal, VERIFIERS)
+        .where(
+            Drive.kind == DriveKind.APPEAL,
+            Drive.distribution_deadline.is_not(None),
+            Drive.status != DriveStatus.DRAFT,
+            (Drive.status == DriveStatus.CLOSED)
+            | (Drive.ends_on < today)
+            | (Drive.distribution_deadline <= today + timedelta(days=DEADLINE_WARNING_DAYS)),
+        )
+        .order_by(Drive.distribution_deadline, Drive.id)
+        .limit(100)
+    )
+    return list((await session.execute(statement)).scalars())
 
 
 async def _check_item_types(session: AsyncSession, items: list[DriveItemIn]) -> None:
@@ -443,8 +476,110 @@ def _ratio(done: Decimal | int, target: Decimal | int | None) -> float | None:
     return round(float(Decimal(done) / Decimal(target)), 4) if target else None
 
 
+class _Sums:
+    """What one asset's entries add up to, per kind of movement, as they are read."""
+
+    def __init__(self, goods: bool) -> None:
+        self.goods = goods
+        self.by_kind: dict[str, tuple[int, Decimal]] = {}
+
+    def add(self, kind: str, amount: int, quantity: Decimal) -> None:
+        held_amount, held_quantity = self.by_kind.get(kind, (0, Decimal(0)))
+        self.by_kind[kind] = (held_amount + amount, held_quantity + quantity)
+
+    def flow(self, *kinds: str, sign: int = 1) -> Flow:
+        amount = sum(self.by_kind.get(kind, (0, Decimal(0)))[0] for kind in kinds)
+        quantity = sum((self.by_kind.get(kind, (0, Decimal(0)))[1] for kind in kinds), Decimal(0))
+        return Flow(sign * amount, sign * quantity if self.goods else None)
+
+
+_IN = ("gifts", "transfers_in", "conversions_in")
+_OUT = ("distributions", "conversions_out", "transfers_out", "adjustments")
+
+
+def _kind_of(drive_id: int, goods: bool, has_distribution: bool, movement: str | None, to: int | None) -> str:
+    """Which movement an entry is part of, its void included (a void posts to the same document)."""
+    if has_distribution:
+        return "distributions"
+    if movement == MovementKind.ADJUSTMENT:
+        return "adjustments"
+    if movement == MovementKind.TRANSFER:
+        return "transfers_in" if to == drive_id else "transfers_out"
+    if movement == MovementKind.CONVERSION:
+        # Goods are sold: the goods go out, the price comes in.
+        return "conversions_out" if goods else "conversions_in"
+    return "gifts"
+
+
+async def _flows(session: AsyncSession, drive_id: int) -> dict[int | None, _Sums]:
+    """The drive's entries summed per asset and kind of movement, in one reading of its ledger."""
+    rows = await session.execute(
+        select(
+            LedgerEntry.item_type_id,
+            LedgerEntry.distribution_id.is_not(None),
+            StockMovement.kind,
+            StockMovement.to_drive_id,
+            func.sum(LedgerEntry.amount),
+            func.sum(LedgerEntry.quantity),
+        )
+        .outerjoin(StockMovement, StockMovement.id == LedgerEntry.movement_id)
+        .where(LedgerEntry.drive_id == drive_id)
+        .group_by(
+            LedgerEntry.item_type_id,
+            LedgerEntry.distribution_id.is_not(None),
+            StockMovement.kind,
+            StockMovement.to_drive_id,
+        )
+    )
+    sums: dict[int | None, _Sums] = {}
+    for item_type_id, has_distribution, movement, to, amount, quantity in rows:
+        goods = item_type_id is not None
+        kind = _kind_of(drive_id, goods, bool(has_distribution), movement, to)
+        # PostgreSQL sums BIGINT into NUMERIC.
+        sums.setdefault(item_type_id, _Sums(goods)).add(kind, int(amount or 0), Decimal(quantity or 0))
+    return sums
+
+
+def _asset_flows(item_type_id: int | None, item_type: ItemType | None, sums: _Sums) -> AssetFlows:
+    return AssetFlows(
+        item_type_id=item_type_id,
+        name=item_type.name if item_type else "Tiền",
+        unit_of_measure=item_type.unit_of_measure if item_type else "đ",
+        gifts=sums.flow("gifts"),
+        transfers_in=sums.flow("transfers_in"),
+        conversions_in=sums.flow("conversions_in"),
+        # What went out is entered negative in the ledger, and shown as the quantity that left.
+        distributions=sums.flow("distributions", sign=-1),
+        conversions_out=sums.flow("conversions_out", sign=-1),
+        transfers_out=sums.flow("transfers_out", sign=-1),
+        adjustments=sums.flow("adjustments", sign=-1),
+        came_in=sums.flow(*_IN),
+        went_out=sums.flow(*_OUT, sign=-1),
+        held=sums.flow(*_IN, *_OUT),
+    )
+
+
+async def _reached(session: AsyncSession, drive_id: int) -> tuple[int, int, int]:
+    """How many distributions the drive handed over (not voided), to how many households, and how
+    many people of counted groups they fed or served."""
+    handed_over = and_(
+        Distribution.drive_id == drive_id, Distribution.status == DistributionStatus.HANDED_OVER
+    )
+    count, households, people = (
+        await session.execute(
+            select(
+                func.count(),
+                func.count(func.distinct(Distribution.beneficiary_id)),
+                func.coalesce(func.sum(Distribution.group_count), 0),
+            ).where(handed_over)
+        )
+    ).one()
+    return count, households, int(people)
+
+
 async def summary(session: AsyncSession, principal: Principal, drive_id: int) -> DriveSummary:
-    """Totals and progress, from the ledger (what the drive holds) and the receipts (how many gifts)."""
+    """Totals and progress, from the ledger (what came in, went out and is held) and the receipts
+    and distributions (how many gifts, to how many)."""
     drive = await get_drive(session, principal, drive_id)
     counts = (
         await session.execute(
@@ -457,30 +592,35 @@ async def summary(session: AsyncSession, principal: Principal, drive_id: int) ->
             .join(Donation, and_(Donation.id == Receipt.donation_id, Donation.drive_id == drive.id))
         )
     ).one()
-    held = {balance.item_type_id: balance for balance in await balances(session, drive.id)}
+    sums = await _flows(session, drive.id)
     accepted = (await accepted_items(session, [drive.id]))[drive.id]
-    goods_ids = {item.item_type_id for item in accepted} | {key for key in held if key is not None}
+    goods_ids = {item.item_type_id for item in accepted} | {key for key in sums if key is not None}
     types = {
         t.id: t for t in (await session.execute(select(ItemType).where(ItemType.id.in_(goods_ids)))).scalars()
     }
     targets = {item.item_type_id: item.target_quantity for item in accepted}
+    money = _asset_flows(None, None, sums.get(None, _Sums(goods=False)))
+    flows = [money] if None in sums else []
     items = []
     for item_type_id in sorted(goods_ids, key=lambda i: types[i].name):
-        balance = held.get(item_type_id)
-        quantity = balance.quantity if balance and balance.quantity is not None else Decimal(0)
+        flow = _asset_flows(item_type_id, types[item_type_id], sums.get(item_type_id, _Sums(goods=True)))
+        if item_type_id in sums:
+            flows.append(flow)
+        raised = (flow.gifts.quantity or Decimal(0)) + (flow.transfers_in.quantity or Decimal(0))
         items.append(
             ItemProgress(
                 item_type_id=item_type_id,
                 name=types[item_type_id].name,
                 unit_of_measure=types[item_type_id].unit_of_measure,
-                quantity=quantity,
-                value=balance.amount if balance else 0,
+                quantity=flow.held.quantity or Decimal(0),
+                value=flow.held.amount,
                 target_quantity=targets.get(item_type_id),
-                progress=_ratio(quantity, targets.get(item_type_id)),
+                progress=_ratio(raised, targets.get(item_type_id)),
             )
         )
-    cash = held[None].amount if None in held else 0
+    cash = money.held.amount
     goods_value = sum(item.value for item in items)
+    handed_over, households, people = await _reached(session, drive.id)
     return DriveSummary(
         drive_id=drive.id,
         status=DriveStatus(drive.status),
@@ -491,13 +631,13 @@ async def summary(session: AsyncSession, principal: Principal, drive_id: int) ->
         goods_value=goods_value,
         total_value=cash + goods_value,
         target_amount=drive.target_amount,
-        cash_progress=_ratio(cash, drive.target_amount),
+        cash_progress=_ratio(money.gifts.amount + money.transfers_in.amount, drive.target_amount),
         items=items,
+        flows=flows,
+        distributions_handed_over=handed_over,
+        households_reached=households,
+        people_in_groups=people,
     )
-
-
-# Who may check a drive's ledger: those who answer for its books.
-VERIFIERS = (Role.COORDINATOR, Role.AUDITOR)
 
 
 def _entry_out(mark: Mark | None) -> ChainEntryOut | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -18,7 +19,7 @@ from charity.access import Principal, allow, may, scope_units
 from charity.audit.service import Actor
 from charity.clock import format_date, local_today
 from charity.drives import service
-from charity.drives.schemas import DriveItemIn, DriveOut, DriveSummary
+from charity.drives.schemas import AssetFlows, DriveItemIn, DriveOut, DriveSummary, Flow
 from charity.errors import DomainError, Invalid
 from charity.fields import PathId
 from charity.item_types.service import list_item_types
@@ -37,8 +38,72 @@ def _percent(progress: float | None) -> int | None:
     return None if progress is None else max(0, min(100, round(progress * 100)))
 
 
+_CAME_IN = (("gifts", "ủng hộ"), ("transfers_in", "chuyển đến"), ("conversions_in", "tiền bán hàng"))
+_WENT_OUT = (
+    ("distributions", "đã trao"),
+    ("conversions_out", "đã bán"),
+    ("transfers_out", "chuyển đi"),
+    ("adjustments", "điều chỉnh sau kiểm kê"),
+)
+
+
+def _amount(flow: Flow, unit: str) -> str:
+    if flow.quantity is None:
+        return format_vnd(flow.amount)
+    return f"{format_quantity(flow.quantity)} {unit}"
+
+
+def _parts(asset: AssetFlows, names: tuple[tuple[str, str], ...]) -> str:
+    """The movements a total is made of, those that moved anything: "ủng hộ 300 kg · chuyển đến 50 kg"."""
+    flows = [(label, getattr(asset, name)) for name, label in names]
+    return " · ".join(
+        f"{label} {_amount(flow, asset.unit_of_measure)}"
+        for label, flow in flows
+        if flow.amount or flow.quantity
+    )
+
+
+def flows_view(summary: DriveSummary) -> list[dict[str, str]]:
+    """Each asset: what came in, what went out and what is held, with what each total is made of."""
+    return [
+        {
+            "name": asset.name,
+            "came_in": _amount(asset.came_in, asset.unit_of_measure),
+            "came_in_parts": _parts(asset, _CAME_IN),
+            "went_out": _amount(asset.went_out, asset.unit_of_measure),
+            "went_out_parts": _parts(asset, _WENT_OUT),
+            "held": _amount(asset.held, asset.unit_of_measure),
+            "held_value": format_vnd(asset.held.amount) if asset.held.quantity is not None else "",
+        }
+        for asset in summary.flows
+    ]
+
+
+def held_text(summary: DriveSummary) -> str:
+    """What the drive still holds, each asset it holds any of: "1.000.000 đ · 250 kg Gạo"."""
+    return " · ".join(
+        format_vnd(asset.held.amount)
+        if asset.held.quantity is None
+        else f"{format_quantity(asset.held.quantity)} {asset.unit_of_measure} {asset.name}"
+        for asset in summary.flows
+        if asset.held.amount or asset.held.quantity
+    )
+
+
+def _raised(asset: AssetFlows | None) -> Flow:
+    """What a drive raised of an asset toward its target: gifts and transfers in."""
+    if asset is None:
+        return Flow(0, None)
+    quantity = None
+    if asset.gifts.quantity is not None and asset.transfers_in.quantity is not None:
+        quantity = asset.gifts.quantity + asset.transfers_in.quantity
+    return Flow(asset.gifts.amount + asset.transfers_in.amount, quantity)
+
+
 def progress_view(drive: DriveOut, summary: DriveSummary) -> dict[str, Any]:
-    """A drive with its totals and bars, as the dashboard and the drive pages show it."""
+    """A drive with its totals and bars, as the dashboard and the drive pages show it: the bars are
+    what it raised against its targets; the totals what it holds."""
+    assets = {asset.item_type_id: asset for asset in summary.flows}
     return {
         "id": drive.id,
         "name": drive.name,
@@ -52,6 +117,7 @@ def progress_view(drive: DriveOut, summary: DriveSummary) -> dict[str, Any]:
         "voids": summary.receipts_void,
         "donors": summary.donors,
         "cash": format_vnd(summary.cash_total),
+        "raised": format_vnd(_raised(assets.get(None)).amount),
         "goods_value": format_vnd(summary.goods_value),
         "total": format_vnd(summary.total_value),
         "target": format_vnd(summary.target_amount) if summary.target_amount else "",
@@ -60,6 +126,8 @@ def progress_view(drive: DriveOut, summary: DriveSummary) -> dict[str, Any]:
             {
                 "name": item.name,
                 "quantity": f"{format_quantity(item.quantity)} {item.unit_of_measure}",
+                "raised": f"{format_quantity(_raised(assets.get(item.item_type_id)).quantity or Decimal(0))}"
+                f" {item.unit_of_measure}",
                 "value": format_vnd(item.value),
                 "target": f"{format_quantity(item.target_quantity)} {item.unit_of_measure}"
                 if item.target_quantity
@@ -68,6 +136,10 @@ def progress_view(drive: DriveOut, summary: DriveSummary) -> dict[str, Any]:
             }
             for item in summary.items
         ],
+        "flows": flows_view(summary),
+        "handed_over": summary.distributions_handed_over,
+        "households": summary.households_reached,
+        "people": summary.people_in_groups,
     }
 
 

@@ -17,7 +17,7 @@ from charity.exports.report import Format
 from charity.fields import DEFAULT_PAGE, Limit, Offset, QueryId
 from charity.registers import service
 from charity.registers.export import register_file
-from charity.registers.schemas import BookLine, ReceiptLine, RegisterKind, VoidLine
+from charity.registers.schemas import BookLine, DistributionLine, ReceiptLine, RegisterKind, VoidLine
 from charity.requests import EMPTY_IS_NO_FILTER, RECORDS_ITS_USE, Acting, Caller, DbSession, database_of
 
 READ_REGISTERS = allow(*VERIFIERS)
@@ -65,7 +65,9 @@ async def _answer(
     if format is not None:
         return await register_file(database_of(state), session, actor, principal, kind, where, format)
     scope = await service.scope_of(session, principal, where)
-    lines, total = await service.page(session, service.REGISTERS[kind], scope, limit=limit, offset=offset)
+    lines, total = await service.page(
+        session, principal, service.REGISTERS[kind], scope, limit=limit, offset=offset
+    )
     return Response(OffsetPagination(items=lines, total=total, limit=limit, offset=offset))
 
 
@@ -133,4 +135,29 @@ async def books_register(
     return await _answer(state, session, principal, actor, RegisterKind.BOOKS, where, limit, offset, format)
 
 
-routes = [receipts_register, voids_register, books_register]
+@get(
+    "/api/registers/distributions",
+    **REGISTER_ROUTE,
+    summary="The distributions register",
+    description="Every distribution numbered in the period (a round's lines once it is approved), by book "
+    "and number: the day it was handed over (a planned one, or one voided before it was handed over, "
+    "belongs to the day it was numbered), drive, round, recipient (a beneficiary's code and name as the "
+    "caller's role may see it, or a counted group's place and count), purpose, cash, goods, their value "
+    f"at book value once handed over, status and the reason of a void. {ASKED}{FILES}",
+)
+async def distributions_register(
+    state: State,
+    session: DbSession,
+    principal: Caller,
+    actor: Acting,
+    where: Asked,
+    limit: Limit = DEFAULT_PAGE,
+    offset: Offset = 0,
+    format: FileFormat = None,
+) -> Response[OffsetPagination[DistributionLine]]:
+    return await _answer(
+        state, session, principal, actor, RegisterKind.DISTRIBUTIONS, where, limit, offset, format
+    )
+
+
+routes = [receipts_register, voids_register, books_register, distributions_register]

@@ -3,7 +3,7 @@ out as on the page, with what the lines add up to."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +17,18 @@ from charity.db import Database
 from charity.exports.pdf import refuse_unprintable
 from charity.exports.report import Column, Format, Kind, Report, Row, Value, closing_facts, file_name
 from charity.exports.response import export_answer
-from charity.labels import PAYMENT_METHODS, RECEIPT_STATUSES
+from charity.labels import DISTRIBUTION_STATUSES, PAYMENT_METHODS, PURPOSES, RECEIPT_STATUSES
 from charity.models import ReceiptStatus
+from charity.money import format_quantity
 from charity.registers import service
-from charity.registers.schemas import BookLine, ReceiptLine, RegisterKind, VoidLine
+from charity.registers.schemas import (
+    BookLine,
+    DistributionLine,
+    DistributionTotals,
+    ReceiptLine,
+    RegisterKind,
+    VoidLine,
+)
 from charity.text import ascii_slug
 
 _BATCH = 2_000
@@ -91,6 +99,53 @@ def _book(line: BookLine, sums: _Sums) -> Row:
     )
 
 
+def _distribution(line: DistributionLine, sums: _Sums) -> Row:
+    return (
+        line.number,
+        line.handed_over_on,
+        line.drive,
+        line.round,
+        line.recipient_code,
+        line.recipient,
+        PURPOSES[line.purpose],
+        line.cash or None,
+        line.goods,
+        line.value,
+        DISTRIBUTION_STATUSES[line.status],
+        line.void_reason,
+    )
+
+
+def _distribution_totals(totals: DistributionTotals) -> list[Row]:
+    """What was handed over: the count with the planned and void apart, the money and value, then
+    each item type on a line of its own."""
+    apart = [
+        f"{totals.planned} chờ trao" if totals.planned else "",
+        f"{totals.voided} đã hủy" if totals.voided else "",
+    ]
+    noted = ", ".join(part for part in apart if part)
+    given = totals.lines - totals.planned - totals.voided
+    head = f"Cộng {given} phiếu đã trao" + (f" (không cộng {noted})" if noted else "")
+    return [
+        _spread(12, {0: head, 7: totals.cash, 9: totals.value}),
+        *(
+            _spread(
+                12,
+                {
+                    0: f"Cộng {goods.name}",
+                    8: f"{format_quantity(goods.quantity)} {goods.unit_of_measure}",
+                    9: goods.value,
+                },
+            )
+            for goods in totals.goods
+        ),
+    ]
+
+
+async def _distributions_summed(session: AsyncSession, scope: service.RegisterScope) -> list[Row]:
+    return _distribution_totals(await service.distributions_totals(session, scope))
+
+
 def _spread(width: int, cells: dict[int, Value]) -> Row:
     """A row `width` cells wide holding `cells` at their places (a totals row), None elsewhere."""
     return tuple(cells.get(index) for index in range(width))
@@ -102,7 +157,10 @@ class _Sheet:
     file_name: str
     columns: list[Column]
     row: Callable[[Any, _Sums], Row]
-    totals: Callable[[_Sums], Row]
+    # What the lines add up to, from the sums of the lines as they went by.
+    totals: Callable[[_Sums], Row] | None = None
+    # Or, for a register that adds up per item type, read from the same snapshot before its lines.
+    summed: Callable[[AsyncSession, service.RegisterScope], Awaitable[list[Row]]] | None = None
 
 
 SHEETS = {
@@ -170,6 +228,26 @@ SHEETS = {
         _book,
         lambda sums: _spread(8, {0: f"Cộng {sums.lines} quyển", 4: sums.issued, 5: sums.voided}),
     ),
+    RegisterKind.DISTRIBUTIONS: _Sheet(
+        "SỔ THEO DÕI TRAO TẶNG",
+        "so-theo-doi-trao-tang",
+        [
+            Column("Số phiếu", Kind.TEXT, 18),
+            Column("Ngày trao", Kind.DATE, 12),
+            Column("Cuộc vận động", Kind.TEXT, 19),
+            Column("Đợt trao", Kind.TEXT, 16),
+            Column("Mã đối tượng", Kind.TEXT, 13),
+            Column("Người, nhóm nhận", Kind.TEXT, 24),
+            Column("Mục đích", Kind.TEXT, 18),
+            Column("Tiền", Kind.MONEY, 13),
+            Column("Hiện vật", Kind.TEXT, 20),
+            Column("Giá trị", Kind.MONEY, 13),
+            Column("Trạng thái", Kind.TEXT, 9),
+            Column("Lý do hủy", Kind.TEXT, 17),
+        ],
+        _distribution,
+        summed=_distributions_summed,
+    ),
 }
 
 
@@ -187,18 +265,19 @@ async def _report(
 ) -> Report:
     scope = await service.scope_of(session, principal, where)
     register, sheet, sums = service.REGISTERS[kind], SHEETS[kind], _Sums()
+    summed = await sheet.summed(session, scope) if sheet.summed else []
     rows = await session.stream(register.query(scope).execution_options(yield_per=_BATCH))
 
     async def batches() -> AsyncIterator[list[Row]]:
         async for batch in rows.partitions():
-            yield [sheet.row(register.line(row), sums) for row in batch]
+            yield [sheet.row(line, sums) for line in await register.lines(session, principal, batch)]
 
     return Report(
         title=sheet.title,
         facts=_facts(scope, principal.full_name or principal.username),
         columns=sheet.columns,
         batches=batches(),
-        totals=lambda: [sheet.totals(sums)],
+        totals=lambda: [sheet.totals(sums)] if sheet.totals else summed,
     )
 
 

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 import msgspec
 
-from charity.models import PaymentMethod, ReceiptStatus
+from charity.models import DistributionStatus, PaymentMethod, Purpose, ReceiptStatus
 
 
 class RegisterKind(StrEnum):
     RECEIPTS = "receipts"  # sổ đăng ký biên nhận: every receipt issued in the period
     VOIDS = "voids"  # sổ theo dõi biên nhận hủy: every void made in the period
     BOOKS = "books"  # sổ theo dõi quyển biên nhận: the numbers each book used
+    DISTRIBUTIONS = "distributions"  # sổ theo dõi trao tặng: every distribution numbered in the period
 
 
 class ReceiptLine(msgspec.Struct):
@@ -76,3 +78,49 @@ class RegisterTotals(msgspec.Struct):
     voided: int
     cash: int
     goods_value: int
+
+
+class DistributionLine(msgspec.Struct):
+    """A distribution as the register lists it. The recipient is a beneficiary's code and name as
+    the caller's role may see it (blank where it may not), or a counted group's place and count."""
+
+    distribution_id: int
+    number: str
+    # The day it was handed over; none while planned, or if it was voided before.
+    handed_over_on: date | None
+    drive_id: int
+    drive: str
+    round_id: int | None
+    round: str
+    beneficiary_id: int | None
+    recipient_code: str
+    recipient: str
+    group_count: int | None
+    purpose: Purpose
+    cash: int  # 0: no money given
+    cash_method: PaymentMethod | None
+    goods: str  # "10 kg Gạo, 2 thùng Mì gói"
+    # Cash and goods at their book value, once handed over.
+    value: int | None
+    status: DistributionStatus
+    void_reason: str
+
+
+class GoodsTotal(msgspec.Struct):
+    item_type_id: int
+    name: str
+    unit_of_measure: str
+    quantity: Decimal
+    value: int
+
+
+class DistributionTotals(msgspec.Struct):
+    """What the distributions register adds up to: the money, each item type and the value of what
+    was handed over; planned and void distributions are counted apart and add nothing."""
+
+    lines: int
+    planned: int
+    voided: int
+    cash: int
+    value: int
+    goods: list[GoodsTotal]

@@ -9,29 +9,40 @@ void to the day it was made.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import chain, islice
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Row, Select, String, case, cast, func, select, true
+from sqlalchemy import ColumnElement, Row, Select, String, and_, case, cast, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from charity.access import Principal, scope_units, units_below
+from charity.beneficiaries.privacy import code_of
+from charity.beneficiaries.registry import scopes_of
 from charity.clock import VIETNAM, start_of
 from charity.db import page_of_rows
+from charity.distributions.recipients import recipients
 from charity.drives.service import VERIFIERS, get_drive
 from charity.errors import Invalid, NotFound
+from charity.ledger.documents import document_number
 from charity.models import (
+    Distribution,
+    DistributionItem,
+    DistributionRound,
+    DistributionStatus,
+    DocumentBook,
+    DocumentKind,
     Donation,
     DonationItem,
     Donor,
     Drive,
     ItemType,
     PaymentMethod,
+    Purpose,
     Receipt,
     ReceiptBook,
     ReceiptStatus,
@@ -42,6 +53,9 @@ from charity.receipts.numbering import display_number
 from charity.receipts.printing import goods_text, shown_donor
 from charity.registers.schemas import (
     BookLine,
+    DistributionLine,
+    DistributionTotals,
+    GoodsTotal,
     ReceiptLine,
     RegisterKind,
     RegisterTotals,
@@ -125,24 +139,31 @@ _RECORDER = aliased(User, name="recorder")
 _VOIDER = aliased(User, name="voider")
 _REPLACEMENT = aliased(Receipt, name="replacement")
 _REPLACEMENT_BOOK = aliased(ReceiptBook, name="replacement_book")
-_GOODS = (
-    select(
-        func.aggregate_strings(
-            cast(DonationItem.id, String)
-            + _FIELD
-            + cast(DonationItem.quantity, String)
-            + _FIELD
-            + ItemType.unit_of_measure
-            + _FIELD
-            + ItemType.name,
-            _LINE,
+
+
+def _folded_goods(item: type[DonationItem] | type[DistributionItem], owner: ColumnElement[bool]) -> Any:
+    """The goods lines of a gift or a distribution folded into one text column."""
+    return (
+        select(
+            func.aggregate_strings(
+                cast(item.id, String)
+                + _FIELD
+                + cast(item.quantity, String)
+                + _FIELD
+                + ItemType.unit_of_measure
+                + _FIELD
+                + ItemType.name,
+                _LINE,
+            )
         )
+        .select_from(item)
+        .join(ItemType, ItemType.id == item.item_type_id)
+        .where(owner)
+        .scalar_subquery()
     )
-    .select_from(DonationItem)
-    .join(ItemType, ItemType.id == DonationItem.item_type_id)
-    .where(DonationItem.donation_id == Donation.id)
-    .scalar_subquery()
-)
+
+
+_GOODS = _folded_goods(DonationItem, DonationItem.donation_id == Donation.id)
 # Goods that carry no estimated value (or no goods at all) have none, rather than 0 đ.
 _GOODS_VALUE = (
     select(func.nullif(func.sum(DonationItem.value), 0))
@@ -383,27 +404,191 @@ def missing_text(line: BookLine) -> str:
     return ", ".join(map(str, line.missing)) + (f" và {more} số khác" if more > 0 else "")
 
 
+_GIVEN_GOODS = _folded_goods(DistributionItem, DistributionItem.distribution_id == Distribution.id)
+
+
+def _given_within(scope: RegisterScope) -> list[ColumnElement[bool]]:
+    """A distribution belongs to the day it was handed over; one never handed over (planned, or
+    voided before) to the day it was numbered in Vietnam."""
+    handed, created = Distribution.handed_over_on, Distribution.created_at
+    conditions = []
+    if scope.date_from is not None:
+        conditions.append(
+            or_(handed >= scope.date_from, and_(handed.is_(None), created >= start_of(scope.date_from)))
+        )
+    if scope.date_to is not None:
+        conditions.append(
+            or_(
+                handed <= scope.date_to,
+                and_(handed.is_(None), created < start_of(scope.date_to + timedelta(days=1))),
+            )
+        )
+    return conditions
+
+
+def distributions_register_query(scope: RegisterScope) -> Select[Any]:
+    """Every distribution numbered (a round's lines once approved) of the scope in the period, by
+    book and number."""
+    conditions = [Drive.unit_id.in_(scope.units), *_given_within(scope)]
+    if scope.drive is not None:
+        conditions.append(Distribution.drive_id == scope.drive.id)
+    return (
+        select(
+            Distribution.id.label("distribution_id"),
+            DocumentBook.year,
+            Distribution.seq,
+            Distribution.handed_over_on,
+            Drive.id.label("drive_id"),
+            Drive.name.label("drive"),
+            DistributionRound.id.label("round_id"),
+            DistributionRound.title.label("round"),
+            Distribution.beneficiary_id,
+            Distribution.group_place,
+            Distribution.group_count,
+            Distribution.group_description,
+            Distribution.purpose,
+            Distribution.cash_amount,
+            Distribution.cash_method,
+            _GIVEN_GOODS.label("goods"),
+            Distribution.total_value,
+            Distribution.status,
+            Distribution.void_reason,
+        )
+        .select_from(Distribution)
+        .join(Drive, Drive.id == Distribution.drive_id)
+        # A draft line of a round has no number yet: it is not in any book.
+        .join(DocumentBook, DocumentBook.id == Distribution.book_id)
+        .outerjoin(DistributionRound, DistributionRound.id == Distribution.round_id)
+        .where(*conditions)
+        .order_by(DocumentBook.year, DocumentBook.id, Distribution.seq)
+    )
+
+
+def group_text(place: str, count: int, description: str) -> str:
+    """A counted group as the register names it: "Bệnh nhân khoa Nội, Bệnh viện Đa khoa tỉnh: 250"."""
+    return f"{description}, {place}: {count}" if description else f"{place}: {count}"
+
+
+def distribution_line(row: Row[Any]) -> DistributionLine:
+    return DistributionLine(
+        distribution_id=row.distribution_id,
+        number=document_number(DocumentKind.DISTRIBUTION, row.year, row.seq),
+        handed_over_on=row.handed_over_on,
+        drive_id=row.drive_id,
+        drive=row.drive,
+        round_id=row.round_id,
+        round=row.round or "",
+        beneficiary_id=row.beneficiary_id,
+        recipient_code=code_of(row.beneficiary_id) if row.beneficiary_id else "",
+        # A beneficiary's name is filled in as the caller may see it (`_recipients`).
+        recipient=""
+        if row.beneficiary_id
+        else group_text(row.group_place, row.group_count, row.group_description),
+        group_count=row.group_count,
+        purpose=Purpose(row.purpose),
+        cash=row.cash_amount or 0,
+        cash_method=PaymentMethod(row.cash_method) if row.cash_method else None,
+        goods=_goods(row.goods),
+        value=int(row.total_value) if row.total_value is not None else None,
+        status=DistributionStatus(row.status),
+        void_reason=row.void_reason,
+    )
+
+
+async def _recipients(session: AsyncSession, principal: Principal, lines: list[DistributionLine]) -> None:
+    """Name each line's beneficiary as the caller's role may see them (the registry decides)."""
+    ids = [line.beneficiary_id for line in lines if line.beneficiary_id is not None]
+    if not ids:
+        return
+    seen = await recipients(session, await scopes_of(session, principal), ids)
+    for line in lines:
+        if line.beneficiary_id is not None and line.beneficiary_id in seen:
+            line.recipient = seen[line.beneficiary_id].name
+
+
+async def distributions_totals(session: AsyncSession, scope: RegisterScope) -> DistributionTotals:
+    """What the distributions register adds up to: what was handed over, per asset."""
+    lines = distributions_register_query(scope).order_by(None).subquery()
+    given = lines.c.status == DistributionStatus.HANDED_OVER
+    row = (
+        await session.execute(
+            select(
+                func.count(),
+                func.count(case((lines.c.status == DistributionStatus.PLANNED, 1))),
+                func.count(case((lines.c.status == DistributionStatus.VOID, 1))),
+                func.coalesce(func.sum(case((given, lines.c.cash_amount))), 0),
+                func.coalesce(func.sum(case((given, lines.c.total_value))), 0),
+            )
+        )
+    ).one()
+    goods = await session.execute(
+        select(
+            ItemType.id,
+            ItemType.name,
+            ItemType.unit_of_measure,
+            func.sum(DistributionItem.quantity),
+            func.coalesce(func.sum(DistributionItem.value), 0),
+        )
+        .join(ItemType, ItemType.id == DistributionItem.item_type_id)
+        .where(DistributionItem.distribution_id.in_(select(lines.c.distribution_id).where(given)))
+        .group_by(ItemType.id, ItemType.name, ItemType.unit_of_measure)
+        .order_by(ItemType.name, ItemType.id)
+    )
+    # PostgreSQL sums BIGINT into NUMERIC.
+    return DistributionTotals(
+        lines=row[0],
+        planned=row[1],
+        voided=row[2],
+        cash=int(row[3]),
+        value=int(row[4]),
+        goods=[
+            GoodsTotal(item_type_id, name, unit, Decimal(quantity), int(value))
+            for item_type_id, name, unit, quantity, value in goods
+        ],
+    )
+
+
+async def _as_read(session: AsyncSession, principal: Principal, lines: list[Any]) -> None:
+    """Lines that need nothing more than their row."""
+
+
 @dataclass(frozen=True, slots=True)
 class Register(Generic[LineT]):
-    """A register: its statement for a scope, and how a row of it reads as a line."""
+    """A register: its statement for a scope, how a row of it reads as a line, and what a batch of
+    lines needs besides its rows (the recipients' names as the caller may see them)."""
 
     query: Callable[[RegisterScope], Select[Any]]
     line: Callable[[Row[Any]], LineT]
+    finish: Callable[[AsyncSession, Principal, list[LineT]], Awaitable[None]] = _as_read
+
+    async def lines(
+        self, session: AsyncSession, principal: Principal, rows: Iterable[Row[Any]]
+    ) -> list[LineT]:
+        lines = [self.line(row) for row in rows]
+        await self.finish(session, principal, lines)
+        return lines
 
 
 REGISTERS: dict[RegisterKind, Register[Any]] = {
     RegisterKind.RECEIPTS: Register(receipts_register_query, receipt_line),
     RegisterKind.VOIDS: Register(voids_register_query, void_line),
     RegisterKind.BOOKS: Register(books_register_query, book_line),
+    RegisterKind.DISTRIBUTIONS: Register(distributions_register_query, distribution_line, _recipients),
 }
 
 
 async def page(
-    session: AsyncSession, register: Register[LineT], scope: RegisterScope, *, limit: int, offset: int
+    session: AsyncSession,
+    principal: Principal,
+    register: Register[LineT],
+    scope: RegisterScope,
+    *,
+    limit: int,
+    offset: int,
 ) -> tuple[list[LineT], int]:
     """One page of a register's lines, in its order, and how many lines it has in all."""
     rows, total = await page_of_rows(session, register.query(scope), limit=limit, offset=offset)
-    return [register.line(row) for row in rows], total
+    return await register.lines(session, principal, rows), total
 
 
 async def _totals(session: AsyncSession, statement: Select[Any], *, voids_add: bool) -> RegisterTotals:

@@ -12,6 +12,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Template
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
 from charity.access import scope_units
@@ -21,15 +22,23 @@ from charity.errors import Invalid
 from charity.exports.pdf import MAX_PDF_LINES
 from charity.exports.report import Format
 from charity.fields import Offset, QueryId, QueryText
-from charity.labels import RECEIPT_STATUSES
-from charity.models import ReceiptStatus, Unit
-from charity.money import format_vnd
+from charity.labels import DISTRIBUTION_STATUSES, PURPOSES, RECEIPT_STATUSES
+from charity.models import DistributionStatus, ReceiptStatus, Unit
+from charity.money import format_quantity, format_vnd
 from charity.pages import page, pager
 from charity.receipts.printing import NOT_VALUED
 from charity.registers import service
 from charity.registers.api import READ_REGISTERS
 from charity.registers.export import register_file
-from charity.registers.schemas import BookLine, ReceiptLine, RegisterKind, RegisterTotals, VoidLine
+from charity.registers.schemas import (
+    BookLine,
+    DistributionLine,
+    DistributionTotals,
+    ReceiptLine,
+    RegisterKind,
+    RegisterTotals,
+    VoidLine,
+)
 from charity.requests import Acting, Caller, DbSession, database_of
 from charity.units.tree import tree_of
 
@@ -38,8 +47,8 @@ KINDS = {
     RegisterKind.RECEIPTS: "Sổ đăng ký biên nhận",
     RegisterKind.VOIDS: "Sổ biên nhận đã hủy",
     RegisterKind.BOOKS: "Sổ theo dõi quyển biên nhận",
+    RegisterKind.DISTRIBUTIONS: "Sổ theo dõi trao tặng",
 }
-TOTALS = {RegisterKind.RECEIPTS: service.receipts_totals, RegisterKind.VOIDS: service.voids_totals}
 
 
 def _money(amount: int) -> str:
@@ -102,7 +111,30 @@ def _book_row(line: BookLine) -> dict[str, Any]:
     }
 
 
-ROWS = {RegisterKind.RECEIPTS: _receipt_row, RegisterKind.VOIDS: _void_row, RegisterKind.BOOKS: _book_row}
+def _distribution_row(line: DistributionLine) -> dict[str, Any]:
+    return {
+        "number": line.number,
+        "handed_over_on": format_date(line.handed_over_on) if line.handed_over_on else "",
+        "drive": line.drive,
+        "round": line.round,
+        "recipient_code": line.recipient_code,
+        "recipient": line.recipient,
+        "purpose": PURPOSES[line.purpose],
+        "cash": _money(line.cash),
+        "goods": line.goods,
+        "value": format_vnd(line.value) if line.value is not None else "",
+        "void": line.status == DistributionStatus.VOID,
+        "status": DISTRIBUTION_STATUSES[line.status],
+        "void_reason": line.void_reason,
+    }
+
+
+ROWS = {
+    RegisterKind.RECEIPTS: _receipt_row,
+    RegisterKind.VOIDS: _void_row,
+    RegisterKind.BOOKS: _book_row,
+    RegisterKind.DISTRIBUTIONS: _distribution_row,
+}
 
 
 def _totals_row(totals: RegisterTotals) -> dict[str, Any]:
@@ -112,6 +144,33 @@ def _totals_row(totals: RegisterTotals) -> dict[str, Any]:
         "cash": format_vnd(totals.cash),
         "goods_value": format_vnd(totals.goods_value),
     }
+
+
+def _given_totals(totals: DistributionTotals) -> dict[str, Any]:
+    return {
+        "given": totals.lines - totals.planned - totals.voided,
+        "planned": totals.planned,
+        "voided": totals.voided,
+        "cash": format_vnd(totals.cash),
+        "value": format_vnd(totals.value),
+        "goods": [
+            f"{format_quantity(goods.quantity)} {goods.unit_of_measure} {goods.name}"
+            for goods in totals.goods
+        ],
+    }
+
+
+async def _totals(
+    session: AsyncSession, kind: RegisterKind, scope: service.RegisterScope
+) -> dict[str, Any] | None:
+    """What a register's lines add up to, as its foot shows it; the book register adds up nothing."""
+    if kind == RegisterKind.RECEIPTS:
+        return _totals_row(await service.receipts_totals(session, scope))
+    if kind == RegisterKind.VOIDS:
+        return _totals_row(await service.voids_totals(session, scope))
+    if kind == RegisterKind.DISTRIBUTIONS:
+        return _given_totals(await service.distributions_totals(session, scope))
+    return None
 
 
 @get("/registers", opt=READ_REGISTERS)
@@ -147,11 +206,11 @@ async def registers_page(
         errors = forms.errors_of(error)
     else:
         lines, total = await service.page(
-            session, service.REGISTERS[chosen], scope, limit=REGISTER_PAGE, offset=offset
+            session, principal, service.REGISTERS[chosen], scope, limit=REGISTER_PAGE, offset=offset
         )
         rows = [ROWS[chosen](line) for line in lines]
-        if chosen in TOTALS and total:
-            totals = _totals_row(await TOTALS[chosen](session, scope))
+        if total:
+            totals = await _totals(session, chosen, scope)
     drives, _ = await list_drives(
         session, principal, status=None, unit_id=None, limit=200, offset=0, roles=VERIFIERS
     )

@@ -268,6 +268,12 @@ MATRIX = [
         path=lambda w: f"/api/registers/voids?unit_id={w.units['COMMUNE']}",
     ),
     Case("GET", "/api/registers/books", signed_in(403, coordinator=200, auditor=200, outsider=200)),
+    Case(
+        "GET",
+        "/api/registers/distributions",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/registers/distributions?drive_id={w.ids['drive']}",
+    ),
     Case("GET", "/api/periods", signed_in(403, admin=200, coordinator=200, auditor=200, outsider=200)),
     Case(
         "POST",
