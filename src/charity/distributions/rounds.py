@@ -328,12 +328,15 @@ async def get_round(session: AsyncSession, principal: Principal, round_id: int) 
     return await load_round(session, await scopes_of(session, principal), round_id)
 
 
-def _totals(lines: Sequence[DistributionOut]) -> list[AssetTotal]:
-    """What the round gives in all (its void lines left out): đồng first, then each item type."""
+def _totals(lines: Sequence[DistributionOut], handed_over: bool) -> list[AssetTotal]:
+    """What the round gives in all, đồng first, then each item type: its void lines left out, and
+    once it is handed over, what was handed over (not the absent)."""
     cash = 0
     goods: dict[int, AssetTotal] = {}
     for line in lines:
-        if line.status == DistributionStatus.VOID:
+        if line.status == DistributionStatus.VOID or (
+            handed_over and line.status != DistributionStatus.HANDED_OVER
+        ):
             continue
         cash += line.cash.amount if line.cash else 0
         for item in line.items:
@@ -391,6 +394,6 @@ async def load_round(session: AsyncSession, scopes: Scopes, round_id: int) -> Ro
         approved_at=draft.approved_at,
         handed_over_on=draft.handed_over_on,
         cancel_reason=draft.cancel_reason,
-        totals=_totals(lines),
+        totals=_totals(lines, draft.status == RoundStatus.HANDED_OVER),
         lines=lines,
     )

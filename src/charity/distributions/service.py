@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -479,7 +479,9 @@ async def cancel(
             drive_id=distribution.drive_id,
             posted_on=local_today(),
             user_id=principal.user_id,
-            memo=f"Hủy phiếu trao {number}: {reason}"[:TEXT_MAX],
+            # The reason stays on the distribution, not in the append-only ledger: what a coordinator
+            # types there may name a person, and the ledger cannot forget it.
+            memo=f"Hủy phiếu trao {number}",
             distribution_id=distribution.id,
         )
     distribution.status = DistributionStatus.VOID
@@ -626,14 +628,3 @@ async def load(session: AsyncSession, scopes: Scopes, ids: Sequence[int]) -> lis
             voided_at=distribution.voided_at,
         )
     return [found[i] for i in ids if i in found]
-
-
-async def received_count(session: AsyncSession, beneficiary_id: int) -> int:
-    return (
-        await session.execute(
-            select(func.count()).where(
-                Distribution.beneficiary_id == beneficiary_id,
-                Distribution.status == DistributionStatus.HANDED_OVER,
-            )
-        )
-    ).scalar_one()

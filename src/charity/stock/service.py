@@ -196,9 +196,8 @@ async def create_conversion(
     )
     goods = await _take_out(session, drive.id, data.items, types, f"Bán hàng {number.display}")
     await _write_lines(session, movement_id, goods)
-    price = Posting(
-        amount=data.cash.amount, memo=f"Tiền bán hàng {number.display}" + (f", {buyer}" if buyer else "")
-    )
+    # The buyer stays on the document, not in the append-only ledger: a buyer may be a person.
+    price = Posting(amount=data.cash.amount, memo=f"Tiền bán hàng {number.display}")
     await ledger.post(
         session,
         drive_id=drive.id,
