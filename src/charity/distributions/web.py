@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from charity import forms
 from charity.access import Principal, allow, scope_units
-from charity.clock import format_date, local_today
+from charity.clock import VIETNAM, format_date, local_today
 from charity.distributions import service
 from charity.distributions.recipients import eligible_for
 from charity.distributions.schemas import (
@@ -168,7 +168,7 @@ def row_of(distribution: DistributionOut) -> dict[str, Any]:
     return {
         "id": distribution.id,
         "number": distribution.number or "—",
-        "day": format_date(day) if day else format_date(distribution.created_at.date()),
+        "day": format_date(day or distribution.created_at.astimezone(VIETNAM).date()),
         "planned": day is None,
         "recipient": recipient_of(distribution),
         "hamlet": distribution.beneficiary.hamlet if distribution.beneficiary else "",
