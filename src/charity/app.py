@@ -38,6 +38,8 @@ from charity.books import api as book_api
 from charity.books import web as book_pages
 from charity.dashboard import web as dashboard_pages
 from charity.db import Database
+from charity.distributions import round_web as round_pages
+from charity.distributions import web as distribution_pages
 from charity.distributions.api import DistributionController, RoundController
 from charity.distributions.history import received_section
 from charity.donations import api as gift_api
@@ -127,6 +129,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *beneficiary_form_pages.routes,
                     *beneficiary_record_pages.routes,
                     *beneficiary_duplicate_pages.routes,
+                    *distribution_pages.routes,
+                    *round_pages.routes,
                     *unit_pages.routes,
                     create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
                     create_static_files_router(

@@ -53,6 +53,7 @@ def navigation(principal: Principal | None, path: str) -> list[dict[str, Any]]:
         ("/drives", "Cuộc vận động", bool(readers)),
         ("/donors", "Nhà hảo tâm", bool(readers)),
         ("/beneficiaries", "Đối tượng", bool(readers)),
+        ("/distributions", "Trao tặng", bool(overseers)),
         ("/admin/units", "Đơn vị", principal.is_admin),
         ("/admin/users", "Người dùng", principal.is_admin or Role.COORDINATOR in roles),
         ("/books", "Sổ sách", bool(overseers)),

@@ -354,3 +354,39 @@ function setupBeneficiaryForm(form) {
 document.addEventListener("DOMContentLoaded", () => {
   for (const form of document.querySelectorAll("form.beneficiary-form")) setupBeneficiaryForm(form);
 });
+
+// The giving forms: a drive chosen is shown at once (its households and stock), and the fields of
+// a beneficiary or of a group show as the one chosen. Without this file the "Chọn" button and
+// every field remain.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const select of document.querySelectorAll("select[data-submit-on-change]")) {
+    select.addEventListener("change", () => select.form.submit());
+  }
+  for (const form of document.querySelectorAll("form.distribution-form")) {
+    const show = () => {
+      const chosen = form.querySelector("input[name=to]:checked");
+      for (const part of form.querySelectorAll("[data-when-to]")) {
+        part.hidden = !chosen || part.dataset.whenTo !== chosen.value;
+      }
+    };
+    for (const radio of form.querySelectorAll("input[name=to]")) radio.addEventListener("change", show);
+    show();
+  }
+});
+
+// The drive form: an appeal gives only for the purposes Decree 93/2021 allows; the others are
+// hidden (and unticked) while it is the kind chosen.
+document.addEventListener("DOMContentLoaded", () => {
+  const purposes = document.querySelector("fieldset.purposes[data-appeal]");
+  const kind = document.querySelector("select#kind");
+  if (!purposes || !kind) return;
+  const show = () => {
+    const appeal = kind.value === purposes.dataset.appeal;
+    for (const label of purposes.querySelectorAll("[data-not-appeal]")) {
+      label.hidden = appeal;
+      if (appeal) label.querySelector("input").checked = false;
+    }
+  };
+  kind.addEventListener("change", show);
+  show();
+});

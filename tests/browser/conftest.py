@@ -26,6 +26,7 @@ PASSWORDS = {
     "admin": "Quan-tri-2026!",
     "lan": "Tinh-nguyen-2026!",
     "hoa": "Dieu-phoi-2026!",
+    "binh": "Dieu-phoi-thu-hai-2026!",
     "mai": "Kiem-tra-2026!",
 }
 
@@ -55,8 +56,8 @@ def _charity(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`charity serve` on the demo data, with an administrator, a volunteer (lan) and a coordinator
-    (hoa) of the commune women's union that runs the rice-jar drive, and an auditor (mai) of its
+    """`charity serve` on the demo data, with an administrator, a volunteer (lan) and two coordinators
+    (hoa, binh) of the commune women's union that runs the rice-jar drive, and an auditor (mai) of its
     district."""
     data_dir = tmp_path_factory.mktemp("browser")
     database_url = f"sqlite+aiosqlite:///{data_dir}/charity.db"
@@ -83,6 +84,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     for username, full_name, role, unit in (
         ("lan", "Lê Thị Lan", "volunteer", "LA-DH-HKT"),
         ("hoa", "Trần Thị Hoa", "coordinator", "LA-DH-HKT"),
+        ("binh", "Nguyễn Thanh Bình", "coordinator", "LA-DH-HKT"),
         ("mai", "Phạm Thị Mai", "auditor", "LA-DH"),
     ):
         _charity(

@@ -26,6 +26,10 @@ COORDINATOR_PAGES = {
     "beneficiary-new": "/beneficiaries/new",
     "beneficiary-duplicates": "/beneficiaries/duplicates",
     "beneficiary-categories": "/beneficiaries/categories",
+    "distributions": "/distributions",
+    "distribution-new": "/distributions/new",
+    "rounds": "/rounds",
+    "round-new": "/rounds/new",
 }
 ADMIN_PAGES = {"admin-home": "/", "admin-units": "/admin/units", "admin-users": "/admin/users"}
 

@@ -23,8 +23,8 @@ from charity.drives.schemas import AssetFlows, DriveItemIn, DriveOut, DriveSumma
 from charity.errors import DomainError, Invalid
 from charity.fields import PathId
 from charity.item_types.service import list_item_types
-from charity.labels import DRIVE_KINDS, DRIVE_STATUSES
-from charity.models import DriveKind, DriveStatus, Role, Unit
+from charity.labels import DRIVE_KINDS, DRIVE_STATUSES, PURPOSES
+from charity.models import DECREE_93_PURPOSES, DriveKind, DriveStatus, Purpose, Role, Unit
 from charity.money import format_quantity, format_vnd
 from charity.pages import page
 from charity.requests import Acting, Caller, DbSession, database_of, submit
@@ -179,6 +179,8 @@ async def drive_page(request: Request, session: DbSession, principal: Caller, dr
         can_manage=await _manages(session, principal, drive.unit_id),
         can_verify=may(principal, *service.VERIFIERS),
         can_record=drive.status == DriveStatus.OPEN and may(principal, Role.VOLUNTEER, Role.COORDINATOR),
+        can_see_giving=may(principal, Role.COORDINATOR, Role.AUDITOR),
+        purposes=[PURPOSES[purpose] for purpose in drive.purposes],
     )
 
 
@@ -207,6 +209,8 @@ def _values_of(drive: DriveOut | None) -> dict[str, Any]:
             "bank_account": "",
             "is_public": False,
             "description": "",
+            "min_days_between": "",
+            "purposes": [],
         }
     return {
         "name": drive.name,
@@ -222,6 +226,8 @@ def _values_of(drive: DriveOut | None) -> dict[str, Any]:
         "bank_account": drive.bank_account,
         "is_public": drive.is_public,
         "description": drive.description,
+        "min_days_between": str(drive.min_days_between) if drive.min_days_between else "",
+        "purposes": [purpose.value for purpose in drive.purposes],
     }
 
 
@@ -240,6 +246,8 @@ def _values_from(form: FormMultiDict) -> dict[str, Any]:
         "bank_account": forms.text(form, "bank_account"),
         "is_public": forms.text(form, "is_public") == "on",
         "description": forms.text(form, "description"),
+        "min_days_between": forms.text(form, "min_days_between"),
+        "purposes": forms.texts(form, "purpose"),
     }
 
 
@@ -250,6 +258,10 @@ def _fields_of(values: dict[str, Any]) -> service.DriveFields:
     items = []
     for item_id, target in values["items"].items():
         items.append(DriveItemIn(item_id, forms.quantity(target, field="items")))
+    days = values["min_days_between"].strip()
+    min_days_between = forms.whole_number(days)
+    if days and min_days_between is None:
+        raise Invalid("Số ngày giữa hai lần nhận phải là một số nguyên, ví dụ 30.", field="min_days_between")
     return service.DriveFields(
         name=values["name"],
         kind=kind,
@@ -260,6 +272,8 @@ def _fields_of(values: dict[str, Any]) -> service.DriveFields:
         bank_account=values["bank_account"],
         is_public=values["is_public"],
         description=values["description"],
+        min_days_between=min_days_between,
+        purposes=[purpose for raw in values["purposes"] if (purpose := forms.choice(Purpose, raw))],
     )
 
 
@@ -285,6 +299,9 @@ async def _form_page(
         units=tree_of(await _managed_units(session, principal)),
         kinds=DRIVE_KINDS,
         item_types=item_types,
+        purposes=PURPOSES,
+        decree_93=[purpose.value for purpose in DECREE_93_PURPOSES],
+        appeal=DriveKind.APPEAL.value,
     )
 
 
