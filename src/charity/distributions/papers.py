@@ -24,6 +24,7 @@ from charity.audit.service import Actor, record
 from charity.clock import VIETNAM, format_date
 from charity.distributions import rounds, service
 from charity.distributions.schemas import DistributionOut, RoundOut
+from charity.exports.report import Kind, shown
 from charity.exports.response import printed_answer
 from charity.labels import ABSENCES, PAYMENT_METHODS, PURPOSES
 from charity.models import DistributionRound, DistributionStatus, RoundStatus, Unit
@@ -60,15 +61,11 @@ async def _issuer(session: AsyncSession, unit_id: int) -> Issuer:
     return Issuer(parent_name, unit.name, unit.address, unit.zero_tens_word)
 
 
-def day_text(day: date | None) -> str:
+def _day_text(day: date | None) -> str:
     """ "ngày 05 tháng 12 năm 2026", or dotted spaces to write the day in by hand."""
     if day is None:
         return "ngày …… tháng …… năm ……"
     return f"ngày {day:%d} tháng {day:%m} năm {day.year}"
-
-
-def _audit_facts(out: DistributionOut) -> dict[str, object]:
-    return {"number": out.number, "status": out.status, "round_id": out.round_id}
 
 
 async def handover_record(
@@ -90,7 +87,7 @@ async def handover_record(
         object_type="distribution",
         object_id=out.id,
         unit_id=out.unit_id,
-        after=_audit_facts(out),
+        after={"number": out.number, "status": out.status, "round_id": out.round_id},
     )
     words = partial(amount_in_words, zero_tens=issuer.zero_tens)
     person = out.beneficiary
@@ -109,7 +106,7 @@ async def handover_record(
         issuer=issuer,
         out=out,
         title="GIẤY NHẬN HỖ TRỢ" if person else "BIÊN BẢN BÀN GIAO HỖ TRỢ",
-        day=day_text(out.handed_over_on),
+        day=_day_text(out.handed_over_on),
         place=(drafted.place if drafted else "") or (out.group.place if out.group else ""),
         purpose=PURPOSES[out.purpose],
         cash=format_vnd(out.cash.amount) if out.cash else "",
@@ -132,7 +129,7 @@ async def handover_record(
 
 def _money(amount: int | None) -> str:
     """1.250.000 (the đồng are in the column's head); "" when not known yet."""
-    return f"{amount:,}".replace(",", ".") if amount is not None else ""
+    return shown(amount, Kind.MONEY)
 
 
 @dataclass(frozen=True, slots=True)
