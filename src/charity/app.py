@@ -38,6 +38,7 @@ from charity.books import api as book_api
 from charity.books import web as book_pages
 from charity.dashboard import web as dashboard_pages
 from charity.db import Database
+from charity.distributions import papers_web as distribution_paper_pages
 from charity.distributions import round_web as round_pages
 from charity.distributions import web as distribution_pages
 from charity.distributions.api import DistributionController, RoundController
@@ -132,6 +133,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Lites
                     *distribution_pages.routes,
                     *round_pages.routes,
                     *unit_pages.routes,
+                    *distribution_paper_pages.routes,
                     create_static_files_router(path="/static", directories=[STATIC_DIR], opt=public()),
                     create_static_files_router(
                         path=SWAGGER_UI_PATH, directories=[SWAGGER_UI_DIR], opt=public()

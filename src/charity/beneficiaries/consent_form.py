@@ -14,10 +14,8 @@ record's code and what was written in, never the values.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import anyio.to_thread
 from litestar.response import Stream
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +28,7 @@ from charity.beneficiaries.identity import mask_name
 from charity.beneficiaries.privacy import View
 from charity.beneficiaries.schemas import BeneficiaryOut
 from charity.errors import Conflict, Forbidden, NotFound
+from charity.exports.response import printed_answer
 from charity.labels import CONSENT_PURPOSES
 from charity.models import BeneficiaryStatus, ConsentPurpose, Unit
 from charity.text import ascii_slug
@@ -45,6 +44,7 @@ _DETAILS = {
     "không có hai hồ sơ",
 }
 _EXAMPLE_NAME = "Nguyễn T. H."
+CSS = "consent.css"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,24 +95,6 @@ def html_of(controller: Controller | None, person: Person | None) -> str:
     )
 
 
-def _pdf_of(html: str) -> bytes:
-    return pdf.layout(html, "consent.css").write_pdf()
-
-
-def _answer(html: str, name: str) -> Stream:
-    """The form as a PDF to print, laid out in a thread once the request's transaction has ended."""
-
-    async def content() -> AsyncIterator[bytes]:
-        yield await anyio.to_thread.run_sync(_pdf_of, html)
-
-    return Stream(
-        content(),
-        media_type="application/pdf",
-        # A filled form holds personal data: no cache keeps a copy.
-        headers={"Content-Disposition": f'inline; filename="{name}.pdf"', "Cache-Control": "no-store"},
-    )
-
-
 def _controller(unit: Unit) -> Controller:
     return Controller(unit.name, unit.address, unit.review_months)
 
@@ -159,16 +141,16 @@ async def filled_form(
             ],
         },
     )
-    return _answer(html_of(_controller(unit), person), f"phieu-dong-y-{ascii_slug(seen.code)}")
+    return printed_answer(html_of(_controller(unit), person), CSS, f"phieu-dong-y-{ascii_slug(seen.code)}")
 
 
 async def blank_form(session: AsyncSession, principal: Principal, unit_id: int | None) -> Stream:
     """The form with nothing of a person written in: with the unit's name, address and review period
     when `unit_id` names one where the caller collects consent."""
     if unit_id is None:
-        return _answer(html_of(None, None), "phieu-dong-y-xu-ly-du-lieu-ca-nhan")
+        return printed_answer(html_of(None, None), CSS, "phieu-dong-y-xu-ly-du-lieu-ca-nhan")
     scopes = await registry.scopes_of(session, principal)
     unit = (await session.execute(select(Unit).where(Unit.id == unit_id))).scalar_one_or_none()
     if unit is None or unit.id not in scopes.coordinator | scopes.volunteer:
         raise NotFound("Không có đơn vị này.", field="unit_id")
-    return _answer(html_of(_controller(unit), None), f"phieu-dong-y-{ascii_slug(unit.name)}")
+    return printed_answer(html_of(_controller(unit), None), CSS, f"phieu-dong-y-{ascii_slug(unit.name)}")

@@ -7,10 +7,11 @@ from datetime import date
 from litestar import Controller, get, post
 from litestar.pagination import OffsetPagination
 from litestar.params import FromQuery, JSONBody
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from charity.access import allow
-from charity.distributions import rounds, service
+from charity.distributions import papers, rounds, service
 from charity.distributions.schemas import (
     CancelIn,
     DistributionIn,
@@ -23,10 +24,13 @@ from charity.distributions.schemas import (
 )
 from charity.fields import DEFAULT_PAGE, Limit, Offset, PathId, QueryId
 from charity.models import DistributionStatus, Role, RoundStatus
-from charity.requests import Acting, Caller, DbSession
+from charity.requests import RECORDS_ITS_USE, Acting, Caller, DbSession
 
 READ = allow(Role.COORDINATOR, Role.AUDITOR)
 GIVE = allow(Role.COORDINATOR)
+# Printing a paper is an audit event: the request writes even though it reads.
+PRINT = READ | {RECORDS_ITS_USE: True}
+PDF = "application/pdf"
 
 
 class DistributionController(Controller):
@@ -76,6 +80,22 @@ class DistributionController(Controller):
         """One distribution in the caller's scope, with what it gave and to whom (as the caller's role
         may see the beneficiary)."""
         return await service.get_distribution(session, principal, distribution_id)
+
+    @get(
+        "/{distribution_id:int}/pdf",
+        opt=PRINT,
+        media_type=PDF,
+        response_description="The record, on A4 paper.",
+        summary="Print a distribution's handover record",
+    )
+    async def handover_record(
+        self, session: DbSession, principal: Caller, actor: Acting, distribution_id: PathId
+    ) -> Stream:
+        """The handover record (giấy nhận hỗ trợ to a person, biên bản bàn giao hỗ trợ to a group): the
+        unit, the number, the drive and purpose, the recipient as the caller may see them, the money
+        and goods with the amounts in words, and the signature lines. A void one says "ĐÃ HỦY" with
+        its reason; a planned one says it is not yet handed over. Each print is an audit event."""
+        return await papers.handover_record(session, principal, actor, distribution_id)
 
     @post(
         "/{distribution_id:int}/hand-over",
@@ -143,6 +163,22 @@ class RoundController(Controller):
     async def get_round(self, session: DbSession, principal: Caller, round_id: PathId) -> RoundOut:
         """One round with its lines and what it gives in all."""
         return await rounds.get_round(session, principal, round_id)
+
+    @get(
+        "/{round_id:int}/pdf",
+        opt=PRINT,
+        media_type=PDF,
+        response_description="The list, on A4 landscape paper.",
+        summary="Print a round's signature list",
+    )
+    async def signature_list(
+        self, session: DbSession, principal: Caller, actor: Acting, round_id: PathId
+    ) -> Stream:
+        """The signature list (danh sách ký nhận) in the round's order: each recipient with what they
+        get and room to sign, the totals with the money in words, and the signatures of who drew it
+        up, who hands over, the unit's representative and the local authority's witness. A draft
+        round's list is marked as not approved. Each print is an audit event."""
+        return await papers.signature_list(session, principal, actor, round_id)
 
     @post("/{round_id:int}/approve", opt=GIVE, status_code=HTTP_200_OK, summary="Approve a round")
     async def approve(

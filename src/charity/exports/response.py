@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import anyio
+import anyio.to_thread
 from litestar.response import Stream
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from charity import pdf
 from charity.db import Database
 from charity.exports.csv import csv_chunks
 from charity.exports.pdf import pdf_bytes
@@ -50,4 +52,18 @@ def export_answer(
         _chunks(database, make, format),
         media_type=MEDIA_TYPES[format],
         headers={"Content-Disposition": f'attachment; filename="{file_name}.{format.value}"'},
+    )
+
+
+def printed_answer(html: str, stylesheet_name: str, file_name: str) -> Stream:
+    """A printed paper (a form, a record) as a PDF to open and print, laid out off the event loop once
+    the request's transaction has ended. Papers hold personal data: no cache keeps a copy."""
+
+    async def content() -> AsyncIterator[bytes]:
+        yield await anyio.to_thread.run_sync(lambda: pdf.layout(html, stylesheet_name).write_pdf())
+
+    return Stream(
+        content(),
+        media_type=MEDIA_TYPES[Format.PDF],
+        headers={"Content-Disposition": f'inline; filename="{file_name}.pdf"', "Cache-Control": "no-store"},
     )

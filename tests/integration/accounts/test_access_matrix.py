@@ -518,6 +518,12 @@ MATRIX = [
         path=lambda w: f"/api/distributions/{w.ids['distribution']}",
     ),
     Case(
+        "GET",
+        "/api/distributions/{distribution_id:int}/pdf",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/distributions/{w.ids['distribution']}/pdf",
+    ),
+    Case(
         "POST",
         "/api/distributions/{distribution_id:int}/hand-over",
         coordinators(200),
@@ -550,6 +556,12 @@ MATRIX = [
         "/api/rounds/{round_id:int}",
         signed_in(403, coordinator=200, auditor=200, outsider=404),
         path=lambda w: f"/api/rounds/{w.ids['round']}",
+    ),
+    Case(
+        "GET",
+        "/api/rounds/{round_id:int}/pdf",
+        signed_in(403, coordinator=200, auditor=200, outsider=404),
+        path=lambda w: f"/api/rounds/{w.ids['round']}/pdf",
     ),
     Case(
         "POST",
@@ -984,6 +996,18 @@ MATRIX = [
         "/audit/export",
         on_page(signed_in(403, admin=200, auditor=200)),
         body=lambda _w: {"format": "csv"},
+    ),
+    Case(
+        "GET",
+        "/distributions/{distribution_id:int}/pdf",
+        on_page(signed_in(403, coordinator=200, auditor=200, outsider=404)),
+        path=lambda w: f"/distributions/{w.ids['distribution']}/pdf",
+    ),
+    Case(
+        "GET",
+        "/rounds/{round_id:int}/pdf",
+        on_page(signed_in(403, coordinator=200, auditor=200, outsider=404)),
+        path=lambda w: f"/rounds/{w.ids['round']}/pdf",
     ),
     Case("GET", "/books", on_page(signed_in(403, coordinator=200, auditor=200, outsider=200))),
     Case(
