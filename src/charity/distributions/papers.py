@@ -147,9 +147,11 @@ class ListLine:
     goods: str
     note: str
     void: bool
+    # In the totals: not void, and once the round is handed over, handed over (not absent).
+    counted: bool
 
 
-def _list_line(line: DistributionOut) -> ListLine:
+def _list_line(line: DistributionOut, handed_over: bool) -> ListLine:
     person = line.beneficiary
     notes = [ABSENCES[line.absence]] if line.absence else []
     if line.status == DistributionStatus.VOID and line.absence is None:
@@ -168,7 +170,21 @@ def _list_line(line: DistributionOut) -> ListLine:
         goods=goods_text(line.items),
         note="; ".join(notes),
         void=line.status == DistributionStatus.VOID,
+        counted=line.status != DistributionStatus.VOID
+        and (not handed_over or line.status == DistributionStatus.HANDED_OVER),
     )
+
+
+def _left_out(out: RoundOut) -> str:
+    """What the totals leave out, said beside them."""
+    parts = []
+    if any(line.status == DistributionStatus.VOID for line in out.lines):
+        parts.append("phiếu đã hủy")
+    if out.status == RoundStatus.HANDED_OVER and any(
+        line.status == DistributionStatus.PLANNED for line in out.lines
+    ):
+        parts.append("người vắng mặt")
+    return f" (không kể {' và '.join(parts)})" if parts else ""
 
 
 async def signature_list(session: AsyncSession, principal: Principal, actor: Actor, round_id: int) -> Stream:
@@ -193,11 +209,11 @@ async def signature_list(session: AsyncSession, principal: Principal, actor: Act
         purpose=PURPOSES[out.purpose],
         planned_on=format_date(out.planned_on),
         handed_over_on=format_date(out.handed_over_on) if out.handed_over_on else "",
-        lines=[_list_line(line) for line in out.lines],
+        lines=[_list_line(line, out.status == RoundStatus.HANDED_OVER) for line in out.lines],
         total_cash=_money(cash) if cash else "",
         total_cash_words=amount_in_words(cash, zero_tens=issuer.zero_tens) if cash else "",
         total_goods=goods_text(goods),
-        any_void=any(line.status == DistributionStatus.VOID for line in out.lines),
+        left_out=_left_out(out),
         draft=out.status == RoundStatus.DRAFT,
         cancelled=out.status == RoundStatus.CANCELLED,
         signers=[

@@ -298,8 +298,8 @@ async def test_a_round_of_thirty_spreads_over_pages_with_the_head_on_each_and_th
     assert "viện" in row
     row = text[text.index(" 3 Lê Thị Mai ") : text.index(" 4 Phạm Văn Tư ")]
     assert "Từ chối nhận" in row
-    assert "Cộng (không kể phiếu đã hủy): 29 người nhận 14.500.000 290 kg Gạo" in text
-    assert "Mười bốn triệu năm trăm nghìn đồng" in text
+    assert "Cộng (không kể phiếu đã hủy và người vắng mặt): 28 người nhận 14.000.000 280 kg Gạo" in text
+    assert "Mười bốn triệu đồng" in text
 
     events = await _printed(client, world, "round.print")
     assert len(events) == 3
