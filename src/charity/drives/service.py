@@ -490,7 +490,8 @@ class _Sums:
     def flow(self, *kinds: str, sign: int = 1) -> Flow:
         amount = sum(self.by_kind.get(kind, (0, Decimal(0)))[0] for kind in kinds)
         quantity = sum((self.by_kind.get(kind, (0, Decimal(0)))[1] for kind in kinds), Decimal(0))
-        return Flow(sign * amount, sign * quantity if self.goods else None)
+        # Adding 0 turns a quantity of -0 (nothing went out) into 0.
+        return Flow(sign * amount, sign * quantity + 0 if self.goods else None)
 
 
 _IN = ("gifts", "transfers_in", "conversions_in")

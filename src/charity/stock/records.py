@@ -7,10 +7,8 @@ answer is sent, never inside a transaction."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import anyio.to_thread
 from litestar.response import Stream
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from charity import pdf
 from charity.access import Principal
 from charity.clock import VIETNAM, format_date
+from charity.exports.response import printed_answer
 from charity.labels import ADJUSTMENT_REASONS, MOVEMENT_STATUSES, PAYMENT_METHODS
 from charity.models import Drive, MovementKind, MovementStatus, Unit
 from charity.money import amount_in_words, format_quantity, format_vnd
@@ -101,21 +100,6 @@ def html_of(movement: MovementOut, unit: Unit, to_unit: str | None) -> str:
     )
 
 
-def _pdf_of(html: str) -> bytes:
-    return pdf.layout(html, "stock.css").write_pdf()
-
-
-def _answer(html: str, name: str) -> Stream:
-    async def content() -> AsyncIterator[bytes]:
-        yield await anyio.to_thread.run_sync(_pdf_of, html)
-
-    return Stream(
-        content(),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
-    )
-
-
 async def record_pdf(
     session: AsyncSession, principal: Principal, movement_id: int, kind: MovementKind | None
 ) -> Stream:
@@ -131,4 +115,4 @@ async def record_pdf(
             select(Unit.name).join(Drive, Drive.unit_id == Unit.id).where(Drive.id == movement.to_drive_id)
         )
     name = f"{_FILE_NAMES[kind]}-{ascii_slug(movement.number)}"
-    return _answer(html_of(movement, unit, to_unit), name)
+    return printed_answer(html_of(movement, unit, to_unit), "stock.css", name)
