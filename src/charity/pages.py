@@ -61,8 +61,16 @@ def navigation(principal: Principal | None, path: str) -> list[dict[str, Any]]:
         ("/periods", "Khóa sổ", principal.is_admin or bool(roles & {Role.COORDINATOR, Role.AUDITOR})),
         ("/audit", "Nhật ký", principal.is_admin or Role.AUDITOR in roles),
     ]
+    # On a phone the menu keeps to a few short rows: what the books page links (the registers, the
+    # closed months, the log) is left to it there, for whoever has that page.
+    on_books_page = {"/registers", "/periods", "/audit"} if overseers else set()
     return [
-        {"href": href, "label": label, "current": path == href or (href != "/" and path.startswith(href))}
+        {
+            "href": href,
+            "label": label,
+            "current": path == href or (href != "/" and path.startswith(href)),
+            "secondary": href in on_books_page,
+        }
         for href, label, shown in links
         if shown
     ]
